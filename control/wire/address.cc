@@ -1,0 +1,82 @@
+#include "control/wire/address.h"
+
+#include <arpa/inet.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace tandem::wire {
+
+std::optional<Ipv6Address> Ipv6Address::parse(std::string_view text) {
+  // inet_pton wants a NUL-terminated string and rejects zone ids, which we do not accept.
+  char buf[INET6_ADDRSTRLEN + 1];
+  if (text.empty() || text.size() >= sizeof(buf)) return std::nullopt;
+  std::memcpy(buf, text.data(), text.size());
+  buf[text.size()] = '\0';
+  Ipv6Address a;
+  if (inet_pton(AF_INET6, buf, a.bytes.data()) != 1) return std::nullopt;
+  return a;
+}
+
+Ipv6Address Ipv6Address::must_parse(std::string_view text) {
+  auto a = parse(text);
+  if (!a) {
+    std::fprintf(stderr, "bad IPv6 literal: %.*s\n", static_cast<int>(text.size()), text.data());
+    std::abort();
+  }
+  return *a;
+}
+
+std::string Ipv6Address::to_string() const {
+  // RFC 5952 §4: glibc's inet_ntop already implements the recommended form, including the
+  // "no :: for a single zero group" rule and lower-case hex; IPv4-mapped stays dotted.
+  char buf[INET6_ADDRSTRLEN];
+  inet_ntop(AF_INET6, bytes.data(), buf, sizeof(buf));
+  return buf;
+}
+
+bool Ipv6Address::is_unspecified() const { return bytes == std::array<uint8_t, 16>{}; }
+
+Ipv6Address Ipv6Address::solicited_node() const {
+  Ipv6Address s = must_parse("ff02::1:ff00:0");
+  s.bytes[13] = bytes[13];
+  s.bytes[14] = bytes[14];
+  s.bytes[15] = bytes[15];
+  return s;
+}
+
+namespace addr {
+Ipv6Address all_nodes() { return Ipv6Address::must_parse("ff02::1"); }
+Ipv6Address all_routers() { return Ipv6Address::must_parse("ff02::2"); }
+Ipv6Address all_mldv2_routers() { return Ipv6Address::must_parse("ff02::16"); }
+Ipv6Address vrrp_multicast() { return Ipv6Address::must_parse("ff02::12"); }
+}  // namespace addr
+
+std::optional<MacAddress> MacAddress::parse(std::string_view text) {
+  MacAddress m;
+  unsigned v[6];
+  char tail;
+  std::string s(text);
+  if (std::sscanf(s.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4],
+                  &v[5], &tail) != 6)
+    return std::nullopt;
+  for (int i = 0; i < 6; ++i) m.bytes[i] = static_cast<uint8_t>(v[i]);
+  return m;
+}
+
+std::string MacAddress::to_string() const {
+  char buf[18];
+  std::snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", bytes[0], bytes[1], bytes[2],
+                bytes[3], bytes[4], bytes[5]);
+  return buf;
+}
+
+MacAddress MacAddress::for_ipv6_multicast(const Ipv6Address& group) {
+  return MacAddress{{0x33, 0x33, group.bytes[12], group.bytes[13], group.bytes[14], group.bytes[15]}};
+}
+
+MacAddress MacAddress::vrrp6_virtual(uint8_t vrid) {
+  return MacAddress{{0x00, 0x00, 0x5e, 0x00, 0x02, vrid}};
+}
+
+}  // namespace tandem::wire

@@ -1,0 +1,90 @@
+// Whole-frame parsing and building for the control core and `tandemctl decode`:
+// Ethernet → IPv6 chain → one of MLD / VRRP / BFD / ND / multicast data / other, with the
+// receive checks of ../shared/reference/rfc-checklists.md applied in RFC order. A frame the
+// router must drop comes back as kind `drop` with the first failed check as reason.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "control/wire/address.h"
+#include "control/wire/bfd.h"
+#include "control/wire/drop_reason.h"
+#include "control/wire/headers.h"
+#include "control/wire/mld.h"
+#include "control/wire/nd.h"
+#include "control/wire/vrrp.h"
+
+namespace tandem::wire {
+
+enum class PacketKind : uint8_t {
+  mld_query,
+  mld_report_v1,
+  mld_done,
+  mld_report_v2,
+  vrrp,
+  bfd,
+  nd_ns,
+  nd_na,
+  mcast_data,
+  other,
+  drop,
+};
+const char* packet_kind_name(PacketKind k);  // decode's "kind" strings
+
+struct Frame {
+  PacketKind kind = PacketKind::other;
+  DropReason drop_reason = DropReason::none;  // set when kind == drop
+  HeaderWalk walk;
+
+  MacAddress eth_dst, eth_src;
+  bool is_ipv6 = false;
+  Ipv6Address src, dst;
+  uint8_t hop_limit = 0;
+  uint8_t traffic_class = 0;
+  uint32_t flow_label = 0;
+  uint8_t icmp_type = 0;  // when upper_protocol == 58
+  uint16_t src_port = 0, dst_port = 0;  // UDP
+
+  MldMessage mld;       // mld_*
+  VrrpAdvert vrrp;      // vrrp
+  BfdControl bfd;       // bfd
+  NdMessage nd;         // nd_ns, nd_na
+};
+
+// Never reads outside `frame`; every failure is a DropReason.
+Frame parse_frame(std::span<const uint8_t> frame);
+
+// ---- builders: whole Ethernet frames with correct lengths and checksums ----
+
+struct L2L3Spec {
+  MacAddress src_mac;
+  MacAddress dst_mac;  // zero = derive 33:33:xx from a multicast dst (RFC 2464 §7)
+  Ipv6Address src, dst;
+  uint8_t hop_limit = 64;
+  uint8_t traffic_class = 0;
+  bool router_alert_mld = false;  // hop-by-hop RA option value 0 + PadN (RFC 3810 §5)
+  std::optional<uint16_t> vlan_tci;
+};
+
+// ICMPv6 body (checksum field zero) → frame with the checksum filled in.
+std::vector<uint8_t> build_icmpv6_frame(const L2L3Spec& l, std::span<const uint8_t> icmp_body);
+// VRRP payload → frame with the VRRP checksum filled in (next header 112).
+std::vector<uint8_t> build_vrrp_frame(const L2L3Spec& l, std::span<const uint8_t> vrrp_body);
+// UDP datagram around `payload` with its checksum.
+std::vector<uint8_t> build_udp_frame(const L2L3Spec& l, uint16_t src_port, uint16_t dst_port,
+                                     std::span<const uint8_t> payload);
+
+// Convenience forms used by the engines' glue and the tests.
+std::vector<uint8_t> build_mld_query_frame(const MacAddress& src_mac, const Ipv6Address& src_ll,
+                                           const MldQuerySpec& q);
+std::vector<uint8_t> build_mld_v2_report_frame(const MacAddress& src_mac,
+                                               const Ipv6Address& src_ll,
+                                               const std::vector<MldRecordSpec>& records);
+std::vector<uint8_t> build_vrrp_advert_frame(const Ipv6Address& src_ll, const VrrpAdvertSpec& a);
+std::vector<uint8_t> build_bfd_frame(const MacAddress& src_mac, const MacAddress& dst_mac,
+                                     const Ipv6Address& src, const Ipv6Address& dst,
+                                     uint16_t src_port, const BfdControl& c);
+
+}  // namespace tandem::wire

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that tandem's build, tests, benchmarks and lab use.
+# Idempotent: packages already present are not touched; apt-get update runs only when
+# something is missing.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential pkg-config meson ninja-build clang clang-format
+  libdpdk-dev dpdk dpdk-dev libboost-dev libflatbuffers-dev flatbuffers-compiler
+  prometheus-cpp-dev libgtest-dev googletest libpcap-dev libssl-dev
+  # tests, lab, benchmarks
+  tshark tcpdump python3 python3-scapy iproute2 iputils-ping procps psmisc
+  frr keepalived prometheus valgrind jq dpdk-doc
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages (${missing[*]}) and not root; run as root" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer once, non-interactively.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The frr and keepalived packages start system services; the lab runs its own instances
+# inside namespaces, so keep the system-wide ones stopped.
+for svc in frr keepalived prometheus prometheus-node-exporter; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
+    systemctl stop "$svc" || true
+    systemctl disable "$svc" >/dev/null 2>&1 || true
+  fi
+done
+echo "install-deps: done"

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds into build/, runs every test,
+# then runs the codec and engine suites once more under ASan+UBSan (build-asan/).
+# Exits non-zero on the first failing stage and prints the test summary.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+top=$(pwd)
+jobs=$(nproc)
+
+step() { printf '\n== test.sh: %s\n' "$*"; }
+fail() { printf 'test.sh: FAILED: %s\n' "$*" >&2; exit 1; }
+
+step "dependencies"
+bash scripts/install-deps.sh || fail "scripts/install-deps.sh"
+
+configure() {  # configure DIR [meson options...]
+  local dir=$1
+  shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null || fail "meson setup $dir"
+  else
+    meson setup "$dir" "$@" || fail "meson setup $dir"
+  fi
+}
+
+step "build (build/)"
+start=$(date +%s)
+configure build --buildtype=debugoptimized
+ninja -C build -j "$jobs" || fail "build"
+echo "build time: $(( $(date +%s) - start )) s"
+
+# Tests that need root (namespaces, DPDK vdevs) run serially; the rest in parallel.
+step "tests"
+summary=$(mktemp)
+set +e
+meson test -C build --print-errorlogs --num-processes "$jobs" 2>&1 | tee "$summary"
+rc=${PIPESTATUS[0]}
+set -e
+
+asan_rc=0
+if [ "${TANDEM_SKIP_ASAN:-0}" != 1 ]; then
+  step "sanitizer build (build-asan/: ASan + UBSan) and the codec and engine suites"
+  configure build-asan --buildtype=debug -Dsanitize=true -Db_lundef=false
+  ninja -C build-asan -j "$jobs" || fail "sanitizer build"
+  set +e
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    meson test -C build-asan --print-errorlogs --num-processes "$jobs" --suite sanitize 2>&1 | tee -a "$summary"
+  asan_rc=${PIPESTATUS[0]}
+  set -e
+fi
+
+ok=$(grep -E '^Ok:' "$summary" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -E '^Fail:' "$summary" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -E '^Skipped:' "$summary" | awk '{s+=$2} END {print s+0}')
+timeouts=$(grep -E '^Timeout:' "$summary" | awk '{s+=$2} END {print s+0}')
+rm -f "$summary"
+failed=$((failed + timeouts))
+echo
+echo "test.sh: ${ok} passed, ${failed} failed, ${skipped} skipped"
+[ "$rc" -eq 0 ] && [ "$asan_rc" -eq 0 ] && [ "$failed" -eq 0 ] || exit 1
