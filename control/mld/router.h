@@ -1,0 +1,117 @@
+// MldRouter: the sans-IO MLD router engine (RFC 3810 §6-§9, MLDv1 interop per §8).
+//
+// Inputs: decoded MLD messages (or whole parsed frames) with the interface and `now`, timer
+// ticks with `now`, configuration calls, and records applied from the hot-backup peer.
+// Outputs, drained by the caller after every call: queries to send (take_queries) and
+// forwarding/replication events (take_events). next_deadline() says when to call on_timer.
+//
+//   MldRouter r(log);
+//   r.add_interface(3, "ge0", cfg, link_local, now);
+//   r.on_frame(wire::parse_frame(bytes), 3, now);
+//   for (auto& q : r.take_queries()) send(q.ifindex, wire::build_mld_query_frame(mac, ll, q.spec));
+//   for (auto& e : r.take_events()) fib.apply(e);
+//   wake at r.next_deadline(), then r.on_timer(now).
+//
+// Cost: every operation on a group is O(1) expected (flat hash table) plus O(log n) for its
+// timer (one min-heap for all timers, lazily invalidated); nothing scans all groups per tick.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "control/common/log.h"
+#include "control/common/time.h"
+#include "control/mld/config.h"
+#include "control/mld/counters.h"
+#include "control/mld/events.h"
+#include "control/wire/frame.h"
+#include "control/wire/mld.h"
+
+namespace tandem::mld {
+
+// `display mld interface` fields.
+struct InterfaceStatus {
+  uint32_t ifindex = 0;
+  std::string name;
+  InterfaceConfig config;
+  EffectiveTimers timers;  // in use now (adopted QRV/QQI while not querier)
+  bool passive = false;
+  bool is_querier = false;
+  Ipv6Address querier;  // the current querier's address (ours when querier)
+  Ipv6Address link_local;
+  Duration querier_expires{};     // Other Querier Present remaining (non-querier), else 0
+  Duration next_general_query{};  // querier only
+  uint32_t groups = 0;
+  uint64_t joins = 0;   // records created
+  uint64_t leaves = 0;  // records deleted
+};
+
+class Engine;  // implementation (router.cc and friends)
+
+class MldRouter {
+ public:
+  explicit MldRouter(LogSink log = null_log_sink());
+  ~MldRouter();
+  MldRouter(const MldRouter&) = delete;
+  MldRouter& operator=(const MldRouter&) = delete;
+
+  // ---- interfaces ----
+  // Starts as querier and sends the start-up general queries (§7.1). False when the config
+  // is invalid or the index already exists.
+  bool add_interface(uint32_t ifindex, std::string_view name, const InterfaceConfig& config,
+                     const Ipv6Address& link_local, TimePoint now);
+  // Deletes the interface's groups (listener_removed / record_removed events).
+  bool remove_interface(uint32_t ifindex, TimePoint now);
+  // New parameters take effect for timers started from now on.
+  bool set_interface_config(uint32_t ifindex, const InterfaceConfig& config, TimePoint now);
+  bool set_link_local(uint32_t ifindex, const Ipv6Address& link_local, TimePoint now);
+  // Hot backup (DESIGN.md §4): a passive interface neither processes reports nor queries,
+  // and its records come from apply_upsert(); existing records keep aging. Going active sends
+  // one general query now and resumes the querier role.
+  bool set_passive(uint32_t ifindex, bool passive, TimePoint now);
+
+  // ---- inputs ----
+  // `src` is the IPv6 source of the message. Reports from :: and non-link-local sources are
+  // counted and ignored.
+  void on_message(uint32_t ifindex, const Ipv6Address& src, const wire::MldMessage& msg,
+                  TimePoint now);
+  // Frames of kind mld_*; anything else is counted as unknown_type.
+  void on_frame(const wire::Frame& frame, uint32_t ifindex, TimePoint now);
+  void on_timer(TimePoint now);
+  TimePoint next_deadline() const;
+
+  // ---- outputs ----
+  std::vector<OutgoingQuery> take_queries();
+  std::vector<Event> take_events();
+  bool has_output() const;
+
+  // ---- replication (backup side applies, master exports) ----
+  // Installs or replaces (if, G) with origin=backup; timers run from the remaining times.
+  // A record with INCLUDE mode and no sources removes the entry. False when rejected.
+  bool apply_upsert(const GroupRecordView& record, TimePoint now);
+  bool apply_remove(uint32_t ifindex, const Ipv6Address& group, TimePoint now);
+  // Every record with times relative to `now`.
+  std::vector<GroupRecordView> snapshot(TimePoint now) const;
+  void for_each_group(const std::function<void(const GroupRecordView&)>& fn, TimePoint now,
+                      std::optional<uint32_t> ifindex = std::nullopt) const;
+  std::optional<GroupRecordView> find_group(uint32_t ifindex, const Ipv6Address& group,
+                                            TimePoint now) const;
+
+  // ---- display / metrics ----
+  std::optional<InterfaceStatus> interface_status(uint32_t ifindex, TimePoint now) const;
+  std::vector<uint32_t> interfaces() const;
+  size_t group_count() const;
+  const Counters& counters() const;
+  // Bytes the group table, the timer heap and source lists hold (the benchmark's figure).
+  size_t memory_bytes() const;
+
+ private:
+  std::unique_ptr<Engine> engine_;
+};
+
+}  // namespace tandem::mld
