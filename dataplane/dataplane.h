@@ -1,0 +1,135 @@
+// The data plane as the daemon sees it: start EAL and the ports from a config, run worker
+// lcores (or poll from the control loop in one-lcore mode), hand punted control frames to the
+// control core, send the control core's frames, and expose the FIB writer and counters.
+// Everything that touches DPDK lives behind this class (DESIGN.md §2, §3).
+//
+// Threading: every method is for the control core (the EAL main lcore) only. Workers talk
+// to it through lock-free structures: the FIB (RCU), per-worker punt queues (SPSC) and
+// per-lcore counters (plain fields).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "control/common/log.h"
+#include "control/wire/address.h"
+#include "dataplane/fib_writer.h"
+#include "dataplane/types.h"
+
+namespace tandem::dataplane {
+
+struct PortConfig {
+  // DPDK device: a PCI address ("0000:01:00.0", EAL -a) or a vdev ("net_pcap0,rx_pcap=a.pcap",
+  // EAL --vdev).
+  std::string device;
+  // `multicast ipv6 upstream`: multicast data is accepted here (RPF, DESIGN.md §4).
+  bool upstream = false;
+};
+
+// Per-port, per-class punt token bucket (packets per second, burst in packets). The
+// robustness work tunes these; 0 rate = unlimited.
+struct PuntPolicerConfig {
+  std::array<uint32_t, kPuntClassCount> rate_pps{2000, 2000, 2000, 2000};
+  std::array<uint32_t, kPuntClassCount> burst{256, 256, 256, 256};
+};
+
+struct DataplaneConfig {
+  std::vector<PortConfig> ports;      // index = PortIndex
+  std::vector<std::string> eal_args;  // user EAL args (tandemd ... -- EAL ARGS)
+  std::string program_name = "tandemd";
+  uint32_t idle_sleep_us = 0;         // `dataplane idle-sleep-us N`; 0 = busy poll
+  uint32_t fib_capacity = 1'000'000;  // (S,G) + (*,G) entries
+  uint32_t punt_queue_size = 1024;    // per worker; overflow is counted (punt_ring_full)
+  uint16_t rx_descriptors = 1024;
+  uint16_t tx_descriptors = 1024;
+  uint32_t extra_mbufs = 0;            // added to the computed pool size (e.g. pcap rings)
+  uint32_t clone_threshold_bytes = 0;  // 0 = kCloneThresholdBytes (replicate.h)
+  PuntPolicerConfig policer;
+  LogSink log = null_log_sink();
+};
+
+struct InitResult {
+  bool ok = false;
+  std::string error;  // "port 1 (net_pcap0,...): rte_eth_dev_configure: -22"
+};
+
+// A punted frame, valid only during the callback of poll_punts().
+struct PuntedFrame {
+  PortIndex port = 0;
+  PuntClass cls = PuntClass::mld;
+  unsigned lcore = 0;
+  std::span<const uint8_t> bytes;  // the whole Ethernet frame as received
+};
+
+struct LinkEvent {
+  PortIndex port = 0;
+  LinkStatus status;
+};
+
+struct CountersSnapshot {
+  std::vector<unsigned> lcores;                      // lcore id of each row of per_lcore
+  std::vector<std::vector<PortCounters>> per_lcore;  // [row][port]
+  std::vector<PortCounters> per_port;                // sum over lcores (+ control inject counts)
+  PortCounters total;                                // sum over everything
+};
+
+// The EAL argument list tandemd passes to rte_eal_init: program name, user args, each
+// device as `-a` (PCI address) or `--vdev` (anything else), and `--no-pci` when no PCI
+// device is named (so nothing un-named is probed).
+std::vector<std::string> build_eal_args(const std::string& program_name,
+                                        const std::vector<std::string>& devices,
+                                        const std::vector<std::string>& user_args);
+
+class DataplaneImpl;
+
+class Dataplane {
+ public:
+  Dataplane();
+  ~Dataplane();  // stops workers, ports, and cleans up EAL
+  Dataplane(const Dataplane&) = delete;
+  Dataplane& operator=(const Dataplane&) = delete;
+
+  // Starts EAL (once per process: DPDK cannot re-init) and brings every port up.
+  InitResult init(const DataplaneConfig& config);
+
+  // Launches one worker per non-main lcore. With a single lcore nothing is launched and the
+  // control loop must call poll_once() every iteration (one-lcore mode).
+  void start();
+  bool one_lcore_mode() const;
+  // One-lcore mode: one worker iteration on the calling (main) lcore. Returns frames received.
+  unsigned poll_once();
+  // Stops workers (waits for them), then stops and closes ports. Idempotent.
+  void stop();
+
+  // Punted control frames from every worker, at most `max`; mbufs are freed after `fn`.
+  size_t poll_punts(size_t max, const std::function<void(const PuntedFrame&)>& fn);
+
+  // Sends one frame on the control core's own TX queue of `port`. False if it was dropped.
+  bool inject(PortIndex port, std::span<const uint8_t> frame);
+
+  // The only writer of the FIB, gates, upstream flags and source MACs.
+  FibWriter& fib();
+
+  // Link state as last polled, and the changes since the previous call (polls
+  // rte_eth_link_get_nowait; rate-limited internally to every 10 ms).
+  LinkStatus link_status(PortIndex port) const;
+  std::vector<LinkEvent> poll_link_events();
+
+  CountersSnapshot counters() const;
+  void reset_counters();  // `reset ... statistics`: remembers a baseline, never writes workers'
+
+  void set_idle_sleep_us(uint32_t us);
+  size_t port_count() const;
+  wire::MacAddress port_mac(PortIndex port) const;
+  uint16_t dpdk_port_id(PortIndex port) const;
+  unsigned worker_count() const;
+
+ private:
+  std::unique_ptr<DataplaneImpl> impl_;
+};
+
+}  // namespace tandem::dataplane
