@@ -35,7 +35,9 @@ std::string Ipv6Address::to_string() const {
   return buf;
 }
 
-bool Ipv6Address::is_unspecified() const { return bytes == std::array<uint8_t, 16>{}; }
+bool Ipv6Address::is_unspecified() const {
+  return bytes == std::array<uint8_t, 16>{};
+}
 
 Ipv6Address Ipv6Address::solicited_node() const {
   Ipv6Address s = must_parse("ff02::1:ff00:0");
@@ -46,10 +48,18 @@ Ipv6Address Ipv6Address::solicited_node() const {
 }
 
 namespace addr {
-Ipv6Address all_nodes() { return Ipv6Address::must_parse("ff02::1"); }
-Ipv6Address all_routers() { return Ipv6Address::must_parse("ff02::2"); }
-Ipv6Address all_mldv2_routers() { return Ipv6Address::must_parse("ff02::16"); }
-Ipv6Address vrrp_multicast() { return Ipv6Address::must_parse("ff02::12"); }
+Ipv6Address all_nodes() {
+  return Ipv6Address::must_parse("ff02::1");
+}
+Ipv6Address all_routers() {
+  return Ipv6Address::must_parse("ff02::2");
+}
+Ipv6Address all_mldv2_routers() {
+  return Ipv6Address::must_parse("ff02::16");
+}
+Ipv6Address vrrp_multicast() {
+  return Ipv6Address::must_parse("ff02::12");
+}
 }  // namespace addr
 
 std::optional<MacAddress> MacAddress::parse(std::string_view text) {
@@ -57,8 +67,8 @@ std::optional<MacAddress> MacAddress::parse(std::string_view text) {
   unsigned v[6];
   char tail;
   std::string s(text);
-  if (std::sscanf(s.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4],
-                  &v[5], &tail) != 6)
+  if (std::sscanf(s.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                  &tail) != 6)
     return std::nullopt;
   for (int i = 0; i < 6; ++i) m.bytes[i] = static_cast<uint8_t>(v[i]);
   return m;
@@ -72,7 +82,8 @@ std::string MacAddress::to_string() const {
 }
 
 MacAddress MacAddress::for_ipv6_multicast(const Ipv6Address& group) {
-  return MacAddress{{0x33, 0x33, group.bytes[12], group.bytes[13], group.bytes[14], group.bytes[15]}};
+  return MacAddress{
+      {0x33, 0x33, group.bytes[12], group.bytes[13], group.bytes[14], group.bytes[15]}};
 }
 
 MacAddress MacAddress::vrrp6_virtual(uint8_t vrid) {

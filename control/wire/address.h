@@ -56,10 +56,10 @@ struct Ipv6AddressHash {
 
 // Well-known addresses.
 namespace addr {
-Ipv6Address all_nodes();            // ff02::1
-Ipv6Address all_routers();          // ff02::2
-Ipv6Address all_mldv2_routers();    // ff02::16
-Ipv6Address vrrp_multicast();       // ff02::12
+Ipv6Address all_nodes();          // ff02::1
+Ipv6Address all_routers();        // ff02::2
+Ipv6Address all_mldv2_routers();  // ff02::16
+Ipv6Address vrrp_multicast();     // ff02::12
 }  // namespace addr
 
 struct MacAddress {

@@ -37,8 +37,8 @@ struct BfdControl {
   BfdState state = BfdState::down;
   bool poll = false;
   bool final = false;
-  bool cpi = false;    // control plane independent
-  bool auth = false;   // A
+  bool cpi = false;   // control plane independent
+  bool auth = false;  // A
   bool demand = false;
   bool multipoint = false;
   uint8_t detect_mult = 3;

@@ -44,13 +44,13 @@ struct Frame {
   uint8_t hop_limit = 0;
   uint8_t traffic_class = 0;
   uint32_t flow_label = 0;
-  uint8_t icmp_type = 0;  // when upper_protocol == 58
+  uint8_t icmp_type = 0;                // when upper_protocol == 58
   uint16_t src_port = 0, dst_port = 0;  // UDP
 
-  MldMessage mld;       // mld_*
-  VrrpAdvert vrrp;      // vrrp
-  BfdControl bfd;       // bfd
-  NdMessage nd;         // nd_ns, nd_na
+  MldMessage mld;   // mld_*
+  VrrpAdvert vrrp;  // vrrp
+  BfdControl bfd;   // bfd
+  NdMessage nd;     // nd_ns, nd_na
 };
 
 // Never reads outside `frame`; every failure is a DropReason.
@@ -79,8 +79,7 @@ std::vector<uint8_t> build_udp_frame(const L2L3Spec& l, uint16_t src_port, uint1
 // Convenience forms used by the engines' glue and the tests.
 std::vector<uint8_t> build_mld_query_frame(const MacAddress& src_mac, const Ipv6Address& src_ll,
                                            const MldQuerySpec& q);
-std::vector<uint8_t> build_mld_v2_report_frame(const MacAddress& src_mac,
-                                               const Ipv6Address& src_ll,
+std::vector<uint8_t> build_mld_v2_report_frame(const MacAddress& src_mac, const Ipv6Address& src_ll,
                                                const std::vector<MldRecordSpec>& records);
 std::vector<uint8_t> build_vrrp_advert_frame(const Ipv6Address& src_ll, const VrrpAdvertSpec& a);
 std::vector<uint8_t> build_bfd_frame(const MacAddress& src_mac, const MacAddress& dst_mac,

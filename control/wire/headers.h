@@ -44,9 +44,9 @@ struct HeaderWalk {
   uint16_t ethertype = 0;
   bool has_vlan = false;
   uint16_t vlan_tci = 0;
-  uint32_t l3_offset = 0;      // start of the IPv6 header
-  uint32_t l3_end = 0;         // end of the IPv6 payload (may be < frame length: padding)
-  uint32_t upper_offset = 0;   // start of the upper-layer header
+  uint32_t l3_offset = 0;     // start of the IPv6 header
+  uint32_t l3_end = 0;        // end of the IPv6 payload (may be < frame length: padding)
+  uint32_t upper_offset = 0;  // start of the upper-layer header
   uint8_t upper_protocol = kProtoNoNext;
   uint8_t ext_count = 0;
   bool router_alert = false;

@@ -18,7 +18,7 @@ inline constexpr uint8_t kIcmpMldV1Report = 131;
 inline constexpr uint8_t kIcmpMldV1Done = 132;
 inline constexpr uint8_t kIcmpMldV2Report = 143;
 
-inline constexpr uint32_t kMldV1Len = 24;       // RFC 2710 §3
+inline constexpr uint32_t kMldV1Len = 24;          // RFC 2710 §3
 inline constexpr uint32_t kMldV2QueryMinLen = 28;  // RFC 3810 §5.1
 
 enum class MldRecordType : uint8_t {
@@ -49,15 +49,15 @@ uint32_t mld_qqic_to_s(uint8_t code);
 uint8_t mld_qqi_s_to_code(uint32_t seconds);
 
 struct MldQuery {
-  bool v2 = false;            // 24 bytes = v1, >= 28 = v2 (RFC 3810 §8.1)
+  bool v2 = false;  // 24 bytes = v1, >= 28 = v2 (RFC 3810 §8.1)
   uint16_t max_resp_code = 0;
-  uint32_t max_resp_ms = 0;   // decoded
-  Ipv6Address group;          // :: for a general query
-  bool s_flag = false;        // suppress router-side processing (v2)
-  uint8_t qrv = 0;            // querier's robustness variable, 0 when > 7 (v2)
+  uint32_t max_resp_ms = 0;  // decoded
+  Ipv6Address group;         // :: for a general query
+  bool s_flag = false;       // suppress router-side processing (v2)
+  uint8_t qrv = 0;           // querier's robustness variable, 0 when > 7 (v2)
   uint8_t qqic = 0;
-  uint32_t qqi_s = 0;         // decoded querier's query interval (v2)
-  AddressList sources;        // v2 address-and-source-specific query
+  uint32_t qqi_s = 0;   // decoded querier's query interval (v2)
+  AddressList sources;  // v2 address-and-source-specific query
 
   bool is_general() const { return group.is_unspecified(); }
 };
@@ -99,9 +99,9 @@ enum class MldKind : uint8_t { query, report_v1, done, report_v2 };
 
 struct MldMessage {
   MldKind kind = MldKind::query;
-  MldQuery query;        // kind == query
-  MldV1Message v1;       // kind == report_v1 or done
-  MldV2Report report;    // kind == report_v2
+  MldQuery query;      // kind == query
+  MldV1Message v1;     // kind == report_v1 or done
+  MldV2Report report;  // kind == report_v2
 };
 
 // Parses the ICMPv6 body (type at icmp[0]). The caller has walked the IPv6 header and checks
@@ -120,7 +120,7 @@ struct MldQuerySpec {
   uint32_t max_resp_ms = 10000;
   Ipv6Address group;  // :: = general
   bool s_flag = false;
-  uint8_t qrv = 2;    // put on the wire as 0 when > 7
+  uint8_t qrv = 2;  // put on the wire as 0 when > 7
   uint32_t qqi_s = 125;
   std::vector<Ipv6Address> sources;
 };
