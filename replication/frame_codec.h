@@ -1,0 +1,50 @@
+// RBS framing: 4-byte big-endian length + one FlatBuffers `Frame`. The reader refuses a
+// frame before reading any field unless its length is within 1..max and it passes
+// flatbuffers::Verifier; every refusal names a CloseReason.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "flatbuffers/flatbuffers.h"
+#include "rbs_generated.h"
+#include "replication/reasons.h"
+
+namespace tandem::replication {
+
+namespace fb = ::tandem::rbs::fb;
+
+inline constexpr size_t kFrameHeaderBytes = 4;
+inline constexpr size_t kDefaultMaxFrameBytes = size_t{4} << 20;  // 4 MiB
+
+// Appends length prefix + the finished buffer of `fbb` to `out`.
+void append_frame(std::vector<uint8_t>& out, const flatbuffers::FlatBufferBuilder& fbb);
+
+class FrameReader {
+ public:
+  explicit FrameReader(size_t max_frame_bytes = kDefaultMaxFrameBytes)
+      : max_frame_bytes_(max_frame_bytes) {}
+
+  void append(std::span<const uint8_t> data);
+
+  enum class Status : uint8_t { frame, need_more, error };
+  // Extracts the next frame. On `frame`, *frame points into an internal, 8-byte aligned copy
+  // that stays valid until the next call to next()/append()/reset(). On `error`, *reason says
+  // why and the reader must be reset before further use.
+  Status next(const fb::Frame** frame, CloseReason* reason);
+
+  // Bytes of an incomplete frame are buffered (a close now means a truncated frame).
+  bool mid_frame() const { return buffered() != 0; }
+  size_t buffered() const { return in_.size() - pos_; }
+  void reset();
+
+ private:
+  size_t max_frame_bytes_;
+  std::vector<uint8_t> in_;
+  size_t pos_ = 0;
+  std::vector<uint64_t> aligned_;  // frame copy with the alignment flatbuffers reads need
+};
+
+}  // namespace tandem::replication

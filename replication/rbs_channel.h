@@ -1,0 +1,148 @@
+// RBS channel, sans-IO: the stream protocol of one remote-backup-service over whatever link
+// is currently active. Bytes and `now` in; bytes to write, events and a deadline out. It
+// outlives connections: sequence numbers, the epoch and the change feed survive a reconnect.
+//
+// Per connection: Hello both ways (versions, node ids, epochs, backup-id sets must match) →
+// each side sends a snapshot of the profiles it is Master for (seq N) → Deltas N+1, N+2 …
+// → Acks back. Heartbeats when idle; no byte from the peer for
+// heartbeat_multiplier × heartbeat_interval closes the link as half-open.
+//
+// Use (daemon or RbsEndpoint):
+//   on_connected(now) when a TCP connection becomes the active one;
+//   on_bytes(data, now) for everything read; on_disconnected(now) on EOF/error;
+//   on_timer(now) when next_deadline() passes and after pushing changes into feed();
+//   write output(), then consume_output(bytes_written);
+//   when wants_close(): write what output() still holds (an Error frame), then close.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "control/common/log.h"
+#include "control/common/time.h"
+#include "replication/change_feed.h"
+#include "replication/frame_codec.h"
+#include "replication/group_store.h"
+#include "replication/reasons.h"
+
+namespace tandem::replication {
+
+// Role of one RBP, following its vrrp6-id group: Master sends, Backup applies.
+enum class Role : uint8_t { backup, master };
+const char* role_name(Role r);  // "backup" / "master"
+
+inline constexpr uint16_t kProtocolVersion = 1;
+
+struct ChannelConfig {
+  std::string name = "rbs";          // log prefix: "rbs <name>"
+  uint64_t node_id = 0;              // stable id of this router (e.g. hash of source-ipv6)
+  uint64_t epoch = 0;                // random per daemon start; never 0
+  std::vector<uint16_t> backup_ids;  // RBP backup-ids bound to this RBS (1..4095)
+  Duration heartbeat_interval = milliseconds(1000);
+  int heartbeat_multiplier = 3;  // half-open after this many silent intervals
+  size_t max_frame_bytes = kDefaultMaxFrameBytes;
+  size_t snapshot_chunk_records = 4096;   // records per SnapshotChunk frame
+  size_t delta_max_records = 1024;        // records per Delta frame
+  size_t max_pending_keys = 1 << 20;      // feed backlog bound → snapshot instead
+  uint64_t max_unacked_deltas = 8192;     // deltas in flight without ack → snapshot instead
+  size_t output_low_watermark = 1 << 20;  // build more Deltas only below this many bytes
+  // After becoming Master for a profile, records still arriving from the previous Master
+  // (its last Deltas, flushed as it stepped down) are merged for this long, for keys not
+  // already learned locally, so a switchover loses nothing learned in between.
+  Duration takeover_grace = milliseconds(3000);
+};
+
+struct ChannelEvent {
+  enum class Kind : uint8_t { connected, peer_hello_ok, snapshot_complete, delta_applied, closed };
+  Kind kind;
+  CloseReason reason = CloseReason::none;  // closed
+  uint64_t seq = 0;                        // snapshot_complete, delta_applied
+  uint64_t records = 0;                    // records applied (upserts + removes)
+};
+const char* channel_event_name(ChannelEvent::Kind k);
+
+struct ChannelCounters {
+  uint64_t frames_sent = 0, frames_received = 0;
+  uint64_t bytes_sent = 0, bytes_received = 0;
+  uint64_t snapshots_sent = 0, snapshots_received = 0, snapshots_discarded = 0;
+  uint64_t deltas_sent = 0, deltas_applied = 0;
+  uint64_t records_sent = 0, records_applied = 0;
+  uint64_t heartbeats_sent = 0, heartbeats_received = 0;
+  uint64_t seq_gaps = 0;           // Delta seq != expected → snapshot requested
+  uint64_t epoch_changes = 0;      // peer restarted (new epoch in Hello)
+  uint64_t backlog_overflows = 0;  // feed or unacked bound exceeded → snapshot
+  uint64_t batch_requests_sent = 0, batch_requests_received = 0;
+  uint64_t records_ignored_role = 0;  // record for a profile we are Master of
+  uint64_t late_records_merged = 0;   // merged during takeover_grace
+  uint64_t errors_received = 0;
+  std::array<uint64_t, kCloseReasonCount> closes{};  // by CloseReason
+};
+
+struct ChannelStatus {
+  bool link_up = false;
+  bool hello_ok = false;
+  bool snapshot_complete = false;
+  uint64_t epoch = 0, peer_epoch = 0, peer_node_id = 0;
+  uint64_t last_seq_sent = 0;     // our stream
+  uint64_t last_seq_acked = 0;    // our stream, acked by the peer
+  uint64_t last_seq_applied = 0;  // peer's stream, applied here
+  uint64_t pending_keys = 0;      // feed backlog
+  size_t output_bytes = 0;        // not yet written
+  std::vector<std::pair<uint16_t, Role>> roles;
+  CloseReason last_close = CloseReason::none;
+  ChannelCounters counters;
+};
+
+class RbsChannel {
+ public:
+  RbsChannel(ChannelConfig config, GroupStore& store, LogSink log = null_log_sink());
+  ~RbsChannel();
+  RbsChannel(const RbsChannel&) = delete;
+  RbsChannel& operator=(const RbsChannel&) = delete;
+
+  // --- link ---
+  void on_connected(TimePoint now);
+  void on_bytes(std::span<const uint8_t> data, TimePoint now);
+  // The transport closed (EOF, error, or after wants_close()). `reason` is what the
+  // transport knows; a partial frame in the buffer turns peer_closed into truncated_frame.
+  void on_disconnected(TimePoint now, CloseReason reason = CloseReason::peer_closed);
+  // Ask to close (BFD down, lost tie-break, shutdown): counted, reported as an event.
+  void close(CloseReason reason, TimePoint now);
+
+  // --- time ---
+  void on_timer(TimePoint now);
+  TimePoint next_deadline() const;
+
+  // --- output ---
+  std::span<const uint8_t> output() const;
+  void consume_output(size_t n);
+  bool wants_close() const;
+  std::vector<ChannelEvent> take_events();
+
+  // --- RBP / operator ---
+  // The RBP follows its vrrp6-id group: Master → send, anything else → Backup (apply).
+  void set_role(uint16_t backup_id, Role role, TimePoint now);
+  Role role(uint16_t backup_id) const;
+  // `batch-backup now`: send a snapshot of the profiles we are Master for, and ask the peer
+  // for one of the profiles it is Master for.
+  void batch_backup_now(TimePoint now);
+  // The daemon pushes changed keys here (see change_feed.h).
+  ChangeFeed& feed();
+
+  bool link_up() const;
+  // A complete snapshot from the peer has been applied on the current link. The daemon holds
+  // VRRP6 preemption while link_up() && !snapshot_complete().
+  bool snapshot_complete() const;
+  ChannelStatus status() const;
+  const ChannelConfig& config() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tandem::replication

@@ -1,0 +1,45 @@
+// Why an RBS connection was closed or refused: one list, one counter each (VPP-style), the
+// text is used in log lines and as the `reason` metric label.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tandem::replication {
+
+#define TANDEM_RBS_CLOSE_REASONS(X)                                                \
+  X(none, "none")                                                                  \
+  X(peer_closed, "peer closed the connection")                                     \
+  X(truncated_frame, "connection closed inside a frame")                           \
+  X(zero_length_frame, "frame length 0")                                           \
+  X(oversized_frame, "frame length above the limit")                               \
+  X(unverifiable_frame, "frame failed flatbuffers verification")                   \
+  X(bad_version, "unsupported protocol version")                                   \
+  X(backup_id_mismatch, "backup-id sets differ")                                   \
+  X(unexpected_message, "message not valid in this state")                         \
+  X(bad_record, "record failed semantic checks")                                   \
+  X(snapshot_mismatch, "snapshot end does not match its begin")                    \
+  X(heartbeat_timeout, "no frame for detect-multiplier heartbeat intervals")       \
+  X(peer_error, "peer sent an Error frame")                                        \
+  X(replaced, "lost the simultaneous-connect tie-break")                           \
+  X(bfd_down, "tracked BFD session down")                                          \
+  X(local_shutdown, "local shutdown")                                              \
+  X(wrong_peer_address, "connection from an address other than peer-ipv6 refused") \
+  X(io_error, "socket error")
+
+enum class CloseReason : uint8_t {
+#define TANDEM_X(sym, text) sym,
+  TANDEM_RBS_CLOSE_REASONS(TANDEM_X)
+#undef TANDEM_X
+};
+
+inline constexpr size_t kCloseReasonCount = 0
+#define TANDEM_X(sym, text) +1
+    TANDEM_RBS_CLOSE_REASONS(TANDEM_X)
+#undef TANDEM_X
+    ;
+
+const char* close_reason_name(CloseReason r);  // symbol, e.g. "oversized_frame"
+const char* close_reason_text(CloseReason r);  // human text
+
+}  // namespace tandem::replication
