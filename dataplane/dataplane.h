@@ -17,6 +17,7 @@
 
 #include "control/common/log.h"
 #include "control/wire/address.h"
+#include "dataplane/eal.h"  // build_eal_args()
 #include "dataplane/fib_writer.h"
 #include "dataplane/types.h"
 
@@ -76,13 +77,6 @@ struct CountersSnapshot {
   std::vector<PortCounters> per_port;                // sum over lcores (+ control inject counts)
   PortCounters total;                                // sum over everything
 };
-
-// The EAL argument list tandemd passes to rte_eal_init: program name, user args, each
-// device as `-a` (PCI address) or `--vdev` (anything else), and `--no-pci` when no PCI
-// device is named (so nothing un-named is probed).
-std::vector<std::string> build_eal_args(const std::string& program_name,
-                                        const std::vector<std::string>& devices,
-                                        const std::vector<std::string>& user_args);
 
 class DataplaneImpl;
 

@@ -1,0 +1,49 @@
+// Punt path from a worker to the control core: one bounded single-producer/single-consumer
+// queue per worker (never blocks: a full queue is a counted drop) and a per-(lcore, port,
+// class) token bucket in front of it, so a flood of one class on one port cannot starve the
+// others. perf/dataplane/punt_queue_bench.cc compares boost::lockfree::spsc_queue with an
+// SP/SC rte_ring; the SPSC queue won (see the report in perf/dataplane/README.md).
+#pragma once
+
+#include <rte_mbuf.h>
+
+#include <boost/lockfree/spsc_queue.hpp>
+#include <cstdint>
+
+#include "dataplane/types.h"
+
+namespace tandem::dataplane {
+
+using PuntQueue = boost::lockfree::spsc_queue<rte_mbuf*>;
+
+// The worker stores the class in the mbuf's user hash field (the RSS hash is not needed once
+// a frame is punted) so the control core need not classify it again.
+inline void set_punt_class(rte_mbuf* m, PuntClass c) {
+  m->hash.usr = static_cast<uint32_t>(c);
+}
+inline PuntClass punt_class_of(const rte_mbuf* m) {
+  return static_cast<PuntClass>(m->hash.usr);
+}
+
+// GCRA form of a token bucket in TSC cycles: a frame conforms when `now` is not earlier than
+// the theoretical arrival time minus the burst tolerance. Integer-only, two fields.
+struct TokenBucket {
+  uint64_t cycles_per_packet = 0;  // 0 = unlimited
+  uint64_t tolerance = 0;          // burst * cycles_per_packet
+  uint64_t tat = 0;                // theoretical arrival time
+
+  void configure(uint64_t tsc_hz, uint32_t rate_pps, uint32_t burst) {
+    cycles_per_packet = rate_pps == 0 ? 0 : tsc_hz / rate_pps;
+    tolerance = cycles_per_packet * (burst == 0 ? 1 : burst);
+    tat = 0;
+  }
+  bool conform(uint64_t now) {
+    if (cycles_per_packet == 0) return true;
+    uint64_t t = tat > now ? tat : now;
+    if (t - now > tolerance - cycles_per_packet) return false;
+    tat = t + cycles_per_packet;
+    return true;
+  }
+};
+
+}  // namespace tandem::dataplane

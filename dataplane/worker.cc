@@ -1,0 +1,341 @@
+#include "dataplane/worker.h"
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_prefetch.h>
+
+#include <bit>
+#include <cstring>
+
+#include "control/wire/headers.h"
+
+namespace tandem::dataplane {
+
+namespace {
+
+using wire::DropReason;
+
+// ICMPv6 types punted as MLD (RFC 2710 §3, RFC 3810 §5) and ND (RFC 4861 §4.3, §4.4).
+constexpr uint8_t kIcmpMldQuery = 130;
+constexpr uint8_t kIcmpMldV1Report = 131;
+constexpr uint8_t kIcmpMldV1Done = 132;
+constexpr uint8_t kIcmpMldV2Report = 143;
+constexpr uint8_t kIcmpNs = 135;
+constexpr uint8_t kIcmpNa = 136;
+constexpr uint16_t kBfdPort = 3784;  // RFC 5881 §4
+constexpr uint32_t kIpv6HopLimitOffset = 7;
+constexpr uint32_t kIpv6SrcOffset = 8;
+constexpr uint32_t kIpv6DstOffset = 24;
+constexpr uint32_t kEthLen = 14;
+
+enum class Verdict : uint8_t { drop, punt, data };
+
+struct Classified {
+  Verdict verdict;
+  DropReason reason;
+  PuntClass cls;
+};
+
+// Control traffic, multicast data, or a drop reason. Only the first segment is examined:
+// headers of every frame we care about fit in it.
+inline Classified classify(const uint8_t* frame, uint32_t len, wire::HeaderWalk& w) {
+  w = wire::walk_headers(frame, len);
+  if (w.drop != DropReason::none) [[unlikely]] {
+    return {Verdict::drop, w.drop, PuntClass::mld};
+  }
+  // A later fragment carries no upper-layer header: only its destination can be judged.
+  bool upper_visible = !w.fragment || w.first_fragment;
+  if (upper_visible && w.upper_offset <= w.l3_end && w.upper_offset <= len) {
+    const uint8_t* up = frame + w.upper_offset;
+    uint32_t up_len = w.l3_end - w.upper_offset;
+    int punt = -1;
+    if (w.upper_protocol == wire::kProtoIcmpv6 && up_len >= 1) {
+      switch (up[0]) {
+        case kIcmpMldQuery:
+        case kIcmpMldV1Report:
+        case kIcmpMldV1Done:
+        case kIcmpMldV2Report: punt = static_cast<int>(PuntClass::mld); break;
+        case kIcmpNs:
+        case kIcmpNa: punt = static_cast<int>(PuntClass::nd); break;
+        default: break;
+      }
+    } else if (w.upper_protocol == wire::kProtoVrrp) {
+      punt = static_cast<int>(PuntClass::vrrp);
+    } else if (w.upper_protocol == wire::kProtoUdp && up_len >= 8 &&
+               wire::load_be16(up + 2) == kBfdPort) {
+      punt = static_cast<int>(PuntClass::bfd);
+    }
+    if (punt >= 0) {
+      if (w.fragment) return {Verdict::drop, DropReason::fragmented_control, PuntClass::mld};
+      return {Verdict::punt, DropReason::none, static_cast<PuntClass>(punt)};
+    }
+  }
+  const uint8_t* dst = frame + w.l3_offset + kIpv6DstOffset;
+  if (dst[0] != 0xff) return {Verdict::drop, DropReason::not_for_us, PuntClass::mld};
+  // RFC 4291 §2.7: scopes 0-2 (reserved, interface-local, link-local) are never routed.
+  if ((dst[1] & 0x0f) <= 2) return {Verdict::drop, DropReason::not_forwardable, PuntClass::mld};
+  return {Verdict::data, DropReason::none, PuntClass::mld};
+}
+
+inline void tx_flush_port(WorkerConf& w, PortIndex p) {
+  TxBuffer& b = w.tx[p];
+  if (b.count == 0) return;
+  uint16_t sent = 0;
+  if (w.tx_queue[p] != kNoQueue) {
+    sent = rte_eth_tx_burst(w.dpdk_port[p], w.tx_queue[p], b.pkts, b.count);
+  }
+  w.counters->port[p].tx += sent;
+  if (sent < b.count) [[unlikely]] {
+    w.counters->drop(p, DropReason::tx_full, b.count - sent);
+    rte_pktmbuf_free_bulk(b.pkts + sent, b.count - sent);
+  }
+  b.count = 0;
+}
+
+inline void tx_enqueue(WorkerConf& w, PortIndex p, rte_mbuf* m) {
+  TxBuffer& b = w.tx[p];
+  b.pkts[b.count++] = m;
+  if (b.count == kBurst) tx_flush_port(w, p);
+}
+
+// RFC 2464 §7: destination 33:33 + the group's low 32 bits; source per egress interface.
+inline void write_eth(uint8_t* e, const uint8_t* group, uint64_t src_mac) {
+  e[0] = 0x33;
+  e[1] = 0x33;
+  std::memcpy(e + 2, group + 12, 4);
+  std::memcpy(e + 6, &src_mac, 6);
+  e[12] = 0x86;
+  e[13] = 0xdd;
+}
+
+// Replicates one frame (hop limit already decremented) to every port in `egress`.
+// `l3_offset`/`l3_end` delimit the IPv6 packet; L2 padding and any VLAN tag are dropped.
+inline void replicate(WorkerConf& w, rte_mbuf* m, uint32_t l3_offset, uint32_t l3_end,
+                      PortMask egress) {
+  const uint32_t plen = l3_end - l3_offset;
+  LcoreCounters& c = *w.counters;
+  const bool copy = m->nb_segs == 1 && m->pkt_len <= w.clone_threshold;
+  // Strip L2 and padding so the payload is exactly the IPv6 packet.
+  rte_pktmbuf_adj(m, static_cast<uint16_t>(l3_offset));
+  if (m->pkt_len > plen) rte_pktmbuf_trim(m, static_cast<uint16_t>(m->pkt_len - plen));
+  const uint8_t* ip = rte_pktmbuf_mtod(m, const uint8_t*);
+  uint8_t group[16];
+  std::memcpy(group, ip + kIpv6DstOffset, 16);
+
+  while (egress != 0) {
+    PortIndex p = static_cast<PortIndex>(std::countr_zero(egress));
+    egress &= egress - 1;
+    const uint64_t mac = w.fib->src_mac_word(p);
+    if (egress == 0) {
+      // Last port: the original mbuf itself, with a fresh L2 header in its headroom.
+      uint8_t* e = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(m, kEthLen));
+      if (e == nullptr) [[unlikely]] {
+        c.drop(p, DropReason::mbuf_alloc_failed);
+        rte_pktmbuf_free(m);
+        return;
+      }
+      write_eth(e, group, mac);
+      ++c.port[p].copies;
+      tx_enqueue(w, p, m);
+      return;
+    }
+    if (copy) {
+      rte_mbuf* r = rte_pktmbuf_alloc(w.pool);
+      uint8_t* e = r == nullptr ? nullptr
+                                : reinterpret_cast<uint8_t*>(rte_pktmbuf_append(r, kEthLen + plen));
+      if (e == nullptr) [[unlikely]] {
+        if (r != nullptr) rte_pktmbuf_free(r);
+        c.drop(p, DropReason::mbuf_alloc_failed);
+        continue;
+      }
+      write_eth(e, group, mac);
+      std::memcpy(e + kEthLen, ip, plen);
+      ++c.port[p].copies;
+      tx_enqueue(w, p, r);
+    } else {
+      // ipv4_multicast's scheme: a small header mbuf chained to an indirect mbuf that
+      // references the original payload; the payload is freed when the last clone is sent.
+      rte_mbuf* h = rte_pktmbuf_alloc(w.header_pool);
+      rte_mbuf* cl = h == nullptr ? nullptr : rte_pktmbuf_clone(m, w.clone_pool);
+      if (cl == nullptr) [[unlikely]] {
+        if (h != nullptr) rte_pktmbuf_free(h);
+        c.drop(p, DropReason::mbuf_alloc_failed);
+        continue;
+      }
+      h->next = cl;
+      h->nb_segs = static_cast<uint16_t>(cl->nb_segs + 1);
+      h->pkt_len = cl->pkt_len;
+      uint8_t* e = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(h, kEthLen));
+      write_eth(e, group, mac);
+      ++c.port[p].copies;
+      ++c.port[p].clones;
+      tx_enqueue(w, p, h);
+    }
+  }
+}
+
+struct DataCandidate {
+  rte_mbuf* m;
+  uint32_t l3_offset;
+  uint32_t l3_end;
+};
+
+void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uint64_t now) {
+  LcoreCounters& c = *w.counters;
+  PortCounters& pc = c.port[in];
+  pc.rx += n;
+  const bool rpf_ok = (w.fib->upstream_ports() & port_bit(in)) != 0;
+
+  DataCandidate cand[kBurst];
+  FibKey keys[kBurst];
+  const void* key_ptrs[kBurst];
+  uint16_t nc = 0;
+
+  for (uint16_t i = 0; i < kPrefetchOffset && i < n; ++i) {
+    rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
+  }
+  for (uint16_t i = 0; i < n; ++i) {
+    if (i + kPrefetchOffset < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchOffset], void*));
+    rte_mbuf* m = pkts[i];
+    const uint8_t* frame = rte_pktmbuf_mtod(m, const uint8_t*);
+    wire::HeaderWalk hw;
+    Classified k = classify(frame, m->data_len, hw);
+    if (k.verdict == Verdict::data) [[likely]] {
+      const uint8_t* ip = frame + hw.l3_offset;
+      if (!rpf_ok) [[unlikely]] {
+        c.drop(in, DropReason::rpf_fail);
+        rte_pktmbuf_free(m);
+        continue;
+      }
+      // RFC 8200 §3: a router decrements the hop limit and discards at zero.
+      if (ip[kIpv6HopLimitOffset] <= 1) [[unlikely]] {
+        c.drop(in, DropReason::hop_limit_expired);
+        rte_pktmbuf_free(m);
+        continue;
+      }
+      cand[nc] = DataCandidate{m, hw.l3_offset, hw.l3_end};
+      make_key(keys[nc], ip + kIpv6SrcOffset, ip + kIpv6DstOffset);
+      key_ptrs[nc] = &keys[nc];
+      ++nc;
+    } else if (k.verdict == Verdict::punt) {
+      auto cls = static_cast<size_t>(k.cls);
+      if (!w.policer[in][cls].conform(now)) {
+        ++pc.policed_by_class[cls];
+        c.drop(in, DropReason::punt_policed);
+        rte_pktmbuf_free(m);
+        continue;
+      }
+      set_punt_class(m, k.cls);
+      if (!w.punt->push(m)) {
+        c.drop(in, DropReason::punt_ring_full);
+        rte_pktmbuf_free(m);
+        continue;
+      }
+      ++pc.punted;
+      ++pc.punted_by_class[cls];
+    } else {
+      c.drop(in, k.reason);
+      rte_pktmbuf_free(m);
+    }
+  }
+  if (nc == 0) return;
+
+  // (S,G) first for the whole burst, then (*,G) for the misses (l3fwd_em_hlm's batching:
+  // the bulk lookup prefetches buckets and keys for all keys before comparing any).
+  void* data[kBurst];
+  uint64_t hits = 0;
+  rte_hash_lookup_bulk_data(w.fib->hash(), key_ptrs, nc, &hits, data);
+  const uint64_t all = nc == 64 ? ~uint64_t{0} : (uint64_t{1} << nc) - 1;
+  if (hits != all) {
+    FibKey star[kBurst];
+    const void* star_ptrs[kBurst];
+    uint16_t idx[kBurst];
+    uint16_t ns = 0;
+    for (uint16_t i = 0; i < nc; ++i) {
+      if ((hits >> i) & 1) continue;
+      std::memset(star[ns].source, 0, 16);
+      std::memcpy(star[ns].group, keys[i].group, 16);
+      star_ptrs[ns] = &star[ns];
+      idx[ns++] = i;
+    }
+    void* star_data[kBurst];
+    uint64_t star_hits = 0;
+    rte_hash_lookup_bulk_data(w.fib->hash(), star_ptrs, ns, &star_hits, star_data);
+    for (uint16_t j = 0; j < ns; ++j)
+      data[idx[j]] = ((star_hits >> j) & 1) ? star_data[j] : nullptr;
+  }
+
+  const PortMask usable = w.fib->open_gates() & ~port_bit(in);
+  for (uint16_t i = 0; i < nc; ++i) {
+    rte_mbuf* m = cand[i].m;
+    if (data[i] == nullptr) {
+      c.drop(in, DropReason::no_route);
+      rte_pktmbuf_free(m);
+      continue;
+    }
+    PortMask egress = static_cast<const EgressSet*>(data[i])->ports & usable;
+    if (egress == 0) {
+      c.drop(in, DropReason::no_egress);
+      rte_pktmbuf_free(m);
+      continue;
+    }
+    // Decremented once, before replication, so every copy carries the same value.
+    uint8_t* ip = rte_pktmbuf_mtod_offset(m, uint8_t*, cand[i].l3_offset);
+    --ip[kIpv6HopLimitOffset];
+    ++pc.forwarded;
+    replicate(w, m, cand[i].l3_offset, cand[i].l3_end, egress);
+  }
+}
+
+}  // namespace
+
+void worker_flush(WorkerConf& w) {
+  for (PortIndex p = 0; p < w.n_ports; ++p) tx_flush_port(w, p);
+}
+
+unsigned worker_iteration(WorkerConf& w) {
+  const uint64_t now = rte_rdtsc();
+  if (now - w.prev_drain > w.drain_tsc) {
+    worker_flush(w);
+    w.prev_drain = now;
+  }
+  unsigned total = 0;
+  rte_mbuf* pkts[kBurst];
+  for (uint16_t i = 0; i < w.n_rx; ++i) {
+    const RxQueueRef& q = w.rx[i];
+    uint16_t n = rte_eth_rx_burst(q.dpdk_port, q.queue, pkts, kBurst);
+    if (n == 0) continue;
+    process_burst(w, q.port, pkts, n, now);
+    total += n;
+  }
+  rte_rcu_qsbr_quiescent(w.fib->rcu(), w.rcu_thread_id);
+  return total;
+}
+
+int worker_main(void* arg) {
+  WorkerConf& w = *static_cast<WorkerConf*>(arg);
+  rte_rcu_qsbr* rcu = w.fib->rcu();
+  rte_rcu_qsbr_thread_online(rcu, w.rcu_thread_id);
+  w.prev_drain = rte_rdtsc();
+  while (!w.quit->load(std::memory_order_relaxed)) {
+    unsigned n = worker_iteration(w);
+    if (n != 0) {
+      w.empty_polls = 0;
+      continue;
+    }
+    uint32_t sleep_us = w.idle_sleep_us->load(std::memory_order_relaxed);
+    if (sleep_us == 0 || ++w.empty_polls < kIdlePollsBeforeSleep) continue;
+    // Idle: nothing buffered may wait through the sleep, and the FIB writer must not wait
+    // for us either, so go offline for its duration.
+    worker_flush(w);
+    rte_rcu_qsbr_thread_offline(rcu, w.rcu_thread_id);
+    rte_delay_us_sleep(sleep_us);
+    rte_rcu_qsbr_thread_online(rcu, w.rcu_thread_id);
+    w.empty_polls = 0;
+  }
+  worker_flush(w);
+  rte_rcu_qsbr_thread_offline(rcu, w.rcu_thread_id);
+  return 0;
+}
+
+}  // namespace tandem::dataplane
