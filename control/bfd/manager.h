@@ -21,6 +21,9 @@ namespace tandem::bfd {
 
 class Manager {
  public:
+  // Sessions/instances hold references into the manager: it never moves.
+  Manager(const Manager&) = delete;
+  Manager& operator=(const Manager&) = delete;
   explicit Manager(uint64_t rng_seed = 0x62666421, LogSink log = null_log_sink());
 
   // Empty string on success, else the reason (invalid, duplicate discriminator or key).

@@ -23,6 +23,9 @@ namespace tandem::vrrp6 {
 
 class Manager {
  public:
+  // Sessions/instances hold references into the manager: it never moves.
+  Manager(const Manager&) = delete;
+  Manager& operator=(const Manager&) = delete;
   explicit Manager(LogSink log = null_log_sink());
 
   // Creates and starts the instance (Initialize → Backup, or Master for an owner; a member

@@ -120,6 +120,7 @@ class Instance {
   void master_on_advert(const wire::Ipv6Address& src, const wire::VrrpAdvert& a, TimePoint now);
   bool address_list_matches(const wire::VrrpAdvert& a) const;
   bool may_run() const;
+  void update_flowdown(Reason reason);
   void log(LogLevel level, const std::string& line) const;
 
   InstanceConfig cfg_;
@@ -142,6 +143,8 @@ class Instance {
   bool link_bfd_down_ = false;
   bool admin_state_known_ = false;
   State admin_state_ = State::initialize;
+  bool flowdown_known_ = false;  // member: a FlowdownChange has been emitted
+  bool flowdown_down_ = false;
 
   wire::Ipv6Address master_ip_;
   uint8_t master_priority_ = 0;
