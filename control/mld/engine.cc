@@ -1,0 +1,288 @@
+// Interfaces, message dispatch, querier election and the timer loop of the MLD engine.
+#include "control/mld/engine.h"
+
+#include <algorithm>
+
+namespace tandem::mld {
+
+Engine::Engine(LogSink log) : log_(log ? std::move(log) : null_log_sink()) {}
+
+Interface* Engine::find_interface(uint32_t ifindex) {
+  auto it = interface_by_index_.find(ifindex);
+  return it == interface_by_index_.end() ? nullptr : &interfaces_[it->second];
+}
+
+const Interface* Engine::find_interface(uint32_t ifindex) const {
+  auto it = interface_by_index_.find(ifindex);
+  return it == interface_by_index_.end() ? nullptr : &interfaces_[it->second];
+}
+
+void Engine::log(const Interface& itf, LogLevel level, const std::string& line) const {
+  log_(level, itf.log_prefix, line);
+}
+
+// ---- interfaces ----
+
+bool Engine::add_interface(uint32_t ifindex, std::string_view name, const InterfaceConfig& config,
+                           const Ipv6Address& link_local, TimePoint now) {
+  if (find_interface(ifindex) != nullptr || !config.validate().empty()) return false;
+  const auto idx = static_cast<uint32_t>(interfaces_.size());
+  Interface& itf = interfaces_.emplace_back();
+  itf.ifindex = ifindex;
+  itf.name = std::string(name);
+  itf.log_prefix = "mld " + itf.name;
+  itf.config = config;
+  itf.link_local = link_local;
+  interface_by_index_[ifindex] = idx;
+  itf.querier.start(config, link_local, now);
+  log(itf, LogLevel::info,
+      format_string("enabled, version %u, querier (start-up, %u queries)",
+                    static_cast<unsigned>(config.version),
+                    itf.querier.timers().startup_query_count()));
+  run_interface_timer(idx, now);  // the first start-up query goes out now (§7.1)
+  return true;
+}
+
+bool Engine::remove_interface(uint32_t ifindex, TimePoint now) {
+  (void)now;
+  auto it = interface_by_index_.find(ifindex);
+  if (it == interface_by_index_.end()) return false;
+  Interface& itf = interfaces_[it->second];
+  // An administrative action, not a per-tick one: a scan of the table is acceptable here.
+  for (uint32_t slot = 0; slot < table_.slot_limit(); ++slot) {
+    const GroupRecord& r = table_.at(slot);
+    if (!r.in_use || r.ifindex != ifindex) continue;
+    before_.capture(r);
+    after_.clear();
+    diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
+    delete_record(&itf, slot);
+  }
+  itf.alive = false;
+  itf.querier.stop();
+  ++itf.generation;
+  log(itf, LogLevel::info, "disabled");
+  interface_by_index_.erase(it);
+  return true;
+}
+
+bool Engine::set_interface_config(uint32_t ifindex, const InterfaceConfig& config, TimePoint now) {
+  Interface* itf = find_interface(ifindex);
+  if (itf == nullptr || !config.validate().empty()) return false;
+  itf->config = config;
+  itf->querier.set_config(config, now);
+  rearm_interface(interface_by_index_[ifindex]);
+  return true;
+}
+
+bool Engine::set_link_local(uint32_t ifindex, const Ipv6Address& link_local, TimePoint now) {
+  Interface* itf = find_interface(ifindex);
+  if (itf == nullptr) return false;
+  itf->link_local = link_local;
+  itf->querier.set_own_address(link_local, now);
+  run_interface_timer(interface_by_index_[ifindex], now);
+  return true;
+}
+
+bool Engine::set_passive(uint32_t ifindex, bool passive, TimePoint now) {
+  Interface* itf = find_interface(ifindex);
+  if (itf == nullptr) return false;
+  if (itf->passive == passive) return true;
+  itf->passive = passive;
+  if (passive) {
+    itf->querier.stop();
+    log(*itf, LogLevel::info, "passive: reports and queries left to the hot-backup peer");
+  } else {
+    // DESIGN.md §4: on becoming Master, open with the synced state and one general query.
+    itf->querier.resume(now);
+    log(*itf, LogLevel::info, "active: querier, general query now");
+  }
+  run_interface_timer(interface_by_index_[ifindex], now);
+  return true;
+}
+
+std::vector<uint32_t> Engine::interfaces() const {
+  std::vector<uint32_t> out;
+  for (const auto& itf : interfaces_) {
+    if (itf.alive) out.push_back(itf.ifindex);
+  }
+  return out;
+}
+
+std::optional<InterfaceStatus> Engine::interface_status(uint32_t ifindex, TimePoint now) const {
+  const Interface* itf = find_interface(ifindex);
+  if (itf == nullptr) return std::nullopt;
+  InterfaceStatus s;
+  s.ifindex = itf->ifindex;
+  s.name = itf->name;
+  s.config = itf->config;
+  s.timers = itf->querier.timers();
+  s.passive = itf->passive;
+  s.is_querier = itf->querier.is_querier();
+  s.querier = itf->querier.active() ? itf->querier.querier_address() : Ipv6Address{};
+  s.link_local = itf->link_local;
+  if (itf->querier.active() && !s.is_querier) {
+    s.querier_expires = std::max(Duration{}, itf->querier.other_querier_expires() - now);
+  }
+  if (s.is_querier) {
+    s.next_general_query = std::max(Duration{}, itf->querier.next_general_query() - now);
+  }
+  s.groups = itf->groups;
+  s.joins = itf->joins;
+  s.leaves = itf->leaves;
+  return s;
+}
+
+// ---- inputs ----
+
+void Engine::on_frame(const wire::Frame& frame, uint32_t ifindex, TimePoint now) {
+  switch (frame.kind) {
+    case wire::PacketKind::mld_query:
+    case wire::PacketKind::mld_report_v1:
+    case wire::PacketKind::mld_done:
+    case wire::PacketKind::mld_report_v2: on_message(ifindex, frame.src, frame.mld, now); return;
+    default: ignore(IgnoreReason::unknown_type); return;
+  }
+}
+
+void Engine::on_message(uint32_t ifindex, const Ipv6Address& src, const wire::MldMessage& msg,
+                        TimePoint now) {
+  Interface* itf = find_interface(ifindex);
+  if (itf == nullptr) {
+    ignore(IgnoreReason::unknown_interface);
+    return;
+  }
+  switch (msg.kind) {
+    case wire::MldKind::query: handle_query(*itf, src, msg.query, now); return;
+    case wire::MldKind::report_v1:
+    case wire::MldKind::done:
+    case wire::MldKind::report_v2: handle_report(*itf, src, msg, now); return;
+  }
+  ignore(IgnoreReason::unknown_type);
+}
+
+void Engine::handle_query(Interface& itf, const Ipv6Address& src, const wire::MldQuery& q,
+                          TimePoint now) {
+  ++counters_.queries_received;
+  if (itf.passive) return ignore(IgnoreReason::passive_interface);
+  if (src.is_unspecified()) return ignore(IgnoreReason::from_unspecified);
+  // §5.1.14 / §6.2: queries come from link-local sources only.
+  if (!src.is_link_local_unicast()) return ignore(IgnoreReason::source_not_link_local);
+  if (src == itf.link_local) return ignore(IgnoreReason::own_query);
+
+  const bool lost = itf.querier.on_query(src, q, now);
+  if (lost) {
+    log(itf, LogLevel::notice,
+        format_string("querier -> non-querier: query from lower address %s",
+                      src.to_string().c_str()));
+  }
+  rearm_interface(interface_by_index_[itf.ifindex]);
+
+  if (q.v2 && itf.config.version == MldVersion::v1) {
+    // §8.3.1: a v2 querier on a link configured for v1 is a misconfiguration; it took part in
+    // the election above (its first 24 bytes are a v1 query) but moves no group timers.
+    return ignore(IgnoreReason::v2_query_in_v1_mode);
+  }
+  if (!q.is_general()) lower_timers_for_query(itf, q, now);
+}
+
+void Engine::handle_report(Interface& itf, const Ipv6Address& src, const wire::MldMessage& msg,
+                           TimePoint now) {
+  ++counters_.reports_received;
+  if (itf.passive) return ignore(IgnoreReason::passive_interface);
+  // §5.2.13: a host may report from :: while its link-local is tentative; routers act only on
+  // reports from link-local sources (§7.1 / §6.2), so these are counted and dropped.
+  if (src.is_unspecified()) return ignore(IgnoreReason::from_unspecified);
+  if (!src.is_link_local_unicast()) return ignore(IgnoreReason::source_not_link_local);
+  static const wire::AddressList kNoSources{};
+  switch (msg.kind) {
+    case wire::MldKind::report_v1:
+      // §8.3.2: an MLDv1 Report is IS_EX({}) and starts Older Version Host Present.
+      handle_record(itf, src, wire::MldRecordType::is_ex, msg.v1.group, kNoSources, true, now);
+      return;
+    case wire::MldKind::done:
+      // §8.3.2: an MLDv1 Done is TO_IN({}).
+      handle_record(itf, src, wire::MldRecordType::to_in, msg.v1.group, kNoSources, true, now);
+      return;
+    case wire::MldKind::report_v2:
+      if (itf.config.version == MldVersion::v1) return ignore(IgnoreReason::v2_report_in_v1_mode);
+      for (const wire::MldRecord& rec : msg.report) {
+        handle_record(itf, src, rec.type, rec.group, rec.sources, false, now);
+      }
+      return;
+    case wire::MldKind::query: break;
+  }
+  ignore(IgnoreReason::unknown_type);
+}
+
+// ---- outputs ----
+
+std::vector<OutgoingQuery> Engine::take_queries() {
+  std::vector<OutgoingQuery> out;
+  out.swap(queries_);
+  return out;
+}
+
+std::vector<Event> Engine::take_events() {
+  std::vector<Event> out;
+  out.swap(events_);
+  return out;
+}
+
+void Engine::send_general_query(Interface& itf) {
+  OutgoingQuery q;
+  q.ifindex = itf.ifindex;
+  q.dst = wire::addr::all_nodes();  // §5.1.15: general queries go to ff02::1
+  q.spec = itf.querier.general_query_spec();
+  queries_.push_back(std::move(q));
+  ++counters_.queries_sent;
+}
+
+// ---- timers ----
+
+void Engine::rearm_interface(uint32_t idx) {
+  Interface& itf = interfaces_[idx];
+  const TimePoint d = itf.querier.next_deadline();
+  if (d < itf.armed) {
+    itf.armed = d;
+    timers_.push(d, idx, kInterfaceTag | (itf.generation & kTagMask));
+  }
+}
+
+void Engine::run_interface_timer(uint32_t idx, TimePoint now) {
+  Interface& itf = interfaces_[idx];
+  const bool was_querier = itf.querier.is_querier();
+  if (itf.querier.on_timer(now)) send_general_query(itf);
+  if (!was_querier && itf.querier.is_querier() && itf.querier.active()) {
+    log(itf, LogLevel::notice, "non-querier -> querier: other querier present timer expired");
+  }
+  rearm_interface(idx);
+}
+
+void Engine::on_timer(TimePoint now) {
+  while (!timers_.empty() && timers_.top().when <= now) {
+    const TimerQueue::Entry e = timers_.top();
+    timers_.pop();
+    if ((e.tag & kInterfaceTag) != 0) {
+      if (e.id >= interfaces_.size()) continue;
+      Interface& itf = interfaces_[e.id];
+      if (!itf.alive || (itf.generation & kTagMask) != (e.tag & kTagMask) || itf.armed != e.when) {
+        continue;  // stale entry
+      }
+      itf.armed = kNever;
+      run_interface_timer(e.id, now);
+      continue;
+    }
+    if (e.id >= table_.slot_limit()) continue;
+    GroupRecord& r = table_.at(e.id);
+    if (!r.in_use || (r.generation & kTagMask) != e.tag || r.armed != e.when) continue;
+    r.armed = kNever;
+    expire_record(e.id, now);
+  }
+}
+
+size_t Engine::memory_bytes() const {
+  return table_.memory_bytes() + timers_.memory_bytes() +
+         interfaces_.capacity() * sizeof(Interface);
+}
+
+}  // namespace tandem::mld

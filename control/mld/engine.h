@@ -1,0 +1,128 @@
+// The MLD engine behind MldRouter (router.h): interfaces with their queriers, the group
+// table, the one timer queue and the output buffers. Split over engine.cc (interfaces,
+// messages, timers) and engine_groups.cc (per-group state, queries, replication).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "control/common/log.h"
+#include "control/common/time.h"
+#include "control/mld/config.h"
+#include "control/mld/counters.h"
+#include "control/mld/events.h"
+#include "control/mld/filter_state.h"
+#include "control/mld/group_table.h"
+#include "control/mld/querier.h"
+#include "control/mld/router.h"
+#include "control/mld/timer_queue.h"
+#include "control/wire/frame.h"
+#include "control/wire/mld.h"
+
+namespace tandem::mld {
+
+struct Interface {
+  uint32_t ifindex = 0;
+  std::string name;
+  std::string log_prefix;  // "mld ge0"
+  InterfaceConfig config;
+  Ipv6Address link_local;
+  Querier querier;
+  bool alive = true;
+  bool passive = false;
+  uint32_t generation = 0;
+  TimePoint armed = kNever;  // deadline of this interface's timer queue entry
+  uint32_t groups = 0;
+  uint64_t joins = 0;
+  uint64_t leaves = 0;
+};
+
+class Engine {
+ public:
+  explicit Engine(LogSink log);
+
+  bool add_interface(uint32_t ifindex, std::string_view name, const InterfaceConfig& config,
+                     const Ipv6Address& link_local, TimePoint now);
+  bool remove_interface(uint32_t ifindex, TimePoint now);
+  bool set_interface_config(uint32_t ifindex, const InterfaceConfig& config, TimePoint now);
+  bool set_link_local(uint32_t ifindex, const Ipv6Address& link_local, TimePoint now);
+  bool set_passive(uint32_t ifindex, bool passive, TimePoint now);
+
+  void on_message(uint32_t ifindex, const Ipv6Address& src, const wire::MldMessage& msg,
+                  TimePoint now);
+  void on_frame(const wire::Frame& frame, uint32_t ifindex, TimePoint now);
+  void on_timer(TimePoint now);
+  TimePoint next_deadline() const { return timers_.earliest(); }
+
+  std::vector<OutgoingQuery> take_queries();
+  std::vector<Event> take_events();
+  bool has_output() const { return !queries_.empty() || !events_.empty(); }
+
+  bool apply_upsert(const GroupRecordView& record, TimePoint now);
+  bool apply_remove(uint32_t ifindex, const Ipv6Address& group, TimePoint now);
+  void for_each_group(const std::function<void(const GroupRecordView&)>& fn, TimePoint now,
+                      std::optional<uint32_t> ifindex) const;
+  std::optional<GroupRecordView> find_group(uint32_t ifindex, const Ipv6Address& group,
+                                            TimePoint now) const;
+
+  std::optional<InterfaceStatus> interface_status(uint32_t ifindex, TimePoint now) const;
+  std::vector<uint32_t> interfaces() const;
+  size_t group_count() const { return table_.size(); }
+  const Counters& counters() const { return counters_; }
+  size_t memory_bytes() const;
+
+ private:
+  static constexpr uint32_t kInterfaceTag = 0x80000000u;
+  static constexpr uint32_t kTagMask = 0x7fffffffu;
+
+  Interface* find_interface(uint32_t ifindex);
+  const Interface* find_interface(uint32_t ifindex) const;
+  void log(const Interface& itf, LogLevel level, const std::string& line) const;
+  void ignore(IgnoreReason r) { counters_.ignore(r); }
+
+  // engine.cc
+  void handle_query(Interface& itf, const Ipv6Address& src, const wire::MldQuery& q, TimePoint now);
+  void handle_report(Interface& itf, const Ipv6Address& src, const wire::MldMessage& msg,
+                     TimePoint now);
+  void run_interface_timer(uint32_t idx, TimePoint now);
+  void rearm_interface(uint32_t idx);
+  void send_general_query(Interface& itf);
+
+  // engine_groups.cc
+  void handle_record(Interface& itf, const Ipv6Address& src, wire::MldRecordType type,
+                     const Ipv6Address& group, const wire::AddressList& sources, bool v1_message,
+                     TimePoint now);
+  void lower_timers_for_query(Interface& itf, const wire::MldQuery& q, TimePoint now);
+  void execute_actions(Interface& itf, GroupRecord& r, TimePoint now);
+  void send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now);
+  void expire_record(uint32_t slot, TimePoint now);
+  // Emits forwarding changes against before_, then record_changed (when `changed`) or
+  // deletes the record if it ended INCLUDE({}); re-arms its timer.
+  void finish_record_change(Interface& itf, uint32_t slot, bool changed);
+  void delete_record(Interface* itf, uint32_t slot);
+  void rearm_record(uint32_t slot);
+  GroupRecordView make_view(const GroupRecord& r, TimePoint now) const;
+  uint32_t create_record(Interface& itf, const Ipv6Address& group, TimePoint now);
+
+  LogSink log_;
+  Counters counters_;
+  GroupTable table_;
+  TimerQueue timers_;
+  std::vector<Interface> interfaces_;
+  std::unordered_map<uint32_t, uint32_t> interface_by_index_;
+  std::vector<OutgoingQuery> queries_;
+  std::vector<Event> events_;
+
+  // Scratch reused across calls so the report path does not allocate per record.
+  ForwardingView before_, after_;
+  FilterActions actions_;
+  std::vector<Ipv6Address> report_sources_;
+  std::vector<Ipv6Address> query_with_s_, query_without_s_;
+};
+
+}  // namespace tandem::mld

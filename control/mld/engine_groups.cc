@@ -1,0 +1,402 @@
+// Per-(interface, group) state of the MLD engine: report records through the §7.4 tables,
+// MLDv1 compatibility (§8.3.2), specific queries and their retransmissions (§7.6.3), timer
+// expiry (§7.2.3, §7.5), and the replication apply/export views.
+#include <algorithm>
+
+#include "control/mld/engine.h"
+
+namespace tandem::mld {
+namespace {
+
+// Sources per query so that the IPv6 packet fits a 1500-byte MTU (§5.1.10): 1500 - 40 (IPv6)
+// - 8 (hop-by-hop Router Alert) - 28 (query header) = 1424 bytes = 89 addresses.
+constexpr size_t kMaxSourcesPerQuery = 89;
+
+Duration remaining(TimePoint deadline, TimePoint now) {
+  return deadline > now ? deadline - now : Duration{};
+}
+
+}  // namespace
+
+uint32_t Engine::create_record(Interface& itf, const Ipv6Address& group, TimePoint now) {
+  const uint32_t slot = table_.insert(itf.ifindex, group, now);
+  ++itf.groups;
+  ++itf.joins;
+  ++counters_.groups_created;
+  return slot;
+}
+
+void Engine::handle_record(Interface& itf, const Ipv6Address& src, wire::MldRecordType type,
+                           const Ipv6Address& group, const wire::AddressList& sources,
+                           bool v1_message, TimePoint now) {
+  ++counters_.records_processed;
+  if (!group.is_multicast()) return ignore(IgnoreReason::group_not_multicast);
+  // Link-scope groups (ff02::1, solicited-node, ...) are never routed off the link.
+  if (group.is_link_scope_multicast()) return ignore(IgnoreReason::link_scope_group);
+
+  uint32_t slot = table_.find(itf.ifindex, group);
+  const bool v1_compat =
+      v1_message || (slot != GroupTable::kNone && table_.at(slot).compat() == CompatMode::v1);
+
+  // B: the record's sources, sorted and without duplicates (a host may repeat one).
+  report_sources_.clear();
+  for (size_t i = 0; i < sources.size(); ++i) report_sources_.push_back(sources[i]);
+  if (report_sources_.size() > 1) {
+    std::sort(report_sources_.begin(), report_sources_.end());
+    report_sources_.erase(std::unique(report_sources_.begin(), report_sources_.end()),
+                          report_sources_.end());
+  }
+
+  if (v1_compat && !v1_message) {
+    // §8.3.2: with MLDv1 listeners present, BLOCK is ignored and TO_EX(x) acts as TO_EX({}),
+    // or a v1 listener would lose the sources it cannot express.
+    if (type == wire::MldRecordType::block) return ignore(IgnoreReason::v1_mode_block);
+    if (type == wire::MldRecordType::to_ex && !report_sources_.empty()) {
+      ignore(IgnoreReason::v1_mode_to_ex_sources);
+      report_sources_.clear();
+    }
+  }
+
+  if (slot == GroupTable::kNone) {
+    // §7.2.1: a group without a record is INCLUDE({}); only records that give it state
+    // create one (BLOCK, TO_IN({}) and IS_IN({}) leave nothing to store).
+    if (!creates_state(type, report_sources_.size())) return;
+    if (itf.config.access_limit != 0 && itf.groups >= itf.config.access_limit) {
+      return ignore(IgnoreReason::access_limit);
+    }
+    slot = create_record(itf, group, now);
+    before_.clear();
+  } else {
+    before_.capture(table_.at(slot));
+  }
+
+  GroupRecord& r = table_.at(slot);
+  r.last_reporter = src;
+  r.origin = Origin::local;
+  const EffectiveTimers& t = itf.querier.timers();
+  if (v1_message && type == wire::MldRecordType::is_ex) {
+    r.compat_timer = now + t.older_version_host_present();  // §8.3.2
+  }
+  actions_.clear();
+  apply_report_record(r, type, report_sources_, FilterContext{now, t.mali()}, actions_);
+  for (uint32_t i = 0; i < actions_.sources_over_limit; ++i) ignore(IgnoreReason::source_limit);
+  execute_actions(itf, r, now);
+  finish_record_change(itf, slot, true);
+}
+
+void Engine::execute_actions(Interface& itf, GroupRecord& r, TimePoint now) {
+  if (!actions_.send_group_query && actions_.source_query.empty()) return;
+  // §7.6.3: only the querier sends specific queries; the others lower their timers when they
+  // hear the querier's query (lower_timers_for_query).
+  if (!itf.querier.is_querier()) return ignore(IgnoreReason::not_querier);
+  const EffectiveTimers& t = itf.querier.timers();
+  const TimePoint llqt = now + t.llqt();
+  if (actions_.send_group_query) {
+    // §7.6.3.1: Filter Timer lowered to LLQT, query now plus LLQC-1 retransmissions.
+    if (r.mode == FilterMode::exclude) r.filter_timer = std::min(r.filter_timer, llqt);
+    r.group_query_left = t.last_listener_query_count;
+  }
+  if (!actions_.source_query.empty()) {
+    if (itf.config.version == MldVersion::v1) {
+      // MLDv1 cannot ask about sources; lowering their timers without asking would cut
+      // listeners off, so the sources keep their timers.
+      ignore(IgnoreReason::v1_mode_source_query);
+    } else {
+      // §7.6.3.2: sources in X whose timer > LLQT are lowered to LLQT and queried LLQC times.
+      for (const auto& a : actions_.source_query) {
+        const size_t i = r.find_source(a);
+        if (i == r.sources.size()) continue;
+        SourceEntry& s = r.sources[i];
+        if (s.running() && s.expires > llqt) {
+          s.expires = llqt;
+          s.retransmit_left = t.last_listener_query_count;
+        }
+      }
+    }
+  }
+  // Pending retransmissions of an earlier leave go out with this one; they share the
+  // record's LLQI clock.
+  send_pending_queries(itf, r, now);
+}
+
+void Engine::send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now) {
+  if (itf.passive) {
+    // The peer owns the link: drop what was pending when the interface went passive.
+    r.group_query_left = 0;
+    for (auto& s : r.sources) s.retransmit_left = 0;
+    r.query_next = kNever;
+    return;
+  }
+  const EffectiveTimers& t = itf.querier.timers();
+  const TimePoint llqt = now + t.llqt();
+  const bool v2 = itf.config.version == MldVersion::v2;
+  auto base_spec = [&] {
+    wire::MldQuerySpec q;
+    q.v2 = v2;
+    q.max_resp_ms = static_cast<uint32_t>(to_ms(t.last_listener_query_interval));
+    q.group = r.group;
+    q.qrv = t.robustness;
+    q.qqi_s = static_cast<uint32_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(t.query_interval).count());
+    return q;
+  };
+  auto emit = [&](wire::MldQuerySpec spec) {
+    // §5.1.15: specific queries go to the queried group.
+    queries_.push_back(OutgoingQuery{itf.ifindex, r.group, std::move(spec)});
+    ++counters_.queries_sent;
+  };
+
+  if (r.group_query_left > 0) {
+    // §7.6.3.1: S set when the Filter Timer is above LLQT (a report refreshed it meanwhile).
+    wire::MldQuerySpec q = base_spec();
+    q.s_flag = r.mode == FilterMode::exclude && r.filter_timer > llqt;
+    emit(std::move(q));
+    --r.group_query_left;
+  }
+
+  // §7.6.3.2: one query for the sources whose timers are above LLQT (S set), one for the
+  // rest (S clear); each retransmission counter counts down.
+  query_with_s_.clear();
+  query_without_s_.clear();
+  for (auto& s : r.sources) {
+    if (s.retransmit_left == 0) continue;
+    --s.retransmit_left;
+    if (s.running() && s.expires > llqt) {
+      query_with_s_.push_back(s.addr);
+    } else {
+      query_without_s_.push_back(s.addr);
+    }
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    const auto& list = pass == 0 ? query_without_s_ : query_with_s_;
+    for (size_t off = 0; off < list.size(); off += kMaxSourcesPerQuery) {
+      wire::MldQuerySpec q = base_spec();
+      q.s_flag = pass == 1;
+      const size_t end = std::min(list.size(), off + kMaxSourcesPerQuery);
+      q.sources.assign(list.begin() + static_cast<std::ptrdiff_t>(off),
+                       list.begin() + static_cast<std::ptrdiff_t>(end));
+      emit(std::move(q));
+    }
+  }
+  r.query_next = r.queries_pending() ? now + t.last_listener_query_interval : kNever;
+}
+
+void Engine::lower_timers_for_query(Interface& itf, const wire::MldQuery& q, TimePoint now) {
+  const uint32_t slot = table_.find(itf.ifindex, q.group);
+  if (slot == GroupTable::kNone) return;
+  // §7.6.1: the S flag suppresses these timer updates (a querier's retransmission after a
+  // report has already refreshed the timers), never the election.
+  if (q.s_flag) return ignore(IgnoreReason::s_flag_suppressed);
+  GroupRecord& r = table_.at(slot);
+  const TimePoint llqt = now + itf.querier.timers().llqt();
+  bool changed = false;
+  if (q.sources.empty()) {
+    if (r.mode == FilterMode::exclude && r.filter_timer > llqt) {
+      r.filter_timer = llqt;
+      changed = true;
+    }
+  } else {
+    for (size_t i = 0; i < q.sources.size(); ++i) {
+      const size_t k = r.find_source(q.sources[i]);
+      if (k == r.sources.size()) continue;
+      SourceEntry& s = r.sources[k];
+      if (s.running() && s.expires > llqt) {
+        s.expires = llqt;
+        changed = true;
+      }
+    }
+  }
+  if (!changed) return;
+  before_.capture(r);
+  finish_record_change(itf, slot, true);
+}
+
+void Engine::expire_record(uint32_t slot, TimePoint now) {
+  GroupRecord& r = table_.at(slot);
+  Interface* itf = find_interface(r.ifindex);
+  before_.capture(r);
+  if (itf == nullptr) {  // cannot happen: remove_interface deletes the records first
+    after_.clear();
+    diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
+    return delete_record(nullptr, slot);
+  }
+  bool changed = false;
+  // §7.2.3: an expired source is deleted in INCLUDE mode and moves to the exclude list
+  // (timer stopped, no longer forwarded) in EXCLUDE mode.
+  if (r.mode == FilterMode::include) {
+    const size_t before = r.sources.size();
+    std::erase_if(r.sources, [&](const SourceEntry& s) { return s.expires <= now; });
+    changed |= r.sources.size() != before;
+  } else {
+    for (auto& s : r.sources) {
+      if (s.running() && s.expires <= now) {
+        s.expires = kStopped;
+        s.retransmit_left = 0;
+        changed = true;
+      }
+    }
+    if (r.filter_timer <= now) {
+      // §7.5: Filter Timer expiry switches to INCLUDE with the sources still running; with
+      // none the record goes (finish_record_change deletes an empty INCLUDE record).
+      std::erase_if(r.sources, [](const SourceEntry& s) { return !s.running(); });
+      r.mode = FilterMode::include;
+      r.filter_timer = kNever;
+      changed = true;
+    }
+  }
+  if (r.compat_timer <= now) {
+    // §8.3.2: Older Version Host Present expired, back to MLDv2 behaviour for the group.
+    r.compat_timer = kNever;
+    changed = true;
+  }
+  if (r.query_next <= now) {
+    r.query_next = kNever;
+    if (r.queries_pending()) send_pending_queries(*itf, r, now);
+  }
+  finish_record_change(*itf, slot, changed);
+}
+
+void Engine::finish_record_change(Interface& itf, uint32_t slot, bool changed) {
+  GroupRecord& r = table_.at(slot);
+  if (r.mode == FilterMode::include && r.sources.empty()) {
+    after_.clear();
+    diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
+    return delete_record(&itf, slot);
+  }
+  after_.capture(r);
+  diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
+  if (changed) {
+    events_.push_back(Event{EventKind::record_changed, r.ifindex, r.group, {}, r.origin});
+  }
+  rearm_record(slot);
+}
+
+void Engine::delete_record(Interface* itf, uint32_t slot) {
+  const GroupRecord& r = table_.at(slot);
+  events_.push_back(Event{EventKind::record_removed, r.ifindex, r.group, {}, r.origin});
+  if (itf != nullptr) {
+    --itf->groups;
+    ++itf->leaves;
+  }
+  ++counters_.groups_deleted;
+  table_.erase(slot);
+}
+
+void Engine::rearm_record(uint32_t slot) {
+  GroupRecord& r = table_.at(slot);
+  const TimePoint d = r.earliest_deadline();
+  if (d < r.armed) {
+    r.armed = d;
+    timers_.push(d, slot, r.generation & kTagMask);
+  }
+}
+
+// ---- replication ----
+
+bool Engine::apply_upsert(const GroupRecordView& v, TimePoint now) {
+  Interface* itf = find_interface(v.ifindex);
+  if (itf == nullptr || !v.group.is_multicast() || v.group.is_link_scope_multicast()) {
+    ignore(IgnoreReason::apply_invalid);
+    return false;
+  }
+  uint32_t slot = table_.find(v.ifindex, v.group);
+  bool has_state = v.filter_mode == FilterMode::exclude;
+  for (const auto& s : v.sources) has_state |= s.remaining > Duration{};
+  if (slot == GroupTable::kNone) {
+    if (!has_state) return true;  // INCLUDE({}) is the absence of a record
+    // The master enforced its access limit already; the backup mirrors it as it is.
+    slot = create_record(*itf, v.group, now - v.uptime);
+    before_.clear();
+  } else {
+    before_.capture(table_.at(slot));
+  }
+  GroupRecord& r = table_.at(slot);
+  r.mode = v.filter_mode;
+  r.filter_timer = v.filter_mode == FilterMode::exclude
+                       ? now + std::max(v.filter_remaining, Duration{})
+                       : kNever;
+  r.sources.clear();
+  for (const auto& s : v.sources) {
+    if (r.sources.size() >= kMaxSourcesPerGroup) {
+      ignore(IgnoreReason::source_limit);
+      break;
+    }
+    if (s.remaining > Duration{}) {
+      r.sources.push_back(SourceEntry{s.source, now + s.remaining, 0});
+    } else if (v.filter_mode == FilterMode::exclude) {
+      r.sources.push_back(SourceEntry{s.source, kStopped, 0});
+    }
+  }
+  std::sort(r.sources.begin(), r.sources.end(),
+            [](const SourceEntry& a, const SourceEntry& b) { return a.addr < b.addr; });
+  r.sources.erase(
+      std::unique(r.sources.begin(), r.sources.end(),
+                  [](const SourceEntry& a, const SourceEntry& b) { return a.addr == b.addr; }),
+      r.sources.end());
+  r.compat_timer =
+      v.compat == CompatMode::v1 ? now + std::max(v.compat_remaining, Duration{}) : kNever;
+  r.origin = Origin::backup;
+  r.last_reporter = v.last_reporter;
+  r.created = now - v.uptime;
+  r.group_query_left = 0;
+  r.query_next = kNever;
+  finish_record_change(*itf, slot, true);
+  return true;
+}
+
+bool Engine::apply_remove(uint32_t ifindex, const Ipv6Address& group, TimePoint now) {
+  (void)now;
+  Interface* itf = find_interface(ifindex);
+  if (itf == nullptr) {
+    ignore(IgnoreReason::apply_invalid);
+    return false;
+  }
+  const uint32_t slot = table_.find(ifindex, group);
+  if (slot == GroupTable::kNone) return true;
+  before_.capture(table_.at(slot));
+  after_.clear();
+  const GroupRecord& r = table_.at(slot);
+  diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
+  delete_record(itf, slot);
+  return true;
+}
+
+GroupRecordView Engine::make_view(const GroupRecord& r, TimePoint now) const {
+  GroupRecordView v;
+  v.ifindex = r.ifindex;
+  v.group = r.group;
+  v.filter_mode = r.mode;
+  v.filter_remaining = r.mode == FilterMode::exclude ? remaining(r.filter_timer, now) : Duration{};
+  v.sources.reserve(r.sources.size());
+  for (const auto& s : r.sources) {
+    // A running timer never reads as 0: 0 means "exclude list" on the wire.
+    const Duration left =
+        s.running() ? std::max(remaining(s.expires, now), Duration{milliseconds(1)}) : Duration{};
+    v.sources.push_back(SourceRecord{s.addr, left});
+  }
+  v.compat = r.compat();
+  v.compat_remaining = r.compat() == CompatMode::v1 ? remaining(r.compat_timer, now) : Duration{};
+  v.origin = r.origin;
+  v.uptime = remaining(now, r.created);
+  v.expires = remaining(r.expiry(), now);
+  v.last_reporter = r.last_reporter;
+  return v;
+}
+
+void Engine::for_each_group(const std::function<void(const GroupRecordView&)>& fn, TimePoint now,
+                            std::optional<uint32_t> ifindex) const {
+  for (uint32_t slot = 0; slot < table_.slot_limit(); ++slot) {
+    const GroupRecord& r = table_.at(slot);
+    if (!r.in_use || (ifindex && r.ifindex != *ifindex)) continue;
+    fn(make_view(r, now));
+  }
+}
+
+std::optional<GroupRecordView> Engine::find_group(uint32_t ifindex, const Ipv6Address& group,
+                                                  TimePoint now) const {
+  const uint32_t slot = table_.find(ifindex, group);
+  if (slot == GroupTable::kNone) return std::nullopt;
+  return make_view(table_.at(slot), now);
+}
+
+}  // namespace tandem::mld

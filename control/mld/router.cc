@@ -1,0 +1,92 @@
+// MldRouter is a thin facade: integrators see one stable header, the engine's internals
+// (engine.h) can change without touching them.
+#include "control/mld/router.h"
+
+#include "control/mld/engine.h"
+
+namespace tandem::mld {
+
+MldRouter::MldRouter(LogSink log) : engine_(std::make_unique<Engine>(std::move(log))) {}
+MldRouter::~MldRouter() = default;
+
+bool MldRouter::add_interface(uint32_t ifindex, std::string_view name,
+                              const InterfaceConfig& config, const Ipv6Address& link_local,
+                              TimePoint now) {
+  return engine_->add_interface(ifindex, name, config, link_local, now);
+}
+bool MldRouter::remove_interface(uint32_t ifindex, TimePoint now) {
+  return engine_->remove_interface(ifindex, now);
+}
+bool MldRouter::set_interface_config(uint32_t ifindex, const InterfaceConfig& config,
+                                     TimePoint now) {
+  return engine_->set_interface_config(ifindex, config, now);
+}
+bool MldRouter::set_link_local(uint32_t ifindex, const Ipv6Address& link_local, TimePoint now) {
+  return engine_->set_link_local(ifindex, link_local, now);
+}
+bool MldRouter::set_passive(uint32_t ifindex, bool passive, TimePoint now) {
+  return engine_->set_passive(ifindex, passive, now);
+}
+
+void MldRouter::on_message(uint32_t ifindex, const Ipv6Address& src, const wire::MldMessage& msg,
+                           TimePoint now) {
+  engine_->on_message(ifindex, src, msg, now);
+}
+void MldRouter::on_frame(const wire::Frame& frame, uint32_t ifindex, TimePoint now) {
+  engine_->on_frame(frame, ifindex, now);
+}
+void MldRouter::on_timer(TimePoint now) {
+  engine_->on_timer(now);
+}
+TimePoint MldRouter::next_deadline() const {
+  return engine_->next_deadline();
+}
+
+std::vector<OutgoingQuery> MldRouter::take_queries() {
+  return engine_->take_queries();
+}
+std::vector<Event> MldRouter::take_events() {
+  return engine_->take_events();
+}
+bool MldRouter::has_output() const {
+  return engine_->has_output();
+}
+
+bool MldRouter::apply_upsert(const GroupRecordView& record, TimePoint now) {
+  return engine_->apply_upsert(record, now);
+}
+bool MldRouter::apply_remove(uint32_t ifindex, const Ipv6Address& group, TimePoint now) {
+  return engine_->apply_remove(ifindex, group, now);
+}
+std::vector<GroupRecordView> MldRouter::snapshot(TimePoint now) const {
+  std::vector<GroupRecordView> out;
+  out.reserve(engine_->group_count());
+  engine_->for_each_group([&](const GroupRecordView& v) { out.push_back(v); }, now, std::nullopt);
+  return out;
+}
+void MldRouter::for_each_group(const std::function<void(const GroupRecordView&)>& fn, TimePoint now,
+                               std::optional<uint32_t> ifindex) const {
+  engine_->for_each_group(fn, now, ifindex);
+}
+std::optional<GroupRecordView> MldRouter::find_group(uint32_t ifindex, const Ipv6Address& group,
+                                                     TimePoint now) const {
+  return engine_->find_group(ifindex, group, now);
+}
+
+std::optional<InterfaceStatus> MldRouter::interface_status(uint32_t ifindex, TimePoint now) const {
+  return engine_->interface_status(ifindex, now);
+}
+std::vector<uint32_t> MldRouter::interfaces() const {
+  return engine_->interfaces();
+}
+size_t MldRouter::group_count() const {
+  return engine_->group_count();
+}
+const Counters& MldRouter::counters() const {
+  return engine_->counters();
+}
+size_t MldRouter::memory_bytes() const {
+  return engine_->memory_bytes();
+}
+
+}  // namespace tandem::mld
