@@ -103,10 +103,11 @@ Frame& parse_vrrp_frame(Frame& f, std::span<const uint8_t> payload) {
 // UDP: BFD control (RFC 5881) is checked strictly; other UDP is data or other, and a router
 // forwarding multicast does not verify its checksum.
 Frame& parse_udp(Frame& f, std::span<const uint8_t> udp) {
-  if (udp.size() < kUdpHeaderLen || f.walk.fragment) {
+  if (f.walk.fragment) {  // a first fragment: data, never BFD (RFC 5881 sends no fragments)
     f.kind = data_or_other(f);
     return f;
   }
+  if (udp.size() < kUdpHeaderLen) return dropped(f, DropReason::udp_truncated);
   f.src_port = load_be16(udp.data());
   f.dst_port = load_be16(udp.data() + 2);
   if (f.dst_port != kBfdSingleHopPort || f.dst.is_multicast()) {
