@@ -1,0 +1,525 @@
+#include "control/daemon/config/command_table.h"
+
+#include <algorithm>
+
+namespace tandem::config {
+
+const char* view_name(View v) {
+  switch (v) {
+    case View::system: return "system";
+    case View::rbs: return "remote-backup-service";
+    case View::rbp: return "remote-backup-profile";
+    case View::bfd: return "bfd";
+    case View::bfd_session: return "bfd-session";
+    case View::interface: return "interface";
+    case View::any: return "any";
+  }
+  return "?";
+}
+
+namespace {
+
+// ---- views ----
+
+void h_noop(ParseContext&, const Match&) {}
+
+void h_quit(ParseContext& c, const Match&) {
+  c.view = View::system;
+  c.object.clear();
+}
+
+void h_rbs(ParseContext& c, const Match& m) {
+  std::string name = m.text("name");
+  auto [it, added] = c.config.rbs.try_emplace(name);
+  if (added) {
+    it->second.name = name;
+    it->second.pos = c.pos(m.col("name"));
+  }
+  c.view = View::rbs;
+  c.object = name;
+}
+
+void h_rbp(ParseContext& c, const Match& m) {
+  std::string name = m.text("name");
+  auto [it, added] = c.config.rbp.try_emplace(name);
+  if (added) {
+    it->second.name = name;
+    it->second.pos = c.pos(m.col("name"));
+  }
+  c.view = View::rbp;
+  c.object = name;
+}
+
+void h_bfd_enable(ParseContext& c, const Match&) {
+  c.config.bfd_enable = true;
+  c.view = View::bfd;
+  c.object.clear();
+}
+
+void h_bfd_session(ParseContext& c, const Match& m) {
+  std::string name = m.text("name");
+  BfdSessionConfig s;
+  s.name = name;
+  s.pos = c.pos(m.col("name"));
+  s.peer_ipv6 = m.get("peer")->ipv6;
+  s.vpn_instance = m.text("vpn");
+  if (const Value* v = m.get("source")) s.source_ipv6 = v->ipv6;
+  s.interface = NameRef{m.text("interface"), c.pos(m.col("interface"))};
+  auto it = c.config.bfd_sessions.find(name);
+  if (it != c.config.bfd_sessions.end()) {
+    const BfdSessionConfig& old = it->second;
+    if (old.peer_ipv6 != s.peer_ipv6 || old.vpn_instance != s.vpn_instance ||
+        old.source_ipv6 != s.source_ipv6 || old.interface.name != s.interface.name) {
+      c.error(m.col("name"), "BFD session " + name + " is already bound to other parameters");
+      return;
+    }
+  } else {
+    c.config.bfd_sessions.emplace(name, s);
+  }
+  c.view = View::bfd_session;
+  c.object = name;
+}
+
+void h_bfd_session_enter(ParseContext& c, const Match& m) {
+  std::string name = m.text("name");
+  if (!c.config.bfd_sessions.count(name)) {
+    c.error(m.col("name"), "BFD session " + name +
+                               " does not exist (create it with `bfd NAME bind peer-ipv6 ...`)");
+    return;
+  }
+  c.view = View::bfd_session;
+  c.object = name;
+}
+
+void h_interface(ParseContext& c, const Match& m) {
+  std::string name = m.text("name");
+  auto [it, added] = c.config.interfaces.try_emplace(name);
+  if (added) {
+    it->second.name = name;
+    it->second.pos = c.pos(m.col("name"));
+  }
+  c.view = View::interface;
+  c.object = name;
+}
+
+// ---- system view ----
+
+void h_routing_enable(ParseContext& c, const Match&) {
+  c.config.multicast_routing_enable = true;
+}
+
+void h_metrics_listen(ParseContext& c, const Match& m) {
+  MetricsListen l{m.text("address"), static_cast<uint16_t>(m.integer("port"))};
+  if (std::find(c.config.metrics.begin(), c.config.metrics.end(), l) == c.config.metrics.end())
+    c.config.metrics.push_back(l);
+}
+
+void h_idle_sleep(ParseContext& c, const Match& m) {
+  c.config.dataplane.idle_sleep_us = static_cast<uint32_t>(m.integer("us"));
+}
+
+// ---- RBS view ----
+
+RbsConfig& rbs(ParseContext& c) {
+  return c.config.rbs.at(c.object);
+}
+
+void h_rbs_peer(ParseContext& c, const Match& m) {
+  RbsConfig& r = rbs(c);
+  r.peer_ipv6 = m.get("peer")->ipv6;
+  r.source_ipv6 = m.get("source")->ipv6;
+  r.port = static_cast<uint16_t>(m.integer("port"));
+  if (*r.peer_ipv6 == *r.source_ipv6) c.error(m.col("source"), "source-ipv6 equals peer-ipv6");
+  if (r.peer_ipv6->is_multicast() || r.peer_ipv6->is_unspecified())
+    c.error(m.col("peer"), "peer-ipv6 must be a unicast address");
+  if (r.source_ipv6->is_multicast() || r.source_ipv6->is_unspecified())
+    c.error(m.col("source"), "source-ipv6 must be a unicast address");
+}
+void h_rbs_track(ParseContext& c, const Match& m) {
+  rbs(c).track_bfd_session = static_cast<uint32_t>(m.integer("session"));
+  rbs(c).track_pos = c.pos(m.col("session"));
+}
+void h_rbs_shutdown(ParseContext& c, const Match&) {
+  rbs(c).shutdown = true;
+}
+void h_rbs_undo_shutdown(ParseContext& c, const Match&) {
+  rbs(c).shutdown = false;
+}
+
+// ---- RBP view ----
+
+RbpConfig& rbp(ParseContext& c) {
+  return c.config.rbp.at(c.object);
+}
+
+void h_rbp_backup_id(ParseContext& c, const Match& m) {
+  RbpConfig& r = rbp(c);
+  r.backup_id = static_cast<uint16_t>(m.integer("id"));
+  r.backup_id_pos = c.pos(m.col("id"));
+  r.service = NameRef{m.text("service"), c.pos(m.col("service"))};
+}
+void h_rbp_hot(ParseContext& c, const Match&) {
+  rbp(c).peer_backup_hot = true;
+}
+void h_rbp_vrrp(ParseContext& c, const Match& m) {
+  RbpConfig& r = rbp(c);
+  r.vrrp6_id = static_cast<uint8_t>(m.integer("vrid"));
+  r.vrrp6_pos = c.pos(m.col("vrid"));
+  r.vrrp6_interface = NameRef{m.text("interface"), c.pos(m.col("interface"))};
+}
+
+// ---- BFD session view ----
+
+BfdSessionConfig& bfd(ParseContext& c) {
+  return c.config.bfd_sessions.at(c.object);
+}
+
+void h_discr_local(ParseContext& c, const Match& m) {
+  bfd(c).discriminator_local = static_cast<uint32_t>(m.integer("value"));
+  bfd(c).discriminator_local_pos = c.pos(m.col("value"));
+}
+void h_discr_remote(ParseContext& c, const Match& m) {
+  bfd(c).discriminator_remote = static_cast<uint32_t>(m.integer("value"));
+}
+void h_min_tx(ParseContext& c, const Match& m) {
+  bfd(c).min_tx_interval_ms = static_cast<uint32_t>(m.integer("ms"));
+}
+void h_min_rx(ParseContext& c, const Match& m) {
+  bfd(c).min_rx_interval_ms = static_cast<uint32_t>(m.integer("ms"));
+}
+void h_detect_mult(ParseContext& c, const Match& m) {
+  bfd(c).detect_multiplier = static_cast<uint8_t>(m.integer("n"));
+}
+
+// ---- interface view ----
+
+void h_device(ParseContext& c, const Match& m) {
+  InterfaceConfig& i = c.interface();
+  if (!i.device.empty() && i.device != m.text("device")) {
+    c.error(m.col("device"), "interface " + i.name + " already has device " + i.device);
+    return;
+  }
+  i.device = m.text("device");
+  i.device_pos = c.pos(m.col("device"));
+}
+void h_ipv6_address(ParseContext& c, const Match& m) {
+  const Value* v = m.get("prefix");
+  Ipv6Prefix p{v->ipv6, v->prefix_length};
+  if (p.address.is_multicast() || p.address.is_unspecified()) {
+    c.error(v->col, "'" + v->text + "' is not a unicast address");
+    return;
+  }
+  auto& list = c.interface().addresses;
+  if (std::find(list.begin(), list.end(), p) == list.end()) list.push_back(p);
+}
+void h_auto_ll(ParseContext& c, const Match&) {
+  c.interface().auto_link_local = true;
+}
+void h_upstream(ParseContext& c, const Match&) {
+  c.interface().multicast_upstream = true;
+}
+void h_pim_sm(ParseContext& c, const Match&) {
+  c.interface().pim_sm = true;
+}
+void h_mld_enable(ParseContext& c, const Match& m) {
+  c.interface().mld_enable = true;
+  c.interface().mld_enable_pos = c.pos(c.command_col);
+  (void)m;
+}
+void h_mld_version(ParseContext& c, const Match& m) {
+  c.interface().mld.version = static_cast<uint8_t>(m.integer("version"));
+}
+void h_mld_qi(ParseContext& c, const Match& m) {
+  c.interface().mld.query_interval_s = static_cast<uint32_t>(m.integer("seconds"));
+}
+void h_mld_robust(ParseContext& c, const Match& m) {
+  c.interface().mld.robust_count = static_cast<uint8_t>(m.integer("count"));
+}
+void h_mld_max_resp(ParseContext& c, const Match& m) {
+  c.interface().mld.max_response_time_s = static_cast<uint32_t>(m.integer("seconds"));
+}
+void h_mld_llqi(ParseContext& c, const Match& m) {
+  c.interface().mld.last_listener_query_interval_s = static_cast<uint32_t>(m.integer("seconds"));
+}
+void h_mld_llqc(ParseContext& c, const Match& m) {
+  c.interface().mld.last_listener_query_count = static_cast<uint8_t>(m.integer("count"));
+}
+void h_mld_access_limit(ParseContext& c, const Match& m) {
+  c.interface().mld.access_limit = static_cast<uint32_t>(m.integer("limit"));
+}
+
+Vrrp6GroupConfig& group(ParseContext& c, const Match& m, const char* key = "vrid") {
+  uint8_t vrid = static_cast<uint8_t>(m.integer(key));
+  auto [it, added] = c.interface().vrrp6.try_emplace(vrid);
+  if (added) {
+    it->second.vrid = vrid;
+    it->second.pos = c.pos(m.col(key));
+  }
+  return it->second;
+}
+
+void h_vrrp_vip(ParseContext& c, const Match& m) {
+  Vrrp6GroupConfig& g = group(c, m);
+  const Value* v = m.get("address");
+  bool ll = m.has_keyword("link-local");
+  if (v->ipv6.is_multicast() || v->ipv6.is_unspecified()) {
+    c.error(v->col, "virtual-ip '" + v->text + "' is not a unicast address");
+    return;
+  }
+  if (ll && !v->ipv6.is_link_local_unicast()) {
+    c.error(v->col, "virtual-ip '" + v->text + "' marked link-local is not in fe80::/10");
+    return;
+  }
+  if (!ll && v->ipv6.is_link_local_unicast()) {
+    c.error(v->col, "link-local virtual-ip '" + v->text + "' needs the `link-local` keyword");
+    return;
+  }
+  for (const auto& vip : g.virtual_ips) {
+    if (vip.address == v->ipv6) {
+      c.error(v->col,
+              "virtual-ip " + v->text + " already configured in VRID " + std::to_string(g.vrid));
+      return;
+    }
+    if (ll && vip.link_local) {
+      c.error(v->col, "VRID " + std::to_string(g.vrid) + " already has a link-local virtual-ip");
+      return;
+    }
+  }
+  g.virtual_ips.push_back(VirtualIp{v->ipv6, ll, c.pos(v->col)});
+}
+void h_vrrp_priority(ParseContext& c, const Match& m) {
+  group(c, m).priority = static_cast<uint8_t>(m.integer("priority"));
+}
+void h_vrrp_advertise(ParseContext& c, const Match& m) {
+  group(c, m).advertise_cs = static_cast<uint16_t>(m.integer("centiseconds"));
+}
+void h_vrrp_preempt(ParseContext& c, const Match& m) {
+  group(c, m).preempt_delay_s = static_cast<uint16_t>(m.integer("seconds"));
+}
+void h_vrrp_track_bfd(ParseContext& c, const Match& m) {
+  Vrrp6GroupConfig& g = group(c, m);
+  VrrpBfdTrack t;
+  t.session = static_cast<uint32_t>(m.integer("session"));
+  t.pos = c.pos(m.col("session"));
+  if (m.has_keyword("increased")) {
+    t.mode = BfdTrackMode::increased;
+    t.value = static_cast<uint8_t>(m.integer("value"));
+  } else if (m.has_keyword("reduced")) {
+    t.mode = BfdTrackMode::reduced;
+    t.value = static_cast<uint8_t>(m.integer("value"));
+  } else if (m.has_keyword("peer")) {
+    t.mode = BfdTrackMode::peer;
+    t.value = 0;
+  } else if (m.has_keyword("link")) {
+    t.mode = BfdTrackMode::link;
+    t.value = 0;
+  }
+  for (auto& old : g.bfd_tracks) {
+    if (old.session == t.session) {  // re-entering a track replaces it, as on the device
+      old = t;
+      return;
+    }
+  }
+  g.bfd_tracks.push_back(t);
+}
+void h_vrrp_track_admin(ParseContext& c, const Match& m) {
+  Vrrp6GroupConfig& g = group(c, m, "vrid");
+  AdminVrrpTrack t;
+  t.interface = NameRef{m.text("interface"), c.pos(m.col("interface"))};
+  t.vrid = static_cast<uint8_t>(m.integer("admin_vrid"));
+  t.unflowdown = m.has_keyword("unflowdown");
+  if (t.interface.name == c.object && t.vrid == g.vrid) {
+    c.error(m.col("admin_vrid"), "VRID " + std::to_string(g.vrid) + " cannot track itself");
+    return;
+  }
+  g.track_admin = t;
+}
+void h_admin_vrrp(ParseContext& c, const Match& m) {
+  Vrrp6GroupConfig& g = group(c, m);
+  g.admin = true;
+  g.ignore_if_down = m.has_keyword("ignore-if-down");
+}
+void set_mcast_track(ParseContext& c, const Match& m, MulticastTrack t) {
+  InterfaceConfig& i = c.interface();
+  if (i.multicast_track && !(*i.multicast_track == t)) {
+    c.error(c.command_col,
+            "interface " + i.name +
+                " already has a multicast track binding (one kind of VRRP6 binding per "
+                "interface)");
+    (void)m;
+    return;
+  }
+  i.multicast_track = t;
+}
+void h_mcast_track_vrrp(ParseContext& c, const Match& m) {
+  MulticastTrack t;
+  t.kind = MulticastTrack::Kind::vrrp6;
+  t.vrid = static_cast<uint8_t>(m.integer("vrid"));
+  t.pos = c.pos(m.col("vrid"));
+  set_mcast_track(c, m, t);
+}
+void h_mcast_track_admin(ParseContext& c, const Match& m) {
+  MulticastTrack t;
+  t.kind = MulticastTrack::Kind::admin_vrrp6;
+  t.interface = NameRef{m.text("interface"), c.pos(m.col("interface"))};
+  t.vrid = static_cast<uint8_t>(m.integer("vrid"));
+  t.pos = c.pos(m.col("vrid"));
+  set_mcast_track(c, m, t);
+}
+void h_ignore_dr(ParseContext& c, const Match&) {
+  c.interface().pim_ignore_dr_state = true;
+}
+void h_ignore_assert(ParseContext& c, const Match&) {
+  c.interface().pim_ignore_assert_state = true;
+}
+void h_if_rbp(ParseContext& c, const Match& m) {
+  InterfaceConfig& i = c.interface();
+  NameRef ref{m.text("name"), c.pos(m.col("name"))};
+  if (i.rbp && i.rbp->name != ref.name) {
+    c.error(m.col("name"), "interface " + i.name + " is already bound to remote-backup-profile " +
+                               i.rbp->name + " (one per interface)");
+    return;
+  }
+  i.rbp = ref;
+}
+
+const std::vector<CommandSpec> kSpecs = {
+    // ---- any view ----
+    {View::any, "commit", "accepted; a file is one transaction committed as a whole", h_noop},
+    {View::any, "quit", "leave the current view (no-op in the system view)", h_quit},
+    {View::any, "return", "go back to the system view", h_quit},
+    {View::system, "system-view", "accepted; the file is already in the system view", h_noop},
+
+    // ---- system view ----
+    {View::system, "remote-backup-service <name:str:1-32>", "create the RBS and enter its view",
+     h_rbs},
+    {View::system, "remote-backup-profile <name:str:1-128>", "create the RBP and enter its view",
+     h_rbp},
+    {View::system, "bfd", "enable BFD globally (enters the bfd view)", h_bfd_enable},
+    {View::system,
+     "bfd <name:str:1-15> bind peer-ipv6 <peer:ipv6> [vpn-instance <vpn:str:1-31>] "
+     "[source-ipv6 <source:ipv6>] track-interface interface <interface:ifname>",
+     "static BFD for IPv6 session; enters the session view", h_bfd_session},
+    {View::system, "bfd <name:str:1-15>", "enter an existing BFD session's view",
+     h_bfd_session_enter},
+    {View::system, "multicast ipv6 routing-enable", "enable IPv6 multicast routing",
+     h_routing_enable},
+    {View::system, "interface <name:ifname>", "enter an interface's view", h_interface},
+    {View::system, "metrics listen <address:ipaddr> <port:int:1-65535>",
+     "serve Prometheus metrics on ADDR PORT (GET /metrics); repeatable", h_metrics_listen},
+    {View::system, "dataplane idle-sleep-us <us:int:0-100000>",
+     "sleep this long after a run of empty polls; 0 = busy poll (default)", h_idle_sleep},
+
+    // ---- RBS view ----
+    {View::rbs, "peer-ipv6 <peer:ipv6> source-ipv6 <source:ipv6> port <port:int:1024-55535>",
+     "TCP parameters of the RBS; the port is the same on both devices", h_rbs_peer},
+    {View::rbs, "track bfd-session <session:int:1-16384>",
+     "BFD session (by local discriminator) whose Down drops the RBS connection", h_rbs_track},
+    {View::rbs, "shutdown", "disable the RBS", h_rbs_shutdown},
+    {View::rbs, "undo shutdown", "enable the RBS again", h_rbs_undo_shutdown},
+
+    // ---- RBP view ----
+    {View::rbp, "backup-id <id:int:1-4095> remote-backup-service <service:str:1-32>",
+     "backup ID (equal on both devices, unique per RBP) and the RBS that carries it",
+     h_rbp_backup_id},
+    {View::rbp, "peer-backup hot", "hot backup: entries built as messages arrive (default)",
+     h_rbp_hot},
+    {View::rbp, "vrrp6-id <vrid:int:1-255> interface <interface:ifname>",
+     "the RBP's role follows this VRRP6 group", h_rbp_vrrp},
+
+    // ---- BFD session view ----
+    {View::bfd_session, "discriminator local <value:int:1-16384>", "local discriminator",
+     h_discr_local},
+    {View::bfd_session, "discriminator remote <value:int:1-4294967295>",
+     "remote discriminator (the peer's local one)", h_discr_remote},
+    {View::bfd_session, "min-tx-interval <ms:int:3-20000>", "desired min TX, ms (default 10)",
+     h_min_tx},
+    {View::bfd_session, "min-rx-interval <ms:int:3-20000>", "required min RX, ms (default 10)",
+     h_min_rx},
+    {View::bfd_session, "detect-multiplier <n:int:3-50>", "detect multiplier (default 3)",
+     h_detect_mult},
+
+    // ---- interface view ----
+    {View::interface, "device <device:word>",
+     "DPDK device of the interface: PCI address (-a) or vdev string (--vdev)", h_device},
+    {View::interface, "ipv6 enable", "accepted; IPv6 is always on", h_noop},
+    {View::interface, "ipv6 address auto link-local",
+     "derive the link-local address from the port MAC (EUI-64)", h_auto_ll},
+    {View::interface, "ipv6 address <prefix:prefix6>", "add a global address", h_ipv6_address},
+    {View::interface, "multicast ipv6 upstream",
+     "accept multicast data on this interface (RPF; PIM is not implemented)", h_upstream},
+    {View::interface, "pim ipv6 sm", "IPv6 PIM-SM on the interface (needed by mld enable)",
+     h_pim_sm},
+    {View::interface, "mld enable", "run the MLD router on the interface", h_mld_enable},
+    {View::interface, "mld version <version:int:1-2>", "MLD version (default 2)", h_mld_version},
+    {View::interface, "mld timer query-interval <seconds:int:1-18000>",
+     "query interval, s (default 125)", h_mld_qi},
+    {View::interface, "mld robust-count <count:int:2-5>", "robustness variable (default 2)",
+     h_mld_robust},
+    {View::interface, "mld max-response-time <seconds:int:1-125>",
+     "query response interval, s (default 10)", h_mld_max_resp},
+    {View::interface, "mld lastlistener-queryinterval <seconds:int:1-25>",
+     "last listener query interval, s (default 1)", h_mld_llqi},
+    {View::interface, "mld lastlistener-querycount <count:int:1-255>",
+     "last listener query count (default: the robust count)", h_mld_llqc},
+    {View::interface, "mld access-limit <limit:int:1-16384>",
+     "at most this many group entries on the interface", h_mld_access_limit},
+    {View::interface, "vrrp6 vrid <vrid:int:1-255> virtual-ip <address:ipv6> [link-local]",
+     "VRRP6 group and a virtual address; the first one is link-local", h_vrrp_vip},
+    {View::interface, "vrrp6 vrid <vrid:int:1-255> priority <priority:int:1-254>",
+     "configured priority (default 100)", h_vrrp_priority},
+    {View::interface, "vrrp6 vrid <vrid:int:1-255> timer advertise <centiseconds:int:100-4095>",
+     "advertisement interval, cs (default 100)", h_vrrp_advertise},
+    {View::interface, "vrrp6 vrid <vrid:int:1-255> preempt-mode timer delay <seconds:int:0-3600>",
+     "preemption delay, s (default 0)", h_vrrp_preempt},
+    {View::interface,
+     "vrrp6 vrid <vrid:int:1-255> track bfd-session <session:int:1-16384> "
+     "[{increased <value:int:1-255>|reduced <value:int:1-255>|peer|link}]",
+     "on BFD Down: priority +/- V (reduced 10 by default), or peer: Master at once, link: "
+     "Initialize",
+     h_vrrp_track_bfd},
+    {View::interface,
+     "vrrp6 vrid <vrid:int:1-255> track admin-vrrp6 interface <interface:ifname> vrid "
+     "<admin_vrid:int:1-255> [unflowdown]",
+     "service group following an mVRRP6 (flowdown unless unflowdown)", h_vrrp_track_admin},
+    {View::interface, "admin-vrrp6 vrid <vrid:int:1-255> [ignore-if-down]",
+     "make the group an mVRRP6", h_admin_vrrp},
+    {View::interface, "multicast ipv6 track vrrp6 vrid <vrid:int:1-255>",
+     "forwarding gate follows this interface's VRRP6 group", h_mcast_track_vrrp},
+    {View::interface,
+     "multicast ipv6 track admin-vrrp6 interface <interface:ifname> vrid <vrid:int:1-255>",
+     "forwarding gate follows an mVRRP6 group", h_mcast_track_admin},
+    {View::interface, "pim ipv6 ignore dr-state", "keep the interface regardless of DR state",
+     h_ignore_dr},
+    {View::interface, "pim ipv6 ignore assert-state",
+     "keep the interface regardless of Assert state", h_ignore_assert},
+    {View::interface, "remote-backup-profile <name:str:1-128>",
+     "bind the RBP to the interface (one per interface)", h_if_rbp},
+};
+
+}  // namespace
+
+const char* bfd_track_mode_name(BfdTrackMode m) {
+  switch (m) {
+    case BfdTrackMode::reduced: return "reduced";
+    case BfdTrackMode::increased: return "increased";
+    case BfdTrackMode::peer: return "peer";
+    case BfdTrackMode::link: return "link";
+  }
+  return "?";
+}
+
+const std::vector<CommandSpec>& command_specs() {
+  return kSpecs;
+}
+
+const std::vector<CompiledCommand>& compiled_commands() {
+  static const std::vector<CompiledCommand> compiled = [] {
+    std::vector<CompiledCommand> out;
+    for (const auto& s : kSpecs) out.push_back(CompiledCommand{&s, compile_pattern(s.syntax)});
+    return out;
+  }();
+  return compiled;
+}
+
+}  // namespace tandem::config

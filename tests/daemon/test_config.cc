@@ -1,0 +1,591 @@
+// Config language: every command's accept and reject cases, ranges, cross-checks, error
+// positions, the reference procedure for master and backup, and the reload diff.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "control/daemon/config/command_table.h"
+#include "control/daemon/config/diff.h"
+#include "control/daemon/config/parser.h"
+
+namespace tandem::config {
+namespace {
+
+using wire::Ipv6Address;
+
+std::string configs_dir() {
+  return TANDEM_DAEMON_CONFIGS;
+}
+
+// Errors reported on line `line` of `text`.
+// Line syntax only: the cross-checks are tested on whole files below.
+std::vector<ConfigError> errors_on_line(const std::string& text, int line) {
+  auto r = parse_lines(text, "t.cfg");
+  std::vector<ConfigError> out;
+  for (const auto& e : r.errors)
+    if (e.line == line) out.push_back(e);
+  return out;
+}
+
+// One command typed in the view where it belongs (the view line is line 1, the command line 2).
+struct Case {
+  const char* view_line;  // "" for the system view
+  const char* command;
+  bool accepted;
+  const char* error_part = "";  // substring of the error message when rejected
+  int error_col = 0;            // expected column when rejected (0 = do not check)
+};
+
+const Case kCases[] = {
+    // any view
+    {"", "commit", true},
+    {"", "quit", true},
+    {"interface ge0", "return", true},
+    {"", "system-view", true},
+    {"", "system-view now", false, "unexpected 'now'", 13},
+    // system view
+    {"", "remote-backup-service rbs1", true},
+    {"", "remote-backup-service 012345678901234567890123456789012", false, "1-32 characters", 23},
+    {"", "remote-backup-service", false, "incomplete command", 23},
+    {"", "remote-backup-profile rbp1", true},
+    {"",
+     "remote-backup-profile "
+     "p234567890123456789012345678901234567890123456789012345678901234567890123456789012345678"
+     "901234567890123456789012345678901234567890",
+     false, "1-128 characters", 23},
+    {"", "bfd", true},
+    {"", "bfd s1 bind peer-ipv6 2001:db8::1 track-interface interface ge0", true},
+    {"",
+     "bfd s1 bind peer-ipv6 2001:db8::1 vpn-instance v1 source-ipv6 2001:db8::2 "
+     "track-interface interface GigabitEthernet 0/1/0",
+     true},
+    {"", "bfd s1 bind peer-ipv6 2001:db8::zz track-interface interface ge0", false,
+     "not a valid IPv6 address", 23},
+    {"", "bfd s1234567890123456 bind peer-ipv6 2001:db8::1 track-interface interface ge0", false,
+     "1-15 characters", 5},
+    {"", "bfd s1 bind peer-ipv6 2001:db8::1 track-interface ge0", false, "expected 'interface'",
+     51},
+    {"", "multicast ipv6 routing-enable", true},
+    {"", "multicast ipv6 routing-disable", false, "unexpected 'routing-disable'", 16},
+    {"", "interface ge0", true},
+    {"", "interface GigabitEthernet 0/1/0", true},
+    {"", "interface if34567890123456789012345678901234567890123456789012345678901234", false,
+     "longer than 63 characters", 11},
+    {"", "metrics listen ::1 9464", true},
+    {"", "metrics listen 127.0.0.1 9464", true},
+    {"", "metrics listen 127.0.0.300 9464", false, "not a valid IPv4 or IPv6 address", 16},
+    {"", "metrics listen ::1 65536", false, "out of range 1-65535", 20},
+    {"", "dataplane idle-sleep-us 0", true},
+    {"", "dataplane idle-sleep-us 50", true},
+    {"", "dataplane idle-sleep-us -1", false, "", 25},
+    {"", "frobnicate", false, "unknown command 'frobnicate' in system view", 1},
+    // RBS view
+    {"remote-backup-service r", "peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port 2046", true},
+    {"remote-backup-service r", "peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port 1024", true},
+    {"remote-backup-service r", "peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port 55535", true},
+    {"remote-backup-service r", "peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port 1023", false,
+     "port 1023 out of range 1024-55535", 52},
+    {"remote-backup-service r", "peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port 55536", false,
+     "out of range 1024-55535", 52},
+    {"remote-backup-service r", "peer-ipv6 2001:db8::2 source-ipv6 2001:db8::2 port 2046", false,
+     "source-ipv6 equals peer-ipv6", 35},
+    {"remote-backup-service r", "peer-ipv6 2001:db8::2 port 2046", false, "expected 'source-ipv6'",
+     23},
+    {"remote-backup-service r", "track bfd-session 10", true},
+    {"remote-backup-service r", "track bfd-session 16385", false, "out of range 1-16384", 19},
+    {"remote-backup-service r", "shutdown", true},
+    {"remote-backup-service r", "undo shutdown", true},
+    // RBP view
+    {"remote-backup-profile p", "backup-id 10 remote-backup-service rbs1", true},
+    {"remote-backup-profile p", "backup-id 4095 remote-backup-service rbs1", true},
+    {"remote-backup-profile p", "backup-id 0 remote-backup-service rbs1", false,
+     "out of range 1-4095", 11},
+    {"remote-backup-profile p", "backup-id 4096 remote-backup-service rbs1", false,
+     "out of range 1-4095", 11},
+    {"remote-backup-profile p", "peer-backup hot", true},
+    {"remote-backup-profile p", "peer-backup cold", false, "unexpected 'cold'", 13},
+    {"remote-backup-profile p", "vrrp6-id 1 interface ge0", true},
+    {"remote-backup-profile p", "vrrp6-id 256 interface ge0", false, "out of range 1-255", 10},
+    // BFD session view
+    {"bfd s bind peer-ipv6 2001:db8::1 track-interface interface ge0", "discriminator local 1",
+     true},
+    {"bfd s bind peer-ipv6 2001:db8::1 track-interface interface ge0", "discriminator local 16385",
+     false, "out of range 1-16384", 21},
+    {"bfd s bind peer-ipv6 2001:db8::1 track-interface interface ge0",
+     "discriminator remote 4294967295", true},
+    {"bfd s bind peer-ipv6 2001:db8::1 track-interface interface ge0",
+     "discriminator remote 4294967296", false, "out of range 1-4294967295", 22},
+    {"bfd s bind peer-ipv6 2001:db8::1 track-interface interface ge0", "discriminator both 1",
+     false, "expected 'local' or 'remote'", 15},
+    {"bfd s bind peer-ipv6 2001:db8::1 track-interface interface ge0", "min-tx-interval 3", true},
+    {"bfd s bind peer-ipv6 2001:db8::1 track-interface interface ge0", "min-tx-interval 2", false,
+     "out of range 3-20000", 17},
+    {"bfd s bind peer-ipv6 2001:db8::1 track-interface interface ge0", "min-rx-interval 20000",
+     true},
+    {"bfd s bind peer-ipv6 2001:db8::1 track-interface interface ge0", "min-rx-interval 20001",
+     false, "out of range 3-20000", 17},
+    {"bfd s bind peer-ipv6 2001:db8::1 track-interface interface ge0", "detect-multiplier 50",
+     true},
+    {"bfd s bind peer-ipv6 2001:db8::1 track-interface interface ge0", "detect-multiplier 2", false,
+     "out of range 3-50", 19},
+    // interface view
+    {"interface ge0", "device net_null0", true},
+    {"interface ge0", "device 0000:03:00.0", true},
+    {"interface ge0", "device", false, "incomplete command", 8},
+    {"interface ge0", "ipv6 enable", true},
+    {"interface ge0", "ipv6 address 2001:db8::1/64", true},
+    {"interface ge0", "ipv6 address 2001:db8::1/129", false, "out of range 1-128", 14},
+    {"interface ge0", "ipv6 address 2001:db8::1", false, "needs a prefix length", 14},
+    {"interface ge0", "ipv6 address ff05::1/64", false, "not a unicast address", 14},
+    {"interface ge0", "ipv6 address auto link-local", true},
+    {"interface ge0", "multicast ipv6 upstream", true},
+    {"interface ge0", "pim ipv6 sm", true},
+    {"interface ge0", "pim ipv6 dm", false, "unexpected 'dm'", 10},
+    {"interface ge0", "mld enable", true},
+    {"interface ge0", "mld version 1", true},
+    {"interface ge0", "mld version 3", false, "out of range 1-2", 13},
+    {"interface ge0", "mld timer query-interval 18000", true},
+    {"interface ge0", "mld timer query-interval 0", false, "out of range 1-18000", 26},
+    {"interface ge0", "mld robust-count 5", true},
+    {"interface ge0", "mld robust-count 1", false, "out of range 2-5", 18},
+    {"interface ge0", "mld max-response-time 126", false, "out of range 1-125", 23},
+    {"interface ge0", "mld max-response-time 20", true},
+    {"interface ge0", "mld lastlistener-queryinterval 25", true},
+    {"interface ge0", "mld lastlistener-queryinterval 26", false, "out of range 1-25", 32},
+    {"interface ge0", "mld lastlistener-querycount 3", true},
+    {"interface ge0", "mld lastlistener-querycount 0", false, "out of range 1-255", 29},
+    {"interface ge0", "mld access-limit 16384", true},
+    {"interface ge0", "mld access-limit 16385", false, "out of range 1-16384", 18},
+    {"interface ge0", "vrrp6 vrid 1 virtual-ip fe80::1 link-local", true},
+    {"interface ge0", "vrrp6 vrid 0 virtual-ip fe80::1 link-local", false, "out of range 1-255",
+     12},
+    {"interface ge0", "vrrp6 vrid 1 virtual-ip 2001:db8::1 link-local", false, "not in fe80::/10",
+     25},
+    {"interface ge0", "vrrp6 vrid 1 virtual-ip fe80::1", false, "needs the `link-local` keyword",
+     25},
+    {"interface ge0", "vrrp6 vrid 1 priority 254", true},
+    {"interface ge0", "vrrp6 vrid 1 priority 255", false, "out of range 1-254", 23},
+    {"interface ge0", "vrrp6 vrid 1 timer advertise 100", true},
+    {"interface ge0", "vrrp6 vrid 1 timer advertise 99", false, "out of range 100-4095", 30},
+    {"interface ge0", "vrrp6 vrid 1 preempt-mode timer delay 3600", true},
+    {"interface ge0", "vrrp6 vrid 1 preempt-mode timer delay 3601", false, "out of range 0-3600",
+     39},
+    {"interface ge0", "vrrp6 vrid 1 track bfd-session 10", true},
+    {"interface ge0", "vrrp6 vrid 1 track bfd-session 10 reduced 50", true},
+    {"interface ge0", "vrrp6 vrid 1 track bfd-session 10 increased 255", true},
+    {"interface ge0", "vrrp6 vrid 1 track bfd-session 10 reduced 256", false, "out of range 1-255",
+     43},
+    {"interface ge0", "vrrp6 vrid 1 track bfd-session 10 peer", true},
+    {"interface ge0", "vrrp6 vrid 1 track bfd-session 10 link", true},
+    {"interface ge0", "vrrp6 vrid 1 track bfd-session 10 both", false, "unexpected 'both'", 35},
+    {"interface ge0", "vrrp6 vrid 2 track admin-vrrp6 interface ge1 vrid 1", true},
+    {"interface ge0", "vrrp6 vrid 2 track admin-vrrp6 interface ge1 vrid 1 unflowdown", true},
+    {"interface ge0", "vrrp6 vrid 2 track admin-vrrp6 interface ge1", false,
+     "incomplete command: expected 'vrid'", 46},
+    {"interface ge0", "admin-vrrp6 vrid 1", true},
+    {"interface ge0", "admin-vrrp6 vrid 1 ignore-if-down", true},
+    {"interface ge0", "admin-vrrp6 vrid 1 ignore", false, "unexpected 'ignore'", 20},
+    {"interface ge0", "multicast ipv6 track vrrp6 vrid 1", true},
+    {"interface ge0", "multicast ipv6 track vrrp6 vrid 0", false, "out of range 1-255", 33},
+    {"interface ge0", "multicast ipv6 track admin-vrrp6 interface ge1 vrid 1", true},
+    {"interface ge0", "multicast ipv6 track admin-vrrp6 interface ge1 vrid 300", false,
+     "out of range 1-255", 53},
+    {"interface ge0", "multicast ipv6 track admin-vrrp6 vrid 1", false, "expected 'interface'", 34},
+    {"interface ge0", "pim ipv6 ignore dr-state", true},
+    {"interface ge0", "pim ipv6 ignore assert-state", true},
+    {"interface ge0", "remote-backup-profile rbp1", true},
+    {"interface ge0", "peer-backup hot", false, "unknown command 'peer-backup' in interface view",
+     1},
+};
+
+TEST(ConfigSyntax, EveryCommandAcceptsAndRejectsItsForms) {
+  for (const Case& c : kCases) {
+    std::string text = std::string(c.view_line) + "\n" + c.command + "\n";
+    auto errs = errors_on_line(text, 2);
+    auto view_errs = errors_on_line(text, 1);
+    EXPECT_TRUE(view_errs.empty()) << c.view_line << ": " << view_errs[0].to_string();
+    if (c.accepted) {
+      EXPECT_TRUE(errs.empty()) << c.command << " -> " << errs[0].to_string();
+    } else {
+      ASSERT_EQ(errs.size(), 1u) << c.command;
+      EXPECT_NE(errs[0].message.find(c.error_part), std::string::npos)
+          << c.command << " -> " << errs[0].to_string();
+      if (c.error_col) {
+        EXPECT_EQ(errs[0].col, c.error_col) << c.command << " -> " << errs[0].to_string();
+      }
+    }
+  }
+}
+
+TEST(ConfigSyntax, EveryTableEntryHasAnAcceptedAndARejectedCase) {
+  for (const auto& cmd : compiled_commands()) {
+    std::string head = pattern_head(cmd.pattern);
+    bool accept = false, reject = false;
+    for (const Case& c : kCases) {
+      if (std::string(c.command).rfind(head, 0) != 0) continue;
+      (c.accepted ? accept : reject) = true;
+    }
+    EXPECT_TRUE(accept) << "no accepted case for `" << cmd.spec->syntax << "`";
+    // Commands with arguments also need a case where an argument is wrong.
+    bool has_args = false;
+    for (const auto& e : cmd.pattern) has_args |= e.kind != PatternElem::Kind::keyword;
+    if (has_args) {
+      EXPECT_TRUE(reject) << "no rejected case for `" << cmd.spec->syntax << "`";
+    }
+  }
+}
+
+TEST(ConfigSyntax, KeywordsAreCaseInsensitiveAndIndentationIgnored) {
+  auto r = parse_config("Interface ge0\n\t  PIM IPv6 SM\n    quit\n", "t.cfg");
+  auto errs = errors_on_line("Interface ge0\n\t  PIM IPv6 SM\n    quit\n", 2);
+  EXPECT_TRUE(errs.empty());
+  EXPECT_TRUE(r.config.interfaces.at("ge0").pim_sm);
+}
+
+TEST(ConfigSyntax, CommentsAreIgnored) {
+  auto r = parse_config("# a comment\ninterface ge0 # trailing\n pim ipv6 sm\n", "t.cfg");
+  EXPECT_TRUE(errors_on_line("# a comment\ninterface ge0 # trailing\n", 2).empty());
+  EXPECT_TRUE(r.config.interfaces.at("ge0").pim_sm);
+}
+
+TEST(ConfigSyntax, InterfaceTypeAndNumberJoinIntoOneName) {
+  auto r = parse_config("interface GigabitEthernet 0/1/0\n pim ipv6 sm\n", "t.cfg");
+  ASSERT_TRUE(r.config.interfaces.count("GigabitEthernet0/1/0"));
+}
+
+TEST(ConfigSyntax, QuitLeavesTheViewSoViewCommandsAreRejectedAfterIt) {
+  auto errs = errors_on_line("interface ge0\nquit\npim ipv6 sm\n", 3);
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0].message, "unknown command 'pim' in system view");
+  EXPECT_EQ(errs[0].col, 1);
+}
+
+TEST(ConfigSyntax, SystemCommandInsideAViewLeavesIt) {
+  auto r = parse_config("interface ge0\n pim ipv6 sm\ninterface ge1\n mld enable\n", "t.cfg");
+  EXPECT_FALSE(r.config.interfaces.at("ge0").mld_enable);
+  EXPECT_TRUE(r.config.interfaces.at("ge1").mld_enable);
+}
+
+TEST(ConfigSyntax, ErrorFormatIsFileLineColMessage) {
+  auto r = parse_config("interface ge0\n  mld version 7\n device d0\n", "router.cfg");
+  ASSERT_FALSE(r.errors.empty());
+  EXPECT_EQ(r.errors[0].to_string(), "router.cfg:2:15: version 7 out of range 1-2");
+}
+
+TEST(ConfigSyntax, AllErrorsAreReportedInOrder) {
+  auto r = parse_config("frob\ninterface ge0\n mld version 9\n mld robust-count 9\nbar\n", "t.cfg");
+  std::vector<int> lines;
+  for (const auto& e : r.errors) lines.push_back(e.line);
+  // Line 2's interface has no device (cross-check), plus the three syntax errors.
+  EXPECT_EQ(lines, (std::vector<int>{1, 2, 3, 4, 5}));
+}
+
+TEST(ConfigSyntax, BodyOfAFailedViewLineIsSkippedNotMisread) {
+  auto r = parse_config("interface\n pim ipv6 sm\n mld enable\nquit\n", "t.cfg");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 1);
+}
+
+TEST(ConfigSyntax, UnreadableFileIsOneError) {
+  auto r = load_config_file("/nonexistent/tandem.cfg");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].message.find("cannot read"), std::string::npos);
+}
+
+// ---- whole files ----
+
+TEST(ConfigFiles, DesignExampleMasterIsAccepted) {
+  auto r = load_config_file(configs_dir() + "/design_master.cfg");
+  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  const Config& c = r.config;
+  EXPECT_TRUE(c.multicast_routing_enable);
+  EXPECT_TRUE(c.bfd_enable);
+  const auto& rbs = c.rbs.at("rbs1");
+  EXPECT_EQ(*rbs.peer_ipv6, Ipv6Address::must_parse("2001:db8:10::2"));
+  EXPECT_EQ(*rbs.source_ipv6, Ipv6Address::must_parse("2001:db8:10::1"));
+  EXPECT_EQ(rbs.port, 2046);
+  const auto& rbp = c.rbp.at("rbp1");
+  EXPECT_EQ(*rbp.backup_id, 10);
+  EXPECT_EQ(rbp.service->name, "rbs1");
+  EXPECT_EQ(*rbp.vrrp6_id, 1);
+  EXPECT_EQ(rbp.vrrp6_interface->name, "ge0");
+  const auto& bfd = c.bfd_sessions.at("tomaster");
+  EXPECT_EQ(*bfd.discriminator_local, 10u);
+  EXPECT_EQ(*bfd.discriminator_remote, 20u);
+  EXPECT_EQ(bfd.min_tx_interval_ms, 10u);
+  EXPECT_EQ(bfd.detect_multiplier, 3);
+  const auto& ge0 = c.interfaces.at("ge0");
+  EXPECT_EQ(ge0.device, "net_af_packet1,iface=r1-down");
+  EXPECT_TRUE(ge0.auto_link_local);
+  EXPECT_TRUE(ge0.mld_enable);
+  EXPECT_EQ(ge0.mld.version, 2);
+  EXPECT_EQ(ge0.mld.query_interval_s, 125u);
+  const auto& g = ge0.vrrp6.at(1);
+  EXPECT_EQ(g.priority, 120);
+  EXPECT_EQ(g.advertise_cs, 100);
+  ASSERT_EQ(g.virtual_ips.size(), 2u);
+  EXPECT_TRUE(g.virtual_ips[0].link_local);
+  ASSERT_EQ(g.bfd_tracks.size(), 1u);
+  EXPECT_EQ(g.bfd_tracks[0].mode, BfdTrackMode::reduced);
+  EXPECT_EQ(g.bfd_tracks[0].value, 50);
+  EXPECT_EQ(ge0.multicast_track->kind, MulticastTrack::Kind::vrrp6);
+  EXPECT_TRUE(ge0.pim_ignore_dr_state && ge0.pim_ignore_assert_state);
+  EXPECT_EQ(ge0.rbp->name, "rbp1");
+  EXPECT_TRUE(c.interfaces.at("up0").multicast_upstream);
+  ASSERT_EQ(c.metrics.size(), 1u);
+  EXPECT_EQ(c.metrics[0].address, "::1");
+  EXPECT_EQ(c.metrics[0].port, 9464);
+  EXPECT_EQ(c.dataplane.idle_sleep_us, 0u);
+}
+
+TEST(ConfigFiles, ReferenceProcedureMasterIsAccepted) {
+  auto r = load_config_file(configs_dir() + "/reference_master.cfg");
+  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  const auto& peer = r.config.interfaces.at("GigabitEthernet0/1/1");
+  EXPECT_TRUE(peer.vrrp6.at(1).admin);
+  const auto& down = r.config.interfaces.at("GigabitEthernet0/1/0");
+  EXPECT_EQ(down.vrrp6.at(2).track_admin->vrid, 1);
+  EXPECT_FALSE(down.vrrp6.at(2).track_admin->unflowdown);
+  EXPECT_EQ(down.multicast_track->kind, MulticastTrack::Kind::admin_vrrp6);
+  EXPECT_EQ(r.config.bfd_sessions.at("tomaster").interface.name, "GigabitEthernet0/1/1");
+}
+
+TEST(ConfigFiles, ReferenceProcedureBackupIsAccepted) {
+  auto r = load_config_file(configs_dir() + "/reference_backup.cfg");
+  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  const auto& g = r.config.interfaces.at("GigabitEthernet0/1/1").vrrp6.at(1);
+  ASSERT_EQ(g.bfd_tracks.size(), 1u);
+  EXPECT_EQ(g.bfd_tracks[0].mode, BfdTrackMode::peer);
+  EXPECT_EQ(g.priority, 100);
+}
+
+// ---- cross-checks ----
+
+std::string base_config() {
+  return "bfd\n"                                                             // 1
+         "bfd s bind peer-ipv6 2001:db8::9 track-interface interface ge0\n"  // 2
+         " discriminator local 10\n"                                         // 3
+         " discriminator remote 20\n"                                        // 4
+         "quit\n"                                                            // 5
+         "multicast ipv6 routing-enable\n"                                   // 6
+         "interface ge0\n"                                                   // 7
+         " device net_null0\n"                                               // 8
+         " pim ipv6 sm\n"                                                    // 9
+         " mld enable\n"                                                     // 10
+         " vrrp6 vrid 1 virtual-ip fe80::1 link-local\n"                     // 11
+         "quit\n";                                                           // 12
+}
+
+ParseResult with(const std::string& extra) {
+  return parse_config(base_config() + extra, "t.cfg");
+}
+
+TEST(ConfigCrossChecks, BaseConfigIsValid) {
+  auto r = with("");
+  EXPECT_TRUE(r.ok()) << format_errors(r.errors);
+}
+
+TEST(ConfigCrossChecks, NameMayBeUsedBeforeItsDeclaration) {
+  auto r = parse_config(
+      "interface ge1\n device net_null1\n remote-backup-profile rbp1\nquit\n"
+      "remote-backup-profile rbp1\n backup-id 1 remote-backup-service rbs1\n"
+      " vrrp6-id 1 interface ge0\nquit\n"
+      "remote-backup-service rbs1\n peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port "
+      "2046\nquit\n" +
+          base_config(),
+      "t.cfg");
+  EXPECT_TRUE(r.ok()) << format_errors(r.errors);
+}
+
+TEST(ConfigCrossChecks, MldEnableNeedsPimSmAndRoutingEnable) {
+  auto r = parse_config("interface ge0\n device d0\n mld enable\nquit\n", "t.cfg");
+  ASSERT_EQ(r.errors.size(), 2u);
+  EXPECT_EQ(r.errors[0].line, 3);
+  EXPECT_EQ(r.errors[0].col, 2);
+  EXPECT_NE(r.errors[0].message.find("pim ipv6 sm"), std::string::npos);
+  EXPECT_NE(r.errors[1].message.find("routing-enable"), std::string::npos);
+}
+
+TEST(ConfigCrossChecks, UnknownReferencesPointAtTheName) {
+  auto r = with(
+      "remote-backup-profile p\n backup-id 5 remote-backup-service nosuch\n"
+      " vrrp6-id 9 interface ge0\nquit\n"
+      "interface ge0\n remote-backup-profile nope\n"
+      " vrrp6 vrid 1 track bfd-session 99\nquit\n");
+  std::vector<std::string> msgs;
+  for (auto& e : r.errors) msgs.push_back(e.to_string());
+  ASSERT_EQ(r.errors.size(), 4u) << format_errors(r.errors);
+  EXPECT_EQ(msgs[0], "t.cfg:14:36: remote-backup-service nosuch does not exist");
+  EXPECT_EQ(msgs[1], "t.cfg:15:11: interface ge0 has no VRRP6 group 9");
+  EXPECT_EQ(msgs[2], "t.cfg:18:24: remote-backup-profile nope does not exist");
+  EXPECT_NE(msgs[3].find("t.cfg:19:33: VRID 1 on ge0 tracks bfd-session 99"), std::string::npos)
+      << msgs[3];
+}
+
+TEST(ConfigCrossChecks, BackupIdIsUniqueAcrossProfiles) {
+  std::string rbs =
+      "remote-backup-service r\n peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port 2046\nquit\n";
+  auto r = with(rbs +
+                "remote-backup-profile a\n backup-id 7 remote-backup-service r\n"
+                " vrrp6-id 1 interface ge0\nquit\n"
+                "remote-backup-profile b\n backup-id 7 remote-backup-service r\n"
+                " vrrp6-id 1 interface ge0\nquit\n");
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors);
+  EXPECT_EQ(r.errors[0].line, 21);
+  EXPECT_EQ(r.errors[0].col, 12);
+  EXPECT_NE(r.errors[0].message.find("already used by remote-backup-profile a"), std::string::npos);
+}
+
+TEST(ConfigCrossChecks, OneRbpPerInterface) {
+  auto errs =
+      errors_on_line("interface ge0\n remote-backup-profile a\n remote-backup-profile b\n", 3);
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_NE(errs[0].message.find("one per interface"), std::string::npos);
+  EXPECT_EQ(errs[0].col, 24);
+}
+
+TEST(ConfigCrossChecks, OneMulticastTrackBindingPerInterface) {
+  auto errs = errors_on_line(
+      "interface ge0\n multicast ipv6 track vrrp6 vrid 1\n"
+      " multicast ipv6 track admin-vrrp6 interface ge1 vrid 1\n",
+      3);
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_NE(errs[0].message.find("one kind of VRRP6 binding"), std::string::npos);
+}
+
+TEST(ConfigCrossChecks, MulticastTrackNeedsTheGroup) {
+  auto r = with("interface ge0\n multicast ipv6 track vrrp6 vrid 3\nquit\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].to_string(), "t.cfg:14:34: interface ge0 has no VRRP6 group 3");
+}
+
+TEST(ConfigCrossChecks, AdminTrackNeedsAnMvrrp6) {
+  auto r = with(
+      "interface ge1\n device d1\n vrrp6 vrid 2 virtual-ip fe80::2 link-local\n"
+      " vrrp6 vrid 2 track admin-vrrp6 interface ge0 vrid 1\n"
+      " multicast ipv6 track admin-vrrp6 interface ge0 vrid 1\nquit\n");
+  ASSERT_EQ(r.errors.size(), 2u) << format_errors(r.errors);
+  EXPECT_NE(r.errors[0].message.find("is not an mVRRP6"), std::string::npos);
+  EXPECT_NE(r.errors[1].message.find("is not an mVRRP6"), std::string::npos);
+  auto ok = with(
+      "interface ge0\n admin-vrrp6 vrid 1\nquit\n"
+      "interface ge1\n device d1\n vrrp6 vrid 2 virtual-ip fe80::2 link-local\n"
+      " vrrp6 vrid 2 track admin-vrrp6 interface ge0 vrid 1\n"
+      " multicast ipv6 track admin-vrrp6 interface ge0 vrid 1\nquit\n");
+  EXPECT_TRUE(ok.ok()) << format_errors(ok.errors);
+}
+
+TEST(ConfigCrossChecks, FirstVirtualIpMustBeLinkLocal) {
+  auto r = with(
+      "interface ge0\n vrrp6 vrid 5 virtual-ip 2001:db8::5\n"
+      " vrrp6 vrid 5 virtual-ip fe80::5 link-local\nquit\n");
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors);
+  EXPECT_EQ(r.errors[0].line, 14);
+  EXPECT_NE(r.errors[0].message.find("first virtual-ip must be link-local"), std::string::npos);
+}
+
+TEST(ConfigCrossChecks, BfdSessionNeedsGlobalBfdDiscriminatorsAndInterface) {
+  auto r = parse_config("bfd s bind peer-ipv6 2001:db8::9 track-interface interface nope\nquit\n",
+                        "t.cfg");
+  std::string all = format_errors(r.errors);
+  EXPECT_NE(all.find("needs `bfd` (global) first"), std::string::npos) << all;
+  EXPECT_NE(all.find("t.cfg:1:60: interface nope does not exist"), std::string::npos) << all;
+  EXPECT_NE(all.find("no `discriminator local N`"), std::string::npos) << all;
+  EXPECT_NE(all.find("no `discriminator remote N`"), std::string::npos) << all;
+}
+
+TEST(ConfigCrossChecks, LocalDiscriminatorsAreUnique) {
+  auto r = with(
+      "bfd t bind peer-ipv6 2001:db8::8 track-interface interface ge0\n"
+      " discriminator local 10\n discriminator remote 30\nquit\n");
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors);
+  EXPECT_NE(r.errors[0].message.find("already used by BFD session"), std::string::npos);
+}
+
+TEST(ConfigCrossChecks, RbsNeedsPeerLineAndItsTrackedSession) {
+  auto r = with("remote-backup-service r\n track bfd-session 11\nquit\n");
+  ASSERT_EQ(r.errors.size(), 2u) << format_errors(r.errors);
+  EXPECT_NE(r.errors[0].message.find("has no `peer-ipv6"), std::string::npos);
+  EXPECT_EQ(r.errors[1].line, 14);
+  EXPECT_EQ(r.errors[1].col, 20);
+}
+
+TEST(ConfigCrossChecks, DevicesAreRequiredAndUnique) {
+  auto r = with("interface ge1\n device net_null0\nquit\ninterface ge2\nquit\n");
+  ASSERT_EQ(r.errors.size(), 2u) << format_errors(r.errors);
+  EXPECT_NE(r.errors[0].message.find("already used by interface ge0"), std::string::npos);
+  EXPECT_NE(r.errors[1].message.find("ge2 has no `device"), std::string::npos);
+}
+
+TEST(ConfigCrossChecks, MaxResponseTimeBelowQueryInterval) {
+  auto r = with("interface ge0\n mld timer query-interval 10\n mld max-response-time 10\nquit\n");
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors);
+  EXPECT_NE(r.errors[0].message.find("less than the query interval"), std::string::npos);
+}
+
+TEST(ConfigCrossChecks, DuplicateVirtualIpIsRejected) {
+  auto errs = errors_on_line(
+      "interface ge0\n vrrp6 vrid 1 virtual-ip fe80::1 link-local\n"
+      " vrrp6 vrid 1 virtual-ip fe80::1 link-local\n",
+      3);
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_NE(errs[0].message.find("already configured"), std::string::npos);
+}
+
+// ---- reload diff ----
+
+TEST(ConfigDiffTest, SameFileHasNoDifference) {
+  auto a = load_config_file(configs_dir() + "/design_master.cfg");
+  auto b = parse_config(base_config(), "x");
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(diff_configs(a.config, a.config).empty());
+  EXPECT_FALSE(diff_configs(a.config, b.config).empty());
+}
+
+TEST(ConfigDiffTest, LayoutAndCommentsAreNotChanges) {
+  auto a = parse_config(base_config(), "a");
+  auto b = parse_config("# comment\n\n" + base_config(), "b");
+  EXPECT_TRUE(diff_configs(a.config, b.config).empty());
+}
+
+TEST(ConfigDiffTest, ReportsOnlyWhatChanged) {
+  auto a = parse_config(base_config(), "a");
+  auto b =
+      parse_config(base_config() +
+                       "interface ge0\n vrrp6 vrid 1 priority 150\n"
+                       " vrrp6 vrid 2 virtual-ip fe80::2 link-local\n mld robust-count 3\nquit\n"
+                       "bfd s\n min-tx-interval 100\nquit\nmetrics listen ::1 9464\n",
+                   "b");
+  ASSERT_TRUE(b.ok()) << format_errors(b.errors);
+  ConfigDiff d = diff_configs(a.config, b.config);
+  EXPECT_FALSE(d.multicast_routing);
+  EXPECT_TRUE(d.metrics);
+  EXPECT_EQ(d.bfd_sessions.changed, std::vector<std::string>{"s"});
+  EXPECT_TRUE(d.bfd_sessions.added.empty());
+  ASSERT_EQ(d.interfaces.size(), 1u);
+  EXPECT_TRUE(d.interfaces[0].mld);
+  EXPECT_FALSE(d.interfaces[0].gate);
+  EXPECT_EQ(d.interfaces[0].vrrp_changed, std::vector<uint8_t>{1});
+  EXPECT_EQ(d.interfaces[0].vrrp_added, std::vector<uint8_t>{2});
+  EXPECT_TRUE(d.restart_required.empty());
+  EXPECT_EQ(d.describe().size(), 3u);
+}
+
+TEST(ConfigDiffTest, NewOrChangedDevicesNeedARestart) {
+  auto a = parse_config(base_config(), "a");
+  auto b =
+      parse_config(base_config() + "interface ge0\nquit\ninterface ge9\n device d9\nquit\n", "b");
+  std::string changed = base_config();
+  changed.replace(changed.find("net_null0"), 9, "net_null7");
+  auto c = parse_config(changed, "c");
+  EXPECT_EQ(diff_configs(a.config, b.config).restart_required,
+            std::vector<std::string>{"interface ge9 added"});
+  EXPECT_EQ(diff_configs(a.config, c.config).restart_required,
+            std::vector<std::string>{"interface ge0 device net_null0 -> net_null7"});
+  EXPECT_EQ(diff_configs(b.config, a.config).restart_required,
+            std::vector<std::string>{"interface ge9 removed"});
+}
+
+}  // namespace
+}  // namespace tandem::config
