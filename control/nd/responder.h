@@ -29,10 +29,9 @@ struct NaSpec {
   wire::MacAddress target_lla;
 };
 
-#define TANDEM_ND_FOREACH_NS_IGNORE(_)                                                           \
-  _(unknown_interface, "NS on an interface ND does not know")                                    \
-  _(not_our_target, "target is neither ours nor a virtual address we are Master of")             \
-  _(dad_for_our_address, "DAD probe (source ::) for one of our addresses: we answer to ff02::1") \
+#define TANDEM_ND_FOREACH_NS_IGNORE(_)                                               \
+  _(unknown_interface, "NS on an interface ND does not know")                        \
+  _(not_our_target, "target is neither ours nor a virtual address we are Master of") \
   _(no_link_layer_address, "no source link-layer option and no Ethernet source")
 
 enum class NsIgnore : uint8_t {
@@ -63,6 +62,8 @@ class Responder {
 
   uint64_t answered() const { return answered_; }
   uint64_t answered_virtual() const { return answered_virtual_; }
+  // NS from :: (DAD) for an address we hold: answered to ff02::1 with S=0 (§7.2.4).
+  uint64_t dad_defended() const { return dad_defended_; }
   uint64_t ignored(NsIgnore r) const { return ignored_[static_cast<size_t>(r)]; }
 
  private:
@@ -72,8 +73,8 @@ class Responder {
   };
   std::map<uint32_t, Interface> interfaces_;
   VirtualPredicate virtual_;
-  uint64_t answered_ = 0, answered_virtual_ = 0;
-  uint64_t ignored_[4] = {};
+  uint64_t answered_ = 0, answered_virtual_ = 0, dad_defended_ = 0;
+  uint64_t ignored_[3] = {};
 };
 
 }  // namespace tandem::nd
