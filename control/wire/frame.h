@@ -53,8 +53,11 @@ struct Frame {
   NdMessage nd;     // nd_ns, nd_na
 };
 
-// Never reads outside `frame`; every failure is a DropReason.
+// Never reads outside `frame`; every failure is a DropReason. The Frame holds views into
+// `frame` (source lists, records, addresses), so the bytes must outlive it: parsing a
+// temporary vector is refused at compile time.
 Frame parse_frame(std::span<const uint8_t> frame);
+Frame parse_frame(std::vector<uint8_t>&& frame) = delete;
 
 // ---- builders: whole Ethernet frames with correct lengths and checksums ----
 

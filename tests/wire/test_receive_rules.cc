@@ -2,6 +2,7 @@
 // ND): a valid frame is built, one field is broken, and the named drop reason must come back.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <set>
 
 #include "control/wire/byte_io.h"
@@ -41,6 +42,18 @@ std::vector<uint8_t> report() {
 std::set<DropReason>& seen_reasons() {
   static std::set<DropReason> seen;
   return seen;
+}
+
+// Parses a frame built on the spot, keeping its bytes alive as long as the Frame's views.
+struct Parsed {
+  std::vector<uint8_t> bytes;
+  Frame frame;
+  explicit Parsed(std::vector<uint8_t> b) : bytes(std::move(b)), frame(parse_frame(bytes)) {}
+};
+Frame parsed(std::vector<uint8_t> b) {
+  static std::vector<std::unique_ptr<Parsed>> keep;  // test-lifetime storage
+  keep.push_back(std::make_unique<Parsed>(std::move(b)));
+  return keep.back()->frame;
 }
 
 DropReason reason(const std::vector<uint8_t>& f) {
@@ -121,11 +134,13 @@ TEST(Rfc3810Receive, Query24BytesIsV1And28IsV2) {
   MldQuerySpec q;
   q.v2 = false;
   q.max_resp_ms = 10000;
-  Frame v1 = parse_frame(build_mld_query_frame(kMac, kHostLl, q));
+  auto v1_bytes = build_mld_query_frame(kMac, kHostLl, q);
+  Frame v1 = parse_frame(v1_bytes);
   ASSERT_EQ(v1.kind, PacketKind::mld_query);
   EXPECT_FALSE(v1.mld.query.v2);
   q.v2 = true;
-  Frame v2 = parse_frame(build_mld_query_frame(kMac, kHostLl, q));
+  auto v2_bytes = build_mld_query_frame(kMac, kHostLl, q);
+  Frame v2 = parse_frame(v2_bytes);
   ASSERT_EQ(v2.kind, PacketKind::mld_query);
   EXPECT_TRUE(v2.mld.query.v2);
 }
@@ -224,7 +239,8 @@ TEST(Rfc3810Receive, UnknownIcmpTypeIsNotMld) {
              .router_alert_mld = true,
              .vlan_tci = {}};
   std::vector<uint8_t> body = {200, 0, 0, 0, 1, 2, 3, 4};
-  EXPECT_EQ(parse_frame(build_icmpv6_frame(l, body)).kind, PacketKind::other);
+  auto bytes = build_icmpv6_frame(l, body);
+  EXPECT_EQ(parse_frame(bytes).kind, PacketKind::other);
 }
 
 // ---- VRRPv3 (RFC 5798 §7.1) ----
@@ -238,7 +254,7 @@ std::vector<uint8_t> advert() {
 }
 
 TEST(Rfc5798Receive, ValidAdvertParses) {
-  Frame p = parse_frame(advert());
+  Frame p = parsed(advert());
   ASSERT_EQ(p.kind, PacketKind::vrrp);
   EXPECT_EQ(p.vrrp.vrid, 7);
   EXPECT_EQ(p.eth_src, MacAddress::vrrp6_virtual(7));
@@ -308,7 +324,7 @@ BfdControl up() {
 }
 
 TEST(Rfc5880Receive, ValidControlParses) {
-  Frame p = parse_frame(bfd(up()));
+  Frame p = parsed(bfd(up()));
   ASSERT_EQ(p.kind, PacketKind::bfd);
   EXPECT_EQ(p.bfd.my_disc, 10u);
   EXPECT_EQ(p.bfd.your_disc, 20u);
@@ -386,9 +402,9 @@ TEST(Rfc5880Receive, YourDiscriminatorZeroOnlyInDownOrAdminDown) {
   c.state = BfdState::init;
   EXPECT_EQ(reason(bfd(c)), DropReason::bfd_zero_your_discriminator);
   c.state = BfdState::down;
-  EXPECT_EQ(parse_frame(bfd(c)).kind, PacketKind::bfd);
+  EXPECT_EQ(parsed(bfd(c)).kind, PacketKind::bfd);
   c.state = BfdState::admin_down;
-  EXPECT_EQ(parse_frame(bfd(c)).kind, PacketKind::bfd);
+  EXPECT_EQ(parsed(bfd(c)).kind, PacketKind::bfd);
 }
 
 TEST(Rfc5880Receive, AuthBitWithoutConfiguredAuthDropped) {
@@ -432,7 +448,7 @@ std::vector<uint8_t> nd_frame(std::vector<uint8_t> body, const Ipv6Address& src,
 const Ipv6Address kTarget = Ipv6Address::must_parse("2001:db8:20::2");
 
 TEST(Rfc4861Receive, ValidNsParsesWithSourceLla) {
-  Frame p = parse_frame(nd_frame(build_ns_body(kTarget, kMac), kBfdA, kTarget.solicited_node()));
+  Frame p = parsed(nd_frame(build_ns_body(kTarget, kMac), kBfdA, kTarget.solicited_node()));
   ASSERT_EQ(p.kind, PacketKind::nd_ns);
   EXPECT_EQ(p.nd.target, kTarget);
   ASSERT_TRUE(p.nd.source_lla);
@@ -479,8 +495,8 @@ TEST(Rfc4861Receive, SolicitedNaToMulticastDropped) {
 }
 
 TEST(Rfc4861Receive, UnsolicitedNaParses) {
-  Frame p = parse_frame(
-      nd_frame(build_na_body(kTarget, true, false, true, kMac), kTarget, addr::all_nodes()));
+  Frame p =
+      parsed(nd_frame(build_na_body(kTarget, true, false, true, kMac), kTarget, addr::all_nodes()));
   ASSERT_EQ(p.kind, PacketKind::nd_na);
   EXPECT_TRUE(p.nd.router);
   EXPECT_TRUE(p.nd.override_flag);
@@ -517,7 +533,8 @@ TEST(Rfc8200Chain, VlanTaggedFrameParses) {
              .router_alert_mld = true,
              .vlan_tci = 100};
   auto body = build_mld_v2_report_body({{MldRecordType::to_ex, kG1, {}}});
-  Frame p = parse_frame(build_icmpv6_frame(l, body));
+  auto bytes = build_icmpv6_frame(l, body);
+  Frame p = parse_frame(bytes);
   EXPECT_EQ(p.kind, PacketKind::mld_report_v2);
   EXPECT_TRUE(p.walk.has_vlan);
   EXPECT_EQ(p.walk.vlan_tci, 100);
@@ -564,7 +581,7 @@ std::vector<uint8_t> chain(int n, bool hbh_last = false) {
 }
 
 TEST(Rfc8200Chain, BoundedWalkAcceptsUpToLimit) {
-  EXPECT_EQ(parse_frame(chain(kMaxExtHeaders)).kind, PacketKind::mcast_data);
+  EXPECT_EQ(parsed(chain(kMaxExtHeaders)).kind, PacketKind::mcast_data);
   EXPECT_EQ(reason(chain(kMaxExtHeaders + 1)), DropReason::ext_chain_too_long);
 }
 

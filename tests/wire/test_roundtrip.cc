@@ -86,7 +86,8 @@ TEST(RoundTrip, MldV2SourceSpecificQueryWithSFlag) {
   q.s_flag = true;
   q.qrv = 9;  // RFC 3810 §5.1.8: above 7 goes on the wire as 0
   q.max_resp_ms = 1000;
-  Frame p = parse_frame(build_mld_query_frame(kMac, kLl, q));
+  auto p_bytes = build_mld_query_frame(kMac, kLl, q);  // views in Frame point into it
+  Frame p = parse_frame(p_bytes);
   ASSERT_EQ(p.kind, PacketKind::mld_query);
   EXPECT_EQ(p.dst, kG);
   EXPECT_TRUE(p.mld.query.s_flag);
@@ -110,7 +111,8 @@ TEST(RoundTrip, MldV2ReportAllSixRecordTypes) {
   for (int t = 1; t <= 6; ++t)
     recs.push_back(
         {static_cast<MldRecordType>(t), kG, t % 2 ? std::vector{kS1} : std::vector{kS1, kS2}});
-  Frame p = parse_frame(build_mld_v2_report_frame(kMac, kLl, recs));
+  auto p_bytes = build_mld_v2_report_frame(kMac, kLl, recs);  // views in Frame point into it
+  Frame p = parse_frame(p_bytes);
   ASSERT_EQ(p.kind, PacketKind::mld_report_v2);
   EXPECT_EQ(p.dst, addr::all_mldv2_routers());
   int i = 0;
@@ -132,11 +134,15 @@ TEST(RoundTrip, MldV1ReportAndDone) {
              .traffic_class = 0,
              .router_alert_mld = true,
              .vlan_tci = {}};
-  Frame r = parse_frame(build_icmpv6_frame(l, build_mld_v1_body(kIcmpMldV1Report, kG)));
+  auto r_bytes = build_icmpv6_frame(
+      l, build_mld_v1_body(kIcmpMldV1Report, kG));  // views in Frame point into it
+  Frame r = parse_frame(r_bytes);
   ASSERT_EQ(r.kind, PacketKind::mld_report_v1);
   EXPECT_EQ(r.mld.v1.group, kG);
   l.dst = addr::all_routers();
-  Frame d = parse_frame(build_icmpv6_frame(l, build_mld_v1_body(kIcmpMldV1Done, kG)));
+  auto d_bytes =
+      build_icmpv6_frame(l, build_mld_v1_body(kIcmpMldV1Done, kG));  // views in Frame point into it
+  Frame d = parse_frame(d_bytes);
   ASSERT_EQ(d.kind, PacketKind::mld_done);
   EXPECT_EQ(d.mld.v1.group, kG);
 }
@@ -146,7 +152,8 @@ TEST(RoundTrip, VrrpAdvert) {
                    .priority = 254,
                    .max_adver_int_cs = 4095,
                    .addresses = {Ipv6Address::must_parse("fe80::1"), kS1}};
-  Frame p = parse_frame(build_vrrp_advert_frame(kLl, a));
+  auto p_bytes = build_vrrp_advert_frame(kLl, a);  // views in Frame point into it
+  Frame p = parse_frame(p_bytes);
   ASSERT_EQ(p.kind, PacketKind::vrrp);
   EXPECT_EQ(p.vrrp.vrid, 42);
   EXPECT_EQ(p.vrrp.priority, 254);
@@ -166,7 +173,8 @@ TEST(RoundTrip, BfdControlAllFields) {
   c.your_disc = 7;
   c.desired_min_tx_us = 1000000;
   c.required_min_rx_us = 10000;
-  Frame p = parse_frame(build_bfd_frame(kMac, kMac, kS1, kS2, 50000, c));
+  auto p_bytes = build_bfd_frame(kMac, kMac, kS1, kS2, 50000, c);  // views in Frame point into it
+  Frame p = parse_frame(p_bytes);
   ASSERT_EQ(p.kind, PacketKind::bfd);
   EXPECT_EQ(p.bfd.diag, c.diag);
   EXPECT_EQ(p.bfd.state, c.state);
