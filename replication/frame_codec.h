@@ -35,6 +35,11 @@ class FrameReader {
   // why and the reader must be reset before further use.
   Status next(const fb::Frame** frame, CloseReason* reason);
 
+  // The bytes of the frame last returned by next() (aligned copy).
+  std::span<const uint8_t> frame_bytes() const {
+    return {reinterpret_cast<const uint8_t*>(aligned_.data()), frame_len_};
+  }
+
   // Bytes of an incomplete frame are buffered (a close now means a truncated frame).
   bool mid_frame() const { return buffered() != 0; }
   size_t buffered() const { return in_.size() - pos_; }
@@ -44,7 +49,8 @@ class FrameReader {
   size_t max_frame_bytes_;
   std::vector<uint8_t> in_;
   size_t pos_ = 0;
-  std::vector<uint64_t> aligned_;  // frame copy with the alignment flatbuffers reads need
+  std::vector<uint64_t> aligned_;
+  size_t frame_len_ = 0;  // frame copy with the alignment flatbuffers reads need
 };
 
 }  // namespace tandem::replication

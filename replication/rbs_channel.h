@@ -121,7 +121,9 @@ class RbsChannel {
   std::span<const uint8_t> output() const;
   void consume_output(size_t n);
   bool wants_close() const;
+  // Events since the last call (at most kMaxQueuedEvents are kept; older ones are dropped).
   std::vector<ChannelEvent> take_events();
+  static constexpr size_t kMaxQueuedEvents = 4096;
 
   // --- RBP / operator ---
   // The RBP follows its vrrp6-id group: Master → send, anything else → Backup (apply).
@@ -134,6 +136,8 @@ class RbsChannel {
   ChangeFeed& feed();
 
   bool link_up() const;
+  // Both Hellos exchanged on the current link.
+  bool hello_ok() const;
   // A complete snapshot from the peer has been applied on the current link. The daemon holds
   // VRRP6 preemption while link_up() && !snapshot_complete().
   bool snapshot_complete() const;

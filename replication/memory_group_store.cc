@@ -1,0 +1,142 @@
+#include "replication/memory_group_store.h"
+
+#include <algorithm>
+
+#include "replication/digest.h"
+
+namespace tandem::replication {
+namespace {
+
+// Marks a timer that is not running (EXCLUDE-list source, INCLUDE filter timer, MLDv2 OHP).
+constexpr TimePoint kStopped = TimePoint::min();
+
+TimePoint deadline_from(TimePoint now, int64_t remaining_ms) {
+  return remaining_ms > 0 ? now + milliseconds(remaining_ms) : kStopped;
+}
+
+// Rounded up so a timer that is still running never reads as 0 (which means "blocked").
+int64_t remaining_from(TimePoint now, TimePoint deadline) {
+  if (deadline == kStopped || deadline <= now) return 0;
+  return std::chrono::ceil<milliseconds>(deadline - now).count();
+}
+
+}  // namespace
+
+void MemoryGroupStore::put(Entry entry) {
+  entry.hash = record_digest(entry.record);
+  auto [it, inserted] = entries_.try_emplace(entry.record.key);
+  if (!inserted) digest_ -= it->second.hash;
+  digest_ += entry.hash;
+  it->second = std::move(entry);
+}
+
+void MemoryGroupStore::upsert(const GroupRecord& record, TimePoint now) {
+  Entry e;
+  e.record = record;
+  std::sort(e.record.sources.begin(), e.record.sources.end(),
+            [](const SourceTimer& a, const SourceTimer& b) { return a.address < b.address; });
+  e.filter_deadline =
+      record.mode == FilterMode::exclude ? deadline_from(now, record.filter_timer_ms) : kStopped;
+  e.source_deadlines.reserve(e.record.sources.size());
+  for (const auto& s : e.record.sources)
+    e.source_deadlines.push_back(deadline_from(now, s.remaining_ms));
+  e.ohp_deadline = record.compat == CompatMode::mldv1
+                       ? deadline_from(now, record.older_host_present_ms)
+                       : kStopped;
+  // Times live in the deadlines only; zero the copies so nothing reads a stale value.
+  for (auto& s : e.record.sources) s.remaining_ms = s.remaining_ms > 0 ? 1 : 0;
+  e.record.filter_timer_ms = 0;
+  e.record.older_host_present_ms = 0;
+  put(std::move(e));
+}
+
+void MemoryGroupStore::remove(const GroupKey& key, TimePoint) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  digest_ -= it->second.hash;
+  entries_.erase(it);
+}
+
+std::optional<GroupRecord> MemoryGroupStore::find(const GroupKey& key, TimePoint now) const {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  const Entry& e = it->second;
+  GroupRecord r = e.record;
+  for (size_t i = 0; i < r.sources.size(); ++i) {
+    r.sources[i].remaining_ms = remaining_from(now, e.source_deadlines[i]);
+  }
+  r.filter_timer_ms = r.mode == FilterMode::exclude ? remaining_from(now, e.filter_deadline) : 0;
+  r.older_host_present_ms = r.compat == CompatMode::mldv1 ? remaining_from(now, e.ohp_deadline) : 0;
+  return r;
+}
+
+void MemoryGroupStore::for_each(TimePoint now,
+                                const std::function<void(const GroupRecord&)>& fn) const {
+  for (const auto& [key, e] : entries_) {
+    (void)e;
+    fn(*find(key, now));
+  }
+}
+
+std::vector<GroupKey> MemoryGroupStore::expire(TimePoint now) {
+  std::vector<GroupKey> changed;
+  std::vector<GroupKey> deleted;
+  for (auto& [key, e] : entries_) {
+    bool dirty = false;
+    GroupRecord& r = e.record;
+    if (r.compat == CompatMode::mldv1 && e.ohp_deadline != kStopped && e.ohp_deadline <= now) {
+      r.compat = CompatMode::mldv2;  // RFC 3810 §8.3.2: OHP expiry → back to MLDv2
+      e.ohp_deadline = kStopped;
+      dirty = true;
+    }
+    auto expired = [&](size_t i) {
+      return e.source_deadlines[i] != kStopped && e.source_deadlines[i] <= now;
+    };
+    if (r.mode == FilterMode::exclude && e.filter_deadline != kStopped &&
+        e.filter_deadline <= now) {
+      // RFC 3810 §7.5: filter timer expiry in EXCLUDE → INCLUDE with the running sources.
+      r.mode = FilterMode::include;
+      e.filter_deadline = kStopped;
+      dirty = true;
+      for (size_t i = r.sources.size(); i-- > 0;) {
+        if (e.source_deadlines[i] == kStopped || expired(i)) {
+          r.sources.erase(r.sources.begin() + static_cast<std::ptrdiff_t>(i));
+          e.source_deadlines.erase(e.source_deadlines.begin() + static_cast<std::ptrdiff_t>(i));
+        }
+      }
+    } else {
+      for (size_t i = r.sources.size(); i-- > 0;) {
+        if (!expired(i)) continue;
+        dirty = true;
+        if (r.mode == FilterMode::include) {
+          // RFC 3810 §7.2.3: INCLUDE source timer expiry deletes the source.
+          r.sources.erase(r.sources.begin() + static_cast<std::ptrdiff_t>(i));
+          e.source_deadlines.erase(e.source_deadlines.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+          // RFC 3810 §7.2.3: EXCLUDE source timer expiry → stop forwarding (Exclude List).
+          r.sources[i].remaining_ms = 0;
+          e.source_deadlines[i] = kStopped;
+        }
+      }
+    }
+    if (!dirty) continue;
+    if (r.mode == FilterMode::include && r.sources.empty()) {
+      deleted.push_back(key);
+    } else {
+      digest_ -= e.hash;
+      e.hash = record_digest(r);
+      digest_ += e.hash;
+      changed.push_back(key);
+    }
+  }
+  for (const auto& k : deleted) remove(k, now);
+  changed.insert(changed.end(), deleted.begin(), deleted.end());
+  return changed;
+}
+
+void MemoryGroupStore::clear() {
+  entries_.clear();
+  digest_ = 0;
+}
+
+}  // namespace tandem::replication
