@@ -1,0 +1,397 @@
+// Data-plane behaviour on net_pcap vdevs: frames in through rx_pcap, exact frames out
+// through tx_pcap. Each scenario runs in its own process (meson registers one test per
+// --gtest_filter) because EAL can be initialised once per process.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "control/wire/frame.h"
+#include "dataplane/dataplane.h"
+#include "dataplane/fib_resolve.h"
+#include "dataplane/replicate.h"
+#include "tests/dataplane/vdev_lab.h"
+
+namespace tandem::dataplane::test {
+namespace {
+
+using wire::DropReason;
+using wire::Ipv6Address;
+using wire::MacAddress;
+
+const Ipv6Address kAny{};
+const Ipv6Address kG1 = Ipv6Address::must_parse("ff05::db8:1");
+const Ipv6Address kG2 = Ipv6Address::must_parse("ff3e::db8:2");
+const Ipv6Address kS1 = Ipv6Address::must_parse("2001:db8:1::10");
+const Ipv6Address kS2 = Ipv6Address::must_parse("2001:db8:1::11");
+
+bool g_eal_used = false;
+
+// Brings the data plane up on `lab`, or skips when this process already used EAL.
+void bring_up(Dataplane& dp, const DataplaneConfig& cfg, bool start = true) {
+  ASSERT_FALSE(g_eal_used) << "one scenario per process: run with --gtest_filter";
+  g_eal_used = true;
+  InitResult r = dp.init(cfg);
+  ASSERT_TRUE(r.ok) << r.error;
+  if (start) dp.start();
+}
+
+DataSpec spec(const Ipv6Address& s, const Ipv6Address& g, size_t payload = 64, uint8_t hop = 64) {
+  DataSpec d;
+  d.source = s;
+  d.group = g;
+  d.payload = payload;
+  d.hop_limit = hop;
+  d.fill = static_cast<uint8_t>(payload);
+  return d;
+}
+
+TEST(Replication, OneToNCopiesCarryGroupMacPortMacAndHopLimitDecrementedOnce) {
+  Lab lab(4);
+  // Small frames take the copy path, large ones the clone path; one arrives VLAN-tagged.
+  DataSpec small = spec(kS1, kG1, 64);
+  DataSpec large = spec(kS1, kG1, 1200);
+  DataSpec tagged = spec(kS2, kG1, 80);
+  tagged.vlan = true;
+  ASSERT_LT(data_frame(small).size(), kCloneThresholdBytes);
+  ASSERT_GT(data_frame(large).size(), kCloneThresholdBytes);
+  lab.set_input(0, {data_frame(small), data_frame(large), data_frame(tagged)});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  // The ingress port in the egress set must still be skipped.
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b1111));
+  // Port 2 is bound to VRRP6 group 1: replicas leave with the virtual MAC (RFC 5798 §7.3).
+  dp.fib().set_src_mac(2, MacAddress::vrrp6_virtual(1));
+  drain(dp);
+  CountersSnapshot c = dp.counters();
+  dp.stop();
+
+  EXPECT_TRUE(lab.output(0).empty());
+  for (PortIndex p = 1; p <= 3; ++p) {
+    MacAddress mac = p == 2 ? MacAddress::vrrp6_virtual(1) : dp.port_mac(p);
+    std::vector<Bytes> want{expected_replica(small, mac), expected_replica(large, mac),
+                            expected_replica(tagged, mac)};
+    EXPECT_EQ(lab.output(p), want) << "port " << p;
+    EXPECT_EQ(c.per_port[p].copies, 3u);
+  }
+  EXPECT_EQ(c.per_port[0].rx, 3u);
+  EXPECT_EQ(c.per_port[0].forwarded, 3u);
+  // The large frame: two of its three replicas are clones, the last reuses the original.
+  EXPECT_EQ(c.total.clones, 2u);
+}
+
+TEST(Replication, ClonePathForEverySizeWhenThresholdIsZeroBytes) {
+  Lab lab(3);
+  DataSpec a = spec(kS1, kG1, 64);
+  DataSpec b = spec(kS1, kG1, 300);
+  lab.set_input(0, {data_frame(a), data_frame(b)});
+  DataplaneConfig cfg = lab.config();
+  cfg.clone_threshold_bytes = 1;  // every frame is longer: always clone
+  Dataplane dp;
+  bring_up(dp, cfg);
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b110));
+  drain(dp);
+  CountersSnapshot c = dp.counters();
+  dp.stop();
+  for (PortIndex p = 1; p <= 2; ++p) {
+    EXPECT_EQ(lab.output(p), (std::vector<Bytes>{expected_replica(a, dp.port_mac(p)),
+                                                 expected_replica(b, dp.port_mac(p))}));
+  }
+  EXPECT_EQ(c.total.clones, 2u);
+  EXPECT_EQ(c.total.copies, 4u);
+}
+
+TEST(Rpf, DataOnInterfaceNotMarkedUpstreamIsDropped) {
+  Lab lab(2);
+  lab.set_input(1, {data_frame(spec(kS1, kG1)), data_frame(spec(kS1, kG1))});
+  Dataplane dp;
+  bring_up(dp, lab.config(/*upstream_mask=*/0b01));
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b11));
+  drain(dp);
+  CountersSnapshot c = dp.counters();
+  dp.stop();
+  EXPECT_TRUE(lab.output(0).empty());
+  EXPECT_TRUE(lab.output(1).empty());
+  EXPECT_EQ(c.per_port[1].drop(DropReason::rpf_fail), 2u);
+}
+
+TEST(HopLimit, FramesWithHopLimitOneOrZeroExpireOthersLeaveDecremented) {
+  Lab lab(2);
+  DataSpec h2 = spec(kS1, kG1, 64, 2);
+  lab.set_input(
+      0, {data_frame(spec(kS1, kG1, 64, 1)), data_frame(spec(kS1, kG1, 64, 0)), data_frame(h2)});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b10));
+  drain(dp);
+  CountersSnapshot c = dp.counters();
+  dp.stop();
+  EXPECT_EQ(lab.output(1), (std::vector<Bytes>{expected_replica(h2, dp.port_mac(1))}));
+  EXPECT_EQ(c.per_port[0].drop(DropReason::hop_limit_expired), 2u);
+}
+
+TEST(Gate, ClosedGateSendsNothingOpenGateForwards) {
+  Lab lab(3);
+  DataSpec d = spec(kS1, kG1);
+  lab.set_input(0, {data_frame(d)});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b110));
+  dp.fib().set_gate(1, false);
+  EXPECT_FALSE(dp.fib().gate(1));
+  drain(dp);
+  dp.stop();
+  EXPECT_TRUE(lab.output(1).empty());
+  EXPECT_EQ(lab.output(2), (std::vector<Bytes>{expected_replica(d, dp.port_mac(2))}));
+}
+
+TEST(Gate, AllEgressGatesClosedCountsNoEgress) {
+  Lab lab(2);
+  lab.set_input(0, {data_frame(spec(kS1, kG1))});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b10));
+  dp.fib().set_gate(1, false);
+  drain(dp);
+  CountersSnapshot c = dp.counters();
+  dp.stop();
+  EXPECT_TRUE(lab.output(1).empty());
+  EXPECT_EQ(c.per_port[0].drop(DropReason::no_egress), 1u);
+}
+
+TEST(Lookup, SourceSpecificEntryTakesPrecedenceOverStarG) {
+  Lab lab(3);
+  DataSpec from_s1 = spec(kS1, kG1);
+  DataSpec from_s2 = spec(kS2, kG1);
+  DataSpec other_group = spec(kS1, kG2);
+  lab.set_input(0, {data_frame(from_s1), data_frame(from_s2), data_frame(other_group)});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  ASSERT_TRUE(dp.fib().upsert(kS1, kG1, 0b010));
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b100));
+  drain(dp);
+  CountersSnapshot c = dp.counters();
+  dp.stop();
+  EXPECT_EQ(lab.output(1), (std::vector<Bytes>{expected_replica(from_s1, dp.port_mac(1))}));
+  EXPECT_EQ(lab.output(2), (std::vector<Bytes>{expected_replica(from_s2, dp.port_mac(2))}));
+  EXPECT_EQ(c.per_port[0].drop(DropReason::no_route), 1u);
+}
+
+TEST(Filter, IncludeAndExcludeListsResolveIntoSourceSpecificEntries) {
+  // Port 1 INCLUDE{S1}, port 2 EXCLUDE{S1}, port 3 EXCLUDE{} (RFC 3810 §7.2.1).
+  std::vector<InterfaceFilter> f{{1, false, {kS1}}, {2, true, {kS1}}, {3, true, {}}};
+  std::vector<ResolvedEntry> entries = resolve_group(f);
+  Lab lab(4);
+  DataSpec from_s1 = spec(kS1, kG1);
+  DataSpec from_s2 = spec(kS2, kG1);
+  lab.set_input(0, {data_frame(from_s1), data_frame(from_s2)});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  for (const ResolvedEntry& e : entries) ASSERT_TRUE(dp.fib().upsert(e.source, kG1, e.egress));
+  drain(dp);
+  dp.stop();
+  EXPECT_EQ(lab.output(1), (std::vector<Bytes>{expected_replica(from_s1, dp.port_mac(1))}));
+  EXPECT_EQ(lab.output(2), (std::vector<Bytes>{expected_replica(from_s2, dp.port_mac(2))}));
+  EXPECT_EQ(lab.output(3), (std::vector<Bytes>{expected_replica(from_s1, dp.port_mac(3)),
+                                               expected_replica(from_s2, dp.port_mac(3))}));
+}
+
+TEST(Classify, LinkScopeAndUnicastAreNotForwarded) {
+  Lab lab(2);
+  DataSpec link = spec(kS1, Ipv6Address::must_parse("ff02::1:3"));
+  DataSpec uni = spec(kS1, Ipv6Address::must_parse("2001:db8:9::1"));
+  Bytes arp(60, 0);
+  arp[12] = 0x08;
+  arp[13] = 0x06;
+  lab.set_input(0, {data_frame(link), data_frame(uni), arp});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  drain(dp);
+  CountersSnapshot c = dp.counters();
+  dp.stop();
+  EXPECT_EQ(c.per_port[0].drop(DropReason::not_forwardable), 1u);
+  EXPECT_EQ(c.per_port[0].drop(DropReason::not_for_us), 1u);
+  EXPECT_EQ(c.per_port[0].drop(DropReason::not_ipv6), 1u);
+}
+
+std::vector<Bytes> control_frames() {
+  MacAddress mac = *MacAddress::parse("02:00:00:00:00:bb");
+  Ipv6Address ll = Ipv6Address::must_parse("fe80::2");
+  wire::MldRecordSpec rec;
+  rec.type = wire::MldRecordType::is_ex;
+  rec.group = kG1;
+  wire::VrrpAdvertSpec adv;
+  adv.addresses = {Ipv6Address::must_parse("fe80::1")};
+  wire::BfdControl bfd;
+  bfd.my_disc = 1;
+  wire::L2L3Spec ns;
+  ns.src_mac = mac;
+  ns.src = ll;
+  ns.dst = Ipv6Address::must_parse("fe80::1").solicited_node();
+  ns.hop_limit = 255;
+  std::vector<uint8_t> ns_body(24, 0);
+  ns_body[0] = 135;
+  std::copy_n(Ipv6Address::must_parse("fe80::1").bytes.begin(), 16, ns_body.begin() + 8);
+  return {wire::build_mld_v2_report_frame(mac, ll, {rec}), wire::build_vrrp_advert_frame(ll, adv),
+          wire::build_bfd_frame(mac, *MacAddress::parse("02:00:00:00:00:01"),
+                                Ipv6Address::must_parse("2001:db8:20::2"),
+                                Ipv6Address::must_parse("2001:db8:20::1"), 49152, bfd),
+          wire::build_icmpv6_frame(ns, ns_body)};
+}
+
+TEST(Punt, MldVrrpBfdAndNdReachTheControlCoreWithPortAndClass) {
+  Lab lab(2);
+  std::vector<Bytes> frames = control_frames();
+  lab.set_input(1, frames);
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  drain(dp);
+  std::vector<std::pair<PuntClass, Bytes>> got;
+  std::vector<PortIndex> ports;
+  dp.poll_punts(100, [&](const PuntedFrame& f) {
+    got.emplace_back(f.cls, Bytes(f.bytes.begin(), f.bytes.end()));
+    ports.push_back(f.port);
+  });
+  CountersSnapshot c = dp.counters();
+  dp.stop();
+  ASSERT_EQ(got.size(), 4u);
+  std::vector<PuntClass> want{PuntClass::mld, PuntClass::vrrp, PuntClass::bfd, PuntClass::nd};
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(got[i].first, want[i]) << i;
+    EXPECT_EQ(got[i].second, frames[i]) << i;
+    EXPECT_EQ(ports[i], 1);
+    EXPECT_EQ(c.per_port[1].punted_by_class[i], 1u);
+  }
+  EXPECT_EQ(c.per_port[1].punted, 4u);
+}
+
+TEST(Punt, RingOverflowIsCountedAndNeverBlocks) {
+  Lab lab(1);
+  Bytes mld = control_frames()[0];
+  lab.set_input(0, std::vector<Bytes>(100, mld));
+  DataplaneConfig cfg = lab.config();
+  cfg.punt_queue_size = 16;
+  cfg.policer.rate_pps = {0, 0, 0, 0};  // unlimited: only the ring limits
+  Dataplane dp;
+  bring_up(dp, cfg);
+  drain(dp);
+  CountersSnapshot c = dp.counters();
+  size_t n = dp.poll_punts(1000, [](const PuntedFrame&) {});
+  dp.stop();
+  EXPECT_EQ(n, 16u);
+  EXPECT_EQ(c.per_port[0].punted, 16u);
+  EXPECT_EQ(c.per_port[0].drop(DropReason::punt_ring_full), 84u);
+}
+
+TEST(Punt, PolicerLimitsEachClassPerPort) {
+  Lab lab(1);
+  std::vector<Bytes> frames = control_frames();
+  std::vector<Bytes> in;
+  for (int i = 0; i < 50; ++i) in.push_back(frames[0]);  // MLD flood
+  in.push_back(frames[2]);                               // one BFD behind it
+  lab.set_input(0, in);
+  DataplaneConfig cfg = lab.config();
+  cfg.policer.rate_pps = {1, 1, 1, 1};  // a token a second: only the burst passes
+  cfg.policer.burst = {10, 10, 10, 10};
+  Dataplane dp;
+  bring_up(dp, cfg);
+  drain(dp);
+  CountersSnapshot c = dp.counters();
+  dp.stop();
+  EXPECT_EQ(c.per_port[0].punted_by_class[0], 10u);
+  EXPECT_EQ(c.per_port[0].policed_by_class[0], 40u);
+  EXPECT_EQ(c.per_port[0].punted_by_class[2], 1u);
+  EXPECT_EQ(c.per_port[0].drop(DropReason::punt_policed), 40u);
+}
+
+TEST(Inject, ControlFramesLeaveOnTheRequestedPort) {
+  Lab lab(2);
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  Bytes f = control_frames()[1];
+  EXPECT_TRUE(dp.inject(1, f));
+  EXPECT_FALSE(dp.inject(7, f));
+  CountersSnapshot c = dp.counters();
+  dp.stop();
+  EXPECT_EQ(lab.output(1), (std::vector<Bytes>{f}));
+  EXPECT_TRUE(lab.output(0).empty());
+  EXPECT_EQ(c.per_port[1].tx, 1u);
+}
+
+TEST(Counters, ResetKeepsABaselineAndLinkIsReported) {
+  Lab lab(2);
+  lab.set_input(0, {data_frame(spec(kS1, kG1))});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  drain(dp);
+  EXPECT_EQ(dp.counters().per_port[0].rx, 1u);
+  dp.reset_counters();
+  EXPECT_EQ(dp.counters().per_port[0].rx, 0u);
+  EXPECT_EQ(dp.counters().per_port[0].drop(DropReason::no_route), 0u);
+  EXPECT_TRUE(dp.link_status(0).up);
+  dp.stop();
+}
+
+// A worker lcore forwards a steady group while the control core churns thousands of other
+// entries, replaces the steady group's egress set back and forth and flips an unrelated
+// gate: not one frame of the steady group may be lost or misdirected.
+TEST(FibUpdate, UnrelatedGroupsKeepFlowingWhileTheFibChurns) {
+  Lab lab(3, "0-1");
+  const Ipv6Address steady = kG1;
+  const Ipv6Address churned = kG2;
+  constexpr int kFrames = 200000;
+  std::vector<Bytes> in;
+  for (int i = 0; i < kFrames; ++i) {
+    in.push_back(data_frame(spec(kS1, (i % 2) == 0 ? steady : churned, 40)));
+  }
+  lab.set_input(0, in);
+  Dataplane dp;
+  bring_up(dp, lab.config(), /*start=*/false);
+  ASSERT_FALSE(dp.one_lcore_mode());
+  ASSERT_TRUE(dp.fib().upsert(kAny, steady, 0b010));
+  dp.start();
+  uint64_t rounds = 0;
+  while (dp.counters().per_port[0].rx < static_cast<uint64_t>(kFrames)) {
+    // Other groups come and go; the steady one is rewritten with the same and other sets.
+    for (int k = 0; k < 200; ++k) {
+      Ipv6Address g = Ipv6Address::must_parse("ff05::1:0");
+      g.bytes[13] = static_cast<uint8_t>(k);
+      g.bytes[12] = static_cast<uint8_t>(rounds & 0xff);
+      ASSERT_TRUE(dp.fib().upsert(kAny, g, 0b110));
+      ASSERT_TRUE(dp.fib().upsert(kS2, g, 0b100));
+    }
+    for (int k = 0; k < 200; ++k) {
+      Ipv6Address g = Ipv6Address::must_parse("ff05::1:0");
+      g.bytes[13] = static_cast<uint8_t>(k);
+      g.bytes[12] = static_cast<uint8_t>(rounds & 0xff);
+      ASSERT_TRUE(dp.fib().remove(kAny, g));
+      ASSERT_TRUE(dp.fib().remove(kS2, g));
+    }
+    if ((rounds & 1) != 0) {
+      ASSERT_TRUE(dp.fib().upsert(kAny, churned, 0b100));
+    } else {
+      dp.fib().remove(kAny, churned);
+    }
+    ASSERT_TRUE(dp.fib().upsert(kAny, steady, (rounds & 1) ? 0b110 : 0b010));
+    ASSERT_TRUE(dp.fib().upsert(kAny, steady, 0b010));
+    dp.fib().set_gate(2, (rounds & 2) != 0);
+    dp.fib().reclaim();
+    ++rounds;
+  }
+  // Let the last frames through, then make sure every retired object was freed.
+  for (int i = 0; i < 1000 && dp.fib().reclaim() != 0; ++i) usleep(100);
+  EXPECT_EQ(dp.fib().reclaim(), 0u);
+  usleep(20000);
+  CountersSnapshot c = dp.counters();
+  dp.stop();
+  std::vector<Bytes> out1 = lab.output(1);
+  Bytes want = expected_replica(spec(kS1, steady, 40), dp.port_mac(1));
+  size_t steady_out = static_cast<size_t>(std::count(out1.begin(), out1.end(), want));
+  EXPECT_EQ(steady_out, static_cast<size_t>(kFrames / 2)) << "after " << rounds << " rounds";
+  EXPECT_EQ(c.per_port[0].rx, static_cast<uint64_t>(kFrames));
+  EXPECT_EQ(c.total.drop(DropReason::mbuf_alloc_failed), 0u);
+  EXPECT_GT(rounds, 0u);
+}
+
+}  // namespace
+}  // namespace tandem::dataplane::test
