@@ -99,7 +99,9 @@ class Engine {
                      TimePoint now);
   void lower_timers_for_query(Interface& itf, const wire::MldQuery& q, TimePoint now);
   void execute_actions(Interface& itf, GroupRecord& r, TimePoint now);
-  void send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now);
+  // Sends the record's pending specific queries: only those a report just asked for
+  // (`fresh_only`, the immediate transmission), or all of them (the LLQI retransmission tick).
+  void send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now, bool fresh_only);
   void expire_record(uint32_t slot, TimePoint now);
   // Emits forwarding changes against before_, then record_changed (when `changed`) or
   // deletes the record if it ended INCLUDE({}); re-arms its timer.

@@ -95,6 +95,7 @@ void Engine::execute_actions(Interface& itf, GroupRecord& r, TimePoint now) {
     // §7.6.3.1: Filter Timer lowered to LLQT, query now plus LLQC-1 retransmissions.
     if (r.mode == FilterMode::exclude) r.filter_timer = std::min(r.filter_timer, llqt);
     r.group_query_left = t.last_listener_query_count;
+    r.group_query_fresh = true;
   }
   if (!actions_.source_query.empty()) {
     if (itf.config.version == MldVersion::v1) {
@@ -110,20 +111,24 @@ void Engine::execute_actions(Interface& itf, GroupRecord& r, TimePoint now) {
         if (s.running() && s.expires > llqt) {
           s.expires = llqt;
           s.retransmit_left = t.last_listener_query_count;
+          s.query_fresh = true;
         }
       }
     }
   }
-  // Pending retransmissions of an earlier leave go out with this one; they share the
-  // record's LLQI clock.
-  send_pending_queries(itf, r, now);
+  // Only the new requests go out now; earlier ones keep their own LLQI rhythm.
+  send_pending_queries(itf, r, now, true);
 }
 
-void Engine::send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now) {
+void Engine::send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now, bool fresh_only) {
   if (itf.passive) {
     // The peer owns the link: drop what was pending when the interface went passive.
     r.group_query_left = 0;
-    for (auto& s : r.sources) s.retransmit_left = 0;
+    r.group_query_fresh = false;
+    for (auto& s : r.sources) {
+      s.retransmit_left = 0;
+      s.query_fresh = false;
+    }
     r.query_next = kNever;
     return;
   }
@@ -146,7 +151,8 @@ void Engine::send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now)
     ++counters_.queries_sent;
   };
 
-  if (r.group_query_left > 0) {
+  if (r.group_query_left > 0 && (!fresh_only || r.group_query_fresh)) {
+    r.group_query_fresh = false;
     // §7.6.3.1: S set when the Filter Timer is above LLQT (a report refreshed it meanwhile).
     wire::MldQuerySpec q = base_spec();
     q.s_flag = r.mode == FilterMode::exclude && r.filter_timer > llqt;
@@ -159,7 +165,8 @@ void Engine::send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now)
   query_with_s_.clear();
   query_without_s_.clear();
   for (auto& s : r.sources) {
-    if (s.retransmit_left == 0) continue;
+    if (s.retransmit_left == 0 || (fresh_only && !s.query_fresh)) continue;
+    s.query_fresh = false;
     --s.retransmit_left;
     if (s.running() && s.expires > llqt) {
       query_with_s_.push_back(s.addr);
@@ -178,7 +185,13 @@ void Engine::send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now)
       emit(std::move(q));
     }
   }
-  r.query_next = r.queries_pending() ? now + t.last_listener_query_interval : kNever;
+  // One LLQI clock per record: a request made while retransmissions are pending joins the
+  // next tick (at most one LLQI early for its second transmission, never late).
+  if (!r.queries_pending()) {
+    r.query_next = kNever;
+  } else if (!fresh_only || r.query_next == kNever) {
+    r.query_next = now + t.last_listener_query_interval;
+  }
 }
 
 void Engine::lower_timers_for_query(Interface& itf, const wire::MldQuery& q, TimePoint now) {
@@ -251,7 +264,7 @@ void Engine::expire_record(uint32_t slot, TimePoint now) {
   }
   if (r.query_next <= now) {
     r.query_next = kNever;
-    if (r.queries_pending()) send_pending_queries(*itf, r, now);
+    if (r.queries_pending()) send_pending_queries(*itf, r, now, false);
   }
   finish_record_change(*itf, slot, changed);
 }

@@ -25,6 +25,7 @@ struct SourceEntry {
   Ipv6Address addr;
   TimePoint expires = kStopped;
   uint8_t retransmit_left = 0;  // pending Q(G,A) retransmissions naming this source (§7.6.3.2)
+  bool query_fresh = false;     // asked for by a report just now, not yet sent once
 
   bool running() const { return expires != kStopped; }
 };
@@ -43,6 +44,7 @@ struct GroupRecord {
   FilterMode mode = FilterMode::include;
   Origin origin = Origin::local;
   uint8_t group_query_left = 0;  // pending Q(G) transmissions (§7.6.3.1)
+  bool group_query_fresh = false;
   bool in_use = false;
 
   CompatMode compat() const { return compat_timer == kNever ? CompatMode::v2 : CompatMode::v1; }
