@@ -1,0 +1,479 @@
+#include "control/daemon/cli/render.h"
+
+#include <cstdio>
+
+#include "control/daemon/cli/json.h"
+
+namespace tandem::cli {
+
+namespace {
+
+// "  Name      : value" lines, the vendor's layout.
+class Fields {
+ public:
+  explicit Fields(int width) : width_(width) {}
+  Fields& add(const std::string& name, const std::string& value) {
+    out_ += "  " + name;
+    if (static_cast<int>(name.size()) < width_) out_.append(width_ - name.size(), ' ');
+    out_ += ": " + value + "\n";
+    return *this;
+  }
+  Fields& add(const std::string& name, uint64_t v) { return add(name, std::to_string(v)); }
+  Fields& raw(const std::string& line) {
+    out_ += line + "\n";
+    return *this;
+  }
+  const std::string& str() const { return out_; }
+
+ private:
+  int width_;
+  std::string out_;
+};
+
+std::string dash(const std::string& s) {
+  return s.empty() ? "--" : s;
+}
+
+std::string capitalized(std::string s) {
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+  return s;
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
+}
+
+std::string pad(std::string s, size_t w) {
+  if (s.size() < w) s.append(w - s.size(), ' ');
+  return s + " ";
+}
+
+}  // namespace
+
+std::string format_duration_ms(int64_t ms) {
+  if (ms < 0) return "--";
+  int64_t s = ms / 1000;
+  char buf[32];
+  if (s >= 86400) {
+    std::snprintf(buf, sizeof buf, "%lldd%02lldh", static_cast<long long>(s / 86400),
+                  static_cast<long long>((s % 86400) / 3600));
+  } else {
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(s / 3600),
+                  static_cast<long long>((s % 3600) / 60), static_cast<long long>(s % 60));
+  }
+  return buf;
+}
+
+// ---- remote-backup-service ----
+
+std::string render_text(const RbsSnapshot& s, bool verbose) {
+  std::string out;
+  for (const auto& r : s.services) {
+    Fields f(16);
+    f.add("Service-Index", r.index)
+        .add("Service-Name", r.name)
+        .add("TCP-State", capitalized(r.tcp_state))
+        .add("Peer-ip", r.peer_ip)
+        .add("Source-ip", r.source_ip)
+        .add("TCP-Port", r.tcp_port)
+        .add("Track-BFD", dash(r.track_bfd))
+        .add("Last up time",
+             r.last_up_ms_ago < 0 ? "--" : format_duration_ms(r.last_up_ms_ago) + " ago")
+        .add("Batch-backup", capitalized(dash(r.batch_backup)))
+        .add("Role", capitalized(r.role));
+    if (verbose) {
+      f.add("Last-Seq-Sent", r.last_seq_sent)
+          .add("Last-Seq-Acked", r.last_seq_acked)
+          .add("Digest", r.digest)
+          .add("Snapshots sent", r.snapshots_sent)
+          .add("Snapshots recv", r.snapshots_received)
+          .add("Deltas sent", r.deltas_sent)
+          .add("Deltas recv", r.deltas_received)
+          .add("Reconnects", r.reconnects)
+          .add("Frames rejected", r.frames_rejected);
+    }
+    out += (out.empty() ? "" : "\n") + f.str();
+  }
+  if (s.services.empty()) out = "  No remote-backup-service is configured.\n";
+  return out;
+}
+
+std::string render_json(const RbsSnapshot& s, bool verbose) {
+  JsonWriter w;
+  w.begin_object().key("services").begin_array();
+  for (const auto& r : s.services) {
+    w.begin_object()
+        .field("service_index", r.index)
+        .field("name", r.name)
+        .field("tcp_state", r.tcp_state)
+        .field("peer_ip", r.peer_ip)
+        .field("source_ip", r.source_ip)
+        .field("tcp_port", static_cast<unsigned>(r.tcp_port))
+        .field("track_bfd", r.track_bfd)
+        .field("last_up_ms_ago", r.last_up_ms_ago)
+        .field("batch_backup", r.batch_backup)
+        .field("role", r.role)
+        .field("last_seq_sent", r.last_seq_sent)
+        .field("last_seq_acked", r.last_seq_acked)
+        .field("digest", r.digest);
+    if (verbose) {
+      w.field("snapshots_sent", r.snapshots_sent)
+          .field("snapshots_received", r.snapshots_received)
+          .field("deltas_sent", r.deltas_sent)
+          .field("deltas_received", r.deltas_received)
+          .field("reconnects", r.reconnects)
+          .field("frames_rejected", r.frames_rejected);
+    }
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return w.str() + "\n";
+}
+
+// ---- remote-backup-profile ----
+
+std::string render_text(const RbpSnapshot& s) {
+  std::string out;
+  for (const auto& p : s.profiles) {
+    Fields f(22);
+    f.add("Profile-Index", p.index)
+        .add("Profile-Name", p.name)
+        .add("Service", dash(p.service))
+        .add("Remote-backup-service", dash(p.service))
+        .add("Backup-ID", p.backup_id)
+        .add("track protocol", p.track_protocol)
+        .add("VRRP-ID", p.vrrp_id)
+        .add("VRRP-Interface", dash(p.vrrp_interface))
+        .add("State", capitalized(p.state))
+        .add("Peer State", capitalized(dash(p.peer_state)))
+        .add("Interface list", dash(join(p.interfaces, ", ")))
+        .add("Backup mode", p.backup_mode);
+    out += (out.empty() ? "" : "\n") + f.str();
+  }
+  if (s.profiles.empty()) out = "  No remote-backup-profile is configured.\n";
+  return out;
+}
+
+std::string render_json(const RbpSnapshot& s) {
+  JsonWriter w;
+  w.begin_object().key("profiles").begin_array();
+  for (const auto& p : s.profiles) {
+    w.begin_object()
+        .field("profile_index", p.index)
+        .field("profile_name", p.name)
+        .field("remote_backup_service", p.service)
+        .field("backup_id", static_cast<unsigned>(p.backup_id))
+        .field("track_protocol", p.track_protocol)
+        .field("vrrp_id", static_cast<unsigned>(p.vrrp_id))
+        .field("vrrp_interface", p.vrrp_interface)
+        .field("state", p.state)
+        .field("peer_state", p.peer_state)
+        .string_array("interface_list", p.interfaces)
+        .field("backup_mode", p.backup_mode)
+        .end_object();
+  }
+  w.end_array().end_object();
+  return w.str() + "\n";
+}
+
+// ---- vrrp6 ----
+
+std::string render_text(const Vrrp6Snapshot& s, bool brief) {
+  std::string out;
+  if (brief) {
+    out =
+        pad("VRID", 5) + pad("State", 11) + pad("Interface", 22) + pad("Type", 12) + "Virtual IP\n";
+    out += std::string(72, '-') + "\n";
+    for (const auto& g : s.groups) {
+      out += pad(std::to_string(g.vrid), 5) + pad(g.state, 11) + pad(g.interface, 22) +
+             pad(g.config_type, 12) + (g.virtual_ips.empty() ? "--" : g.virtual_ips[0]) + "\n";
+      for (size_t i = 1; i < g.virtual_ips.size(); ++i)
+        out += std::string(52, ' ') + g.virtual_ips[i] + "\n";
+    }
+    out += std::string(72, '-') + "\nTotal:" + std::to_string(s.groups.size()) + "\n";
+    return out;
+  }
+  for (const auto& g : s.groups) {
+    std::string head = "  " + g.interface + " | Virtual Router " + std::to_string(g.vrid) + "\n";
+    Fields f(18);
+    f.add("State", g.state)
+        .add("Virtual IP", dash(join(g.virtual_ips, ", ")))
+        .add("Master IP", dash(g.master_ip))
+        .add("Local IP", dash(g.local_ip))
+        .add("PriorityRun", g.priority_run)
+        .add("PriorityConfig", g.priority_config)
+        .add("MasterPriority", g.master_priority)
+        .add("Preempt", std::string(g.preempt ? "YES" : "NO") +
+                            "   Delay Time : " + std::to_string(g.delay_time_s) + " s")
+        .add("TimerRun", std::to_string(g.timer_run_cs) + " cs")
+        .add("TimerConfig", std::to_string(g.timer_config_cs) + " cs")
+        .add("Virtual MAC", g.virtual_mac)
+        .add("Config Type", g.config_type);
+    if (!g.backup_group.empty()) f.add("Backup group", g.backup_group);
+    f.add("Track BFD", dash(join(g.track_bfd, ", ")))
+        .add("Create Time",
+             g.create_ms_ago < 0 ? "--" : format_duration_ms(g.create_ms_ago) + " ago")
+        .add("Last Change Time",
+             g.last_change_ms_ago < 0 ? "--" : format_duration_ms(g.last_change_ms_ago) + " ago")
+        .add("Last Change Reason", dash(g.last_change_reason));
+    out += (out.empty() ? "" : "\n") + head + f.str();
+  }
+  if (s.groups.empty()) out = "  No VRRP6 group is configured.\n";
+  return out;
+}
+
+std::string render_json(const Vrrp6Snapshot& s) {
+  JsonWriter w;
+  w.begin_object().key("groups").begin_array();
+  for (const auto& g : s.groups) {
+    w.begin_object()
+        .field("interface", g.interface)
+        .field("vrid", static_cast<unsigned>(g.vrid))
+        .field("state", g.state)
+        .string_array("virtual_ip", g.virtual_ips)
+        .field("master_ip", g.master_ip)
+        .field("local_ip", g.local_ip)
+        .field("priority_run", g.priority_run)
+        .field("priority_config", g.priority_config)
+        .field("master_priority", g.master_priority)
+        .field("preempt", g.preempt)
+        .field("delay_time_s", g.delay_time_s)
+        .field("timer_run_cs", g.timer_run_cs)
+        .field("timer_config_cs", g.timer_config_cs)
+        .field("virtual_mac", g.virtual_mac)
+        .field("config_type", g.config_type)
+        .string_array("track_bfd", g.track_bfd)
+        .field("backup_group", g.backup_group)
+        .field("create_ms_ago", g.create_ms_ago)
+        .field("last_change_ms_ago", g.last_change_ms_ago)
+        .field("last_change_reason", g.last_change_reason)
+        .field("transitions", g.transitions)
+        .end_object();
+  }
+  w.end_array().end_object();
+  return w.str() + "\n";
+}
+
+// ---- bfd ----
+
+std::string render_text(const BfdSnapshot& s, bool verbose) {
+  std::string out;
+  if (!verbose) {
+    out = pad("Local", 6) + pad("Remote", 11) + pad("PeerIpAddr", 40) + pad("State", 10) +
+          pad("Type", 7) + "InterfaceName\n";
+    out += std::string(90, '-') + "\n";
+    for (const auto& b : s.sessions)
+      out += pad(std::to_string(b.local), 6) + pad(std::to_string(b.remote), 11) +
+             pad(b.peer_ip, 40) + pad(b.state, 10) + pad(b.type, 7) + b.interface + "\n";
+    out += std::string(90, '-') + "\n     Total UP/DOWN Session Number : ";
+    size_t up = 0;
+    for (const auto& b : s.sessions) up += b.state == "Up";
+    out += std::to_string(up) + "/" + std::to_string(s.sessions.size() - up) + "\n";
+    return out;
+  }
+  for (const auto& b : s.sessions) {
+    Fields f(24);
+    f.add("Session Name", b.name)
+        .add("Local Discriminator", b.local)
+        .add("Remote Discriminator", b.remote)
+        .add("PeerIpAddr", b.peer_ip)
+        .add("State", b.state)
+        .add("Session Type", b.type)
+        .add("InterfaceName", b.interface)
+        .add("Min Tx Interval (ms)", b.min_tx_ms)
+        .add("Min Rx Interval (ms)", b.min_rx_ms)
+        .add("Actual Tx Interval (ms)", b.actual_tx_ms)
+        .add("Actual Rx Interval (ms)", b.actual_rx_ms)
+        .add("Detect Multi", b.detect_multiplier)
+        .add("Destination Port", "3784")
+        .add("TTL", "255")
+        .add("Bind Application", dash(b.bind_application))
+        .add("Session Not Up Reason", dash(b.not_up_reason))
+        .add("Flaps", b.flaps);
+    out += (out.empty() ? "" : "\n") + f.str();
+  }
+  if (s.sessions.empty()) out = "  No BFD session is configured.\n";
+  return out;
+}
+
+std::string render_json(const BfdSnapshot& s, bool verbose) {
+  JsonWriter w;
+  w.begin_object().key("sessions").begin_array();
+  for (const auto& b : s.sessions) {
+    w.begin_object()
+        .field("name", b.name)
+        .field("local", b.local)
+        .field("remote", b.remote)
+        .field("peer_ip_addr", b.peer_ip)
+        .field("state", b.state)
+        .field("type", b.type)
+        .field("interface_name", b.interface);
+    if (verbose) {
+      w.field("min_tx_interval_ms", b.min_tx_ms)
+          .field("min_rx_interval_ms", b.min_rx_ms)
+          .field("actual_tx_interval_ms", b.actual_tx_ms)
+          .field("actual_rx_interval_ms", b.actual_rx_ms)
+          .field("detect_multi", b.detect_multiplier)
+          .field("destination_port", 3784)
+          .field("ttl", 255)
+          .field("bind_application", b.bind_application)
+          .field("session_not_up_reason", b.not_up_reason)
+          .field("flaps", b.flaps);
+    }
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return w.str() + "\n";
+}
+
+// ---- mld group ----
+
+std::string render_text(const MldGroupSnapshot& s, bool verbose) {
+  std::string out = "Interface group report information\n";
+  std::string current_if;
+  for (const auto& g : s.groups) {
+    if (g.interface != current_if) {
+      current_if = g.interface;
+      out += " " + g.interface + ":\n";
+    }
+    if (!verbose) {
+      out += "  " + pad(g.group, 28) + "Uptime: " + format_duration_ms(g.uptime_ms) +
+             "  Expires: " +
+             (g.expires_ms < 0 ? std::string("off") : format_duration_ms(g.expires_ms)) +
+             "  Last reporter: " + dash(g.last_reporter) + "\n";
+      continue;
+    }
+    Fields f(16);
+    f.raw("  Group: " + g.group)
+        .add("Uptime", format_duration_ms(g.uptime_ms))
+        .add("Expires", g.expires_ms < 0 ? "off" : format_duration_ms(g.expires_ms))
+        .add("Last reporter", dash(g.last_reporter))
+        .add("Filter mode", g.filter_mode)
+        .add("Origin", g.origin);
+    if (g.sources.empty()) f.add("Source list", "--");
+    for (size_t i = 0; i < g.sources.size(); ++i)
+      f.add(i == 0 ? "Source list" : "",
+            g.sources[i].address + "  Expires: " +
+                (g.sources[i].expires_ms < 0 ? std::string("off")
+                                             : format_duration_ms(g.sources[i].expires_ms)));
+    out += f.str();
+  }
+  out += "Total " + std::to_string(s.groups.size()) + " entries, digest " + dash(s.digest) + "\n";
+  return out;
+}
+
+std::string render_json(const MldGroupSnapshot& s) {
+  JsonWriter w;
+  w.begin_object().key("groups").begin_array();
+  for (const auto& g : s.groups) {
+    w.begin_object()
+        .field("interface", g.interface)
+        .field("group", g.group)
+        .field("filter_mode", g.filter_mode)
+        .key("sources")
+        .begin_array();
+    for (const auto& src : g.sources)
+      w.begin_object()
+          .field("address", src.address)
+          .field("expires_ms", src.expires_ms)
+          .end_object();
+    w.end_array()
+        .field("expires_ms", g.expires_ms)
+        .field("uptime_ms", g.uptime_ms)
+        .field("last_reporter", g.last_reporter)
+        .field("origin", g.origin)
+        .end_object();
+  }
+  w.end_array().field("digest", s.digest).end_object();
+  return w.str() + "\n";
+}
+
+// ---- mld interface ----
+
+std::string render_text(const MldInterfaceSnapshot& s) {
+  std::string out;
+  for (const auto& i : s.interfaces) {
+    Fields f(34);
+    f.raw(" Interface " + i.interface + (i.enabled ? "" : " (MLD disabled)"))
+        .add("MLD version", "MLDv" + std::to_string(i.version))
+        .add("Current MLD querier", dash(i.querier) + (i.is_querier ? " (this router)" : ""))
+        .add("Query interval", std::to_string(i.query_interval_s) + " s")
+        .add("Robustness", i.robustness)
+        .add("Max response", std::to_string(i.max_response_s) + " s")
+        .add("Last-listener query interval",
+             std::to_string(i.last_listener_query_interval_s) + " s")
+        .add("Last-listener query count", i.last_listener_query_count)
+        .add("Groups", i.groups)
+        .add("Joins", i.joins)
+        .add("Leaves", i.leaves)
+        .add("Backup mode", i.backup_mode ? "yes (state from the RBS)" : "no");
+    out += (out.empty() ? "" : "\n") + f.str();
+  }
+  if (s.interfaces.empty()) out = "  No interface runs MLD.\n";
+  return out;
+}
+
+std::string render_json(const MldInterfaceSnapshot& s) {
+  JsonWriter w;
+  w.begin_object().key("interfaces").begin_array();
+  for (const auto& i : s.interfaces) {
+    w.begin_object()
+        .field("interface", i.interface)
+        .field("enabled", i.enabled)
+        .field("version", i.version)
+        .field("querier", i.querier)
+        .field("is_querier", i.is_querier)
+        .field("query_interval_s", i.query_interval_s)
+        .field("robustness", i.robustness)
+        .field("max_response_s", i.max_response_s)
+        .field("last_listener_query_interval_s", i.last_listener_query_interval_s)
+        .field("last_listener_query_count", i.last_listener_query_count)
+        .field("groups", i.groups)
+        .field("joins", i.joins)
+        .field("leaves", i.leaves)
+        .field("backup_mode", i.backup_mode)
+        .end_object();
+  }
+  w.end_array().end_object();
+  return w.str() + "\n";
+}
+
+// ---- multicast forwarding table ----
+
+std::string render_text(const ForwardingSnapshot& s) {
+  std::string out = "IPv6 Multicast Forwarding Table\n Total " + std::to_string(s.entries.size()) +
+                    " entries, generation " + std::to_string(s.generation) + "\n";
+  size_t n = 0;
+  for (const auto& e : s.entries) {
+    out += "\n 000" + std::to_string(++n) + "(" + e.source + ", " + e.group + ")\n";
+    out += "     Upstream interface: " + dash(join(e.upstream, ", ")) + "\n";
+    out += "     Downstream interface list: total " + std::to_string(e.egress.size()) + "\n";
+    size_t k = 0;
+    for (const auto& d : e.egress)
+      out += "       " + std::to_string(++k) + ": " + d.interface +
+             (d.gate_open ? "" : " (blocked: VRRP6 not Master)") + "\n";
+    out += "     Matched " + std::to_string(e.packets) + " packets\n";
+  }
+  return out;
+}
+
+std::string render_json(const ForwardingSnapshot& s) {
+  JsonWriter w;
+  w.begin_object().field("generation", s.generation).key("entries").begin_array();
+  for (const auto& e : s.entries) {
+    w.begin_object()
+        .field("source", e.source)
+        .field("group", e.group)
+        .string_array("upstream", e.upstream);
+    w.key("downstream").begin_array();
+    for (const auto& d : e.egress)
+      w.begin_object().field("interface", d.interface).field("gate_open", d.gate_open).end_object();
+    w.end_array().field("packets", e.packets).end_object();
+  }
+  w.end_array().end_object();
+  return w.str() + "\n";
+}
+
+}  // namespace tandem::cli

@@ -1,0 +1,153 @@
+// One snapshot struct per display command. tandemd fills them from the engines; the text
+// and JSON renderers (render.h) read only these, so both forms always agree. Addresses are
+// already in RFC 5952 text; times are durations in ms (or s where the unit says so),
+// -1 where a time does not apply.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tandem::cli {
+
+// display remote-backup-service [NAME] [verbose]
+struct RbsRow {
+  uint32_t index = 0;
+  std::string name;
+  std::string tcp_state;  // connected | connecting | listening | down
+  std::string peer_ip, source_ip;
+  uint16_t tcp_port = 0;
+  std::string track_bfd;  // "" when none, else the session id
+  int64_t last_up_ms_ago = -1;
+  std::string batch_backup;  // idle | running | finished
+  std::string role;          // master | backup
+  uint64_t last_seq_sent = 0, last_seq_acked = 0;
+  std::string digest;  // 16 hex chars
+  // verbose
+  uint64_t snapshots_sent = 0, snapshots_received = 0;
+  uint64_t deltas_sent = 0, deltas_received = 0;
+  uint64_t reconnects = 0;
+  uint64_t frames_rejected = 0;
+};
+struct RbsSnapshot {
+  std::vector<RbsRow> services;
+};
+
+// display remote-backup-profile [NAME]
+struct RbpRow {
+  uint32_t index = 0;
+  std::string name;
+  std::string service;
+  uint16_t backup_id = 0;
+  std::string track_protocol = "VRRP6";
+  uint8_t vrrp_id = 0;
+  std::string vrrp_interface;
+  std::string state;       // master | backup | initialize
+  std::string peer_state;  // master | backup | unknown
+  std::vector<std::string> interfaces;
+  std::string backup_mode = "hot";
+};
+struct RbpSnapshot {
+  std::vector<RbpRow> profiles;
+};
+
+// display vrrp6 [brief]
+struct Vrrp6Row {
+  std::string interface;
+  uint8_t vrid = 0;
+  std::string state;  // Initialize | Backup | Master
+  std::vector<std::string> virtual_ips;
+  std::string master_ip, local_ip;
+  uint32_t priority_run = 0, priority_config = 0, master_priority = 0;
+  bool preempt = true;
+  uint32_t delay_time_s = 0;
+  uint32_t timer_run_cs = 0, timer_config_cs = 0;
+  std::string virtual_mac;
+  std::string config_type;             // normal-vrrp | admin-vrrp | member-vrrp
+  std::vector<std::string> track_bfd;  // "10 reduced 50", "20 peer"
+  std::string backup_group;            // member-vrrp: "ge1 vrid 1"
+  int64_t create_ms_ago = -1, last_change_ms_ago = -1;
+  std::string last_change_reason;
+  uint64_t transitions = 0;
+};
+struct Vrrp6Snapshot {
+  std::vector<Vrrp6Row> groups;
+};
+
+// display bfd session all for-ipv6 [verbose]
+struct BfdRow {
+  std::string name;
+  uint32_t local = 0, remote = 0;
+  std::string peer_ip;
+  std::string state;  // AdminDown | Down | Init | Up
+  std::string type = "Static";
+  std::string interface;
+  // verbose
+  uint32_t min_tx_ms = 0, min_rx_ms = 0, actual_tx_ms = 0, actual_rx_ms = 0;
+  uint32_t detect_multiplier = 0;
+  std::string bind_application;  // VRRP6 | RBS | VRRP6|RBS | --
+  std::string not_up_reason;     // diag text, "--" when Up
+  uint64_t flaps = 0;
+};
+struct BfdSnapshot {
+  std::vector<BfdRow> sessions;
+};
+
+// display mld group [interface IF] [verbose]
+struct MldSourceRow {
+  std::string address;
+  int64_t expires_ms = -1;
+};
+struct MldGroupRow {
+  std::string interface;
+  std::string group;
+  int64_t uptime_ms = 0;
+  int64_t expires_ms = -1;  // filter timer (EXCLUDE); -1 in INCLUDE mode
+  std::string last_reporter;
+  std::string filter_mode;  // include | exclude
+  std::vector<MldSourceRow> sources;
+  std::string origin;  // local | backup
+};
+struct MldGroupSnapshot {
+  std::vector<MldGroupRow> groups;
+  std::string digest;
+};
+
+// display mld interface [IF]
+struct MldInterfaceRow {
+  std::string interface;
+  bool enabled = true;
+  uint32_t version = 2;
+  std::string querier;  // address of the current querier
+  bool is_querier = false;
+  uint32_t query_interval_s = 125;
+  uint32_t robustness = 2;
+  uint32_t max_response_s = 10;
+  uint32_t last_listener_query_interval_s = 1;
+  uint32_t last_listener_query_count = 2;
+  uint64_t groups = 0;
+  uint64_t joins = 0, leaves = 0;
+  bool backup_mode = false;  // state comes from the RBS (VRRP6 Backup on an RBP interface)
+};
+struct MldInterfaceSnapshot {
+  std::vector<MldInterfaceRow> interfaces;
+};
+
+// display multicast ipv6 forwarding-table
+struct ForwardingEgress {
+  std::string interface;
+  bool gate_open = true;
+};
+struct ForwardingRow {
+  std::string source;  // "*" for (*,G)
+  std::string group;
+  std::vector<std::string> upstream;  // accepting (RPF) interfaces
+  std::vector<ForwardingEgress> egress;
+  uint64_t packets = 0;
+};
+struct ForwardingSnapshot {
+  std::vector<ForwardingRow> entries;
+  uint64_t generation = 0;
+};
+
+}  // namespace tandem::cli

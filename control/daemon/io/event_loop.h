@@ -1,0 +1,43 @@
+// The daemon's one poll(2) loop: file descriptors with callbacks. Timers are not kept here:
+// the caller computes the timeout from the engines' next_deadline() (sans-IO engines own
+// their deadlines; the daemon owns the only real wait).
+#pragma once
+
+#include <poll.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+
+namespace tandem::daemon {
+
+class EventLoop {
+ public:
+  using Callback = std::function<void(short revents)>;
+
+  // Watches `fd` for `events` (POLLIN/POLLOUT). Replaces an existing watch of the fd.
+  void watch(int fd, short events, Callback cb);
+  void set_events(int fd, short events);
+  // Safe to call from inside a callback (also for the fd being dispatched).
+  void unwatch(int fd);
+  bool watching(int fd) const { return watches_.count(fd) != 0; }
+  size_t size() const { return watches_.size(); }
+
+  // Waits up to `timeout_ms` (-1: no limit, 0: just poll), then runs the callback of every
+  // ready fd. Returns how many callbacks ran; EINTR counts as 0.
+  int run_once(int timeout_ms);
+
+ private:
+  struct Watch {
+    short events;
+    Callback cb;
+    uint64_t generation;
+  };
+  std::map<int, Watch> watches_;
+  uint64_t generation_ = 0;
+};
+
+// Sets O_NONBLOCK and FD_CLOEXEC; false on failure.
+bool set_nonblocking(int fd);
+
+}  // namespace tandem::daemon
