@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The two-router lab (see scripts/lab/lib.sh for the picture). Needs root.
+#
+#   scripts/lab.sh up                      namespaces, bridges, veths, addresses
+#   scripts/lab.sh down                    stop what the lab started (by PID file), delete it
+#   scripts/lab.sh status                  what exists
+#   scripts/lab.sh start r1|r2 [norbp]     generate the config, start tandemd in the router
+#   scripts/lab.sh stop r1|r2 [SIG]        stop that tandemd (SIGTERM, or e.g. KILL)
+#   scripts/lab.sh ctl r1|r2 ARGS...       tandemctl against that router
+#   scripts/lab.sh config r1|r2 [norbp]    print the generated config
+#   scripts/lab.sh kernel-path on|off      plain Linux bridge through r1 (no tandemd needed)
+#   scripts/lab.sh exec NODE CMD...        run a command in a lab namespace (src sw r1 r2 hN)
+#
+# Environment: TANDEM_LAB_PREFIX (default tdm) names everything, so labs can coexist;
+# TANDEM_LAB_HOSTS (3) receivers; TANDEM_LAB_V1_HOST (the last one) speaks MLDv1;
+# TANDEM_BUILD (build/) holds tandemd and tandemctl; TANDEM_LAB_PREEMPT_S (5) preempt delay;
+# TANDEM_LAB_IDLE_US (200) dataplane idle sleep.
+set -euo pipefail
+# shellcheck source=lab/lib.sh
+source "$(dirname "$0")/lab/lib.sh"
+
+[ "$(id -u)" -eq 0 ] || lab_die "run as root (network namespaces)"
+cmd=${1:-status}
+shift || true
+case $cmd in
+  up) lab_up ;;
+  down) lab_down ;;
+  status) lab_status ;;
+  start) lab_router_start "$1" "${2:-rbp}" && lab_wait_ctl "$1" 30 ;;
+  stop) lab_stop "tandemd-$1" "${2:-TERM}" 5 ;;
+  ctl) r=$1; shift; lab_ctl "$r" "$@" ;;
+  config)
+    tmp=$(mktemp)
+    role=master
+    [ "$1" = r2 ] && role=backup
+    lab_render_config "$role" "$tmp" "${2:-rbp}"
+    cat "$tmp"
+    rm -f "$tmp"
+    ;;
+  kernel-path) lab_kernel_path "${1:-on}" ;;
+  exec) node=$1; shift; nsx "$node" "$@" ;;
+  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+esac

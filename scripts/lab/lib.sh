@@ -1,0 +1,368 @@
+# scripts/lab/lib.sh -- the two-router lab: namespaces, links, processes. Source it.
+#
+# Everything the lab makes carries the prefix $TANDEM_LAB_PREFIX (default "tdm"), so two
+# labs (a test and the demo) can exist side by side and nothing else on the machine is
+# touched:
+#
+#   namespaces  $P-src  $P-sw  $P-r1  $P-r2  $P-h1 .. $P-hN
+#   state       $TANDEM_LAB_STATE/$P/   (namespaces made, PID files, logs, configs)
+#
+# Interface names live inside our own namespaces (they cannot clash with the host's) and all
+# start with "tdm-":
+#
+#            upstream LAN 2001:db8:100::/64            downstream LAN 2001:db8:1::/64
+#  $P-src [tdm-eth0 ::10]                                      [tdm-eth0 ::10I] $P-hI
+#       \                                                         /
+#   $P-sw  bridge tdm-bup (no snooping)      bridge tdm-bdn (mcast_snooping 0: floods)
+#       /            \                         /             \
+#  [tdm-up] $P-r1 [tdm-down]           [tdm-up] $P-r2 [tdm-down]
+#   (DPDK af_packet; the kernel has IPv6 disabled on these, so only tandemd speaks there)
+#       $P-r1 [tdm-rbs 2001:db8:10::1] ==veth== [tdm-rbs 2001:db8:10::2] $P-r2
+#   (kernel IPv6: the RBS is ordinary TCP between the two routers' kernels)
+#
+# Addresses used by tandemd (in the generated configs, DESIGN.md 6):
+#   r1 up 2001:db8:100::2  down 2001:db8:1::2   r2 up 2001:db8:100::3  down 2001:db8:1::3
+#   VRRP6 vrid 1: fe80::1, 2001:db8:1::1       BFD r1 <-> r2 over the downstream LAN
+
+LAB_LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+LAB_REPO="$(cd "$LAB_LIB_DIR/../.." && pwd)"
+PY=${PY:-/usr/bin/python3}
+[ -x "$PY" ] || PY=python3
+
+P=${TANDEM_LAB_PREFIX:-tdm}
+LAB_HOSTS=${TANDEM_LAB_HOSTS:-3}
+LAB_STATE_ROOT=${TANDEM_LAB_STATE:-/run/tandem-lab}
+LAB_STATE="$LAB_STATE_ROOT/$P"
+# the host whose kernel speaks MLDv1 (force_mld_version=1); 0 = none
+LAB_V1_HOST=${TANDEM_LAB_V1_HOST:-$LAB_HOSTS}
+[ "$LAB_HOSTS" -ge 2 ] || LAB_V1_HOST=${TANDEM_LAB_V1_HOST:-0}
+# where tandemd / tandemctl are looked for
+TANDEM_BUILD=${TANDEM_BUILD:-$LAB_REPO/build}
+
+SRC_ADDR=2001:db8:100::10
+UP_PREFIX=2001:db8:100
+DOWN_PREFIX=2001:db8:1
+RBS_PREFIX=2001:db8:10
+MCAST_PORT=${TANDEM_LAB_PORT:-5000}
+
+lab_log() { printf '[lab %s %(%H:%M:%S)T] %s\n' "$P" -1 "$*" >&2; }
+lab_die() { lab_log "error: $*"; exit 1; }
+
+lab_check_prefix() {
+  [[ $P =~ ^[a-z][a-z0-9]{0,11}$ ]] ||
+    lab_die "TANDEM_LAB_PREFIX '$P' must be 1-12 lower-case letters/digits starting with a letter"
+}
+
+ns() { echo "$P-$1"; }                       # ns r1 -> tdm-r1
+nsx() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
+
+lab_nodes() {
+  local i
+  echo src sw r1 r2
+  for ((i = 1; i <= LAB_HOSTS; i++)); do echo "h$i"; done
+}
+
+# The namespaces this lab owns: the ones recorded at creation, plus (if the state directory
+# was lost) the ones whose names follow this prefix's exact pattern.
+lab_owned_netns() {
+  {
+    [ -f "$LAB_STATE/netns" ] && cat "$LAB_STATE/netns"
+    ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(src|sw|r1|r2|h[0-9]+)\$" || true
+  } | sort -u
+}
+
+lab_is_up() { ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$(ns sw)"; }
+
+# --- building ---------------------------------------------------------------------------
+
+lab_ns_add() {
+  local n
+  n=$(ns "$1")
+  ip netns add "$n"
+  echo "$n" >>"$LAB_STATE/netns"
+  ip netns exec "$n" ip link set lo up
+}
+
+# veth A:IFA <-> B:IFB, both ends created directly inside their namespaces
+lab_veth() {
+  ip link add "$2" netns "$(ns "$1")" type veth peer name "$4" netns "$(ns "$3")"
+}
+
+sysctl_ns() { nsx "$1" sysctl -qw "$2" >/dev/null; }
+
+# A host/source interface: kernel IPv6 on, no DAD (the MLD reports then leave from the
+# link-local at once instead of from ::), no router solicitations, no SLAAC from RAs.
+lab_kernel_if() {   # lab_kernel_if NODE IF ADDR/LEN [MLDVER]
+  local node=$1 ifc=$2 addr=$3 mldver=${4:-0}
+  sysctl_ns "$node" "net.ipv6.conf.$ifc.accept_dad=0"
+  sysctl_ns "$node" "net.ipv6.conf.$ifc.router_solicitations=0"
+  sysctl_ns "$node" "net.ipv6.conf.$ifc.accept_ra=0"
+  sysctl_ns "$node" "net.ipv6.conf.$ifc.force_mld_version=$mldver"
+  sysctl_ns "$node" "net.ipv6.conf.$ifc.mldv1_unsolicited_report_interval=1000"
+  sysctl_ns "$node" "net.ipv6.conf.$ifc.mldv2_unsolicited_report_interval=1000"
+  sysctl_ns "$node" "net.ipv6.conf.$ifc.disable_ipv6=0"
+  nsx "$node" ip addr add "$addr" dev "$ifc" nodad
+  nsx "$node" ip link set "$ifc" up
+}
+
+lab_up() {
+  lab_check_prefix
+  ip netns list >/dev/null 2>&1 || lab_die "cannot list network namespaces"
+  lab_is_up && lab_die "lab $P already exists (scripts/lab.sh down first)"
+  mkdir -p "$LAB_STATE/pids" "$LAB_STATE/logs"
+  : >"$LAB_STATE/netns"
+  echo "$LAB_HOSTS" >"$LAB_STATE/hosts"
+  local node i
+  for node in $(lab_nodes); do lab_ns_add "$node"; done
+
+  # Interfaces created from now on in sw/r1/r2 start with IPv6 off: the switch must not
+  # inject its own ND/MLD into the LANs, and the routers' data veths belong to tandemd.
+  for node in sw r1 r2; do sysctl_ns "$node" net.ipv6.conf.default.disable_ipv6=1; done
+  for node in r1 r2; do sysctl_ns "$node" net.ipv6.conf.all.forwarding=0; done
+
+  # the switch: two bridges; the downstream one floods multicast (no MLD snooping) so every
+  # host and both routers see every report, query and advert
+  nsx sw ip link add tdm-bup type bridge mcast_snooping 0
+  nsx sw ip link add tdm-bdn type bridge mcast_snooping 0
+
+  lab_veth src tdm-eth0 sw tdm-src
+  nsx sw ip link set tdm-src master tdm-bup
+  for node in r1 r2; do
+    lab_veth "$node" tdm-up sw "tdm-${node}u"
+    lab_veth "$node" tdm-down sw "tdm-${node}d"
+    nsx sw ip link set "tdm-${node}u" master tdm-bup
+    nsx sw ip link set "tdm-${node}d" master tdm-bdn
+  done
+  for ((i = 1; i <= LAB_HOSTS; i++)); do
+    lab_veth "h$i" tdm-eth0 sw "tdm-h$i"
+    nsx sw ip link set "tdm-h$i" master tdm-bdn
+  done
+  lab_veth r1 tdm-rbs r2 tdm-rbs
+
+  # fixed MACs: 02:74:64 ("td") : LAN : 00 : node -- readable in captures, and tandemd's
+  # EUI-64 link-locals are stable from run to run
+  nsx r1 ip link set tdm-up address 02:74:64:64:00:02
+  nsx r2 ip link set tdm-up address 02:74:64:64:00:03
+  nsx r1 ip link set tdm-down address 02:74:64:01:00:02
+  nsx r2 ip link set tdm-down address 02:74:64:01:00:03
+  nsx src ip link set tdm-eth0 address 02:74:64:64:00:10
+  for ((i = 1; i <= LAB_HOSTS; i++)); do
+    nsx "h$i" ip link set tdm-eth0 address "02:74:64:01:01:$(printf %02x "$i")"
+  done
+
+  for node in r1 r2; do
+    # frames reach tandemd through af_packet; the kernel sees them too but has no IPv6
+    # there, so it neither answers ND/MLD nor sends its own
+    nsx "$node" ip link set tdm-up up
+    nsx "$node" ip link set tdm-down up
+  done
+  local rn
+  for rn in 1 2; do
+    sysctl_ns "r$rn" net.ipv6.conf.tdm-rbs.accept_dad=0
+    sysctl_ns "r$rn" net.ipv6.conf.tdm-rbs.router_solicitations=0
+    sysctl_ns "r$rn" net.ipv6.conf.tdm-rbs.disable_ipv6=0
+    nsx "r$rn" ip addr add "$RBS_PREFIX::$rn/64" dev tdm-rbs nodad
+    nsx "r$rn" ip link set tdm-rbs up
+  done
+
+  lab_kernel_if src tdm-eth0 "$SRC_ADDR/64" 2
+  for ((i = 1; i <= LAB_HOSTS; i++)); do
+    local v=2
+    [ "$i" = "$LAB_V1_HOST" ] && v=1
+    lab_kernel_if "h$i" tdm-eth0 "$DOWN_PREFIX::$((100 + i))/64" "$v"
+  done
+
+  for i in $(nsx sw ls /sys/class/net); do
+    [ "$i" = lo ] || nsx sw ip link set "$i" up
+  done
+  lab_log "up: $(tr '\n' ' ' <"$LAB_STATE/netns")(v1 host: h$LAB_V1_HOST)"
+}
+
+# --- processes --------------------------------------------------------------------------
+
+# lab_spawn NAME NODE CMD... : run CMD inside NODE's namespace in the background, PID in
+# $LAB_STATE/pids/NAME.pid, output in $LAB_STATE/logs/NAME.log. SIGINT is ignored in the
+# child so a Ctrl-C at the terminal reaches only the script, which then stops children
+# in order (receivers first report, then exit).
+lab_spawn() {
+  local name=$1 node=$2
+  shift 2
+  local log="$LAB_STATE/logs/$name.log"
+  (
+    trap '' INT
+    exec ip netns exec "$(ns "$node")" "$@" </dev/null >"$log" 2>&1
+  ) &
+  local pid=$!
+  echo "$pid" >"$LAB_STATE/pids/$name.pid"
+  echo "$node" >"$LAB_STATE/pids/$name.node"
+  LAB_LAST_PID=$pid
+}
+
+# PID of a spawned process if it is still alive and still runs inside one of our
+# namespaces (a recycled PID is never signalled)
+lab_pid() {
+  local f="$LAB_STATE/pids/$1.pid" pid nsname
+  [ -f "$f" ] || return 1
+  pid=$(cat "$f")
+  kill -0 "$pid" 2>/dev/null || return 1
+  nsname=$(ip netns identify "$pid" 2>/dev/null) || return 1
+  lab_owned_netns | grep -qx "$nsname" || return 1
+  echo "$pid"
+}
+
+# lab_signal NAME SIG : send one signal (no waiting)
+lab_signal() {
+  local pid
+  pid=$(lab_pid "$1") || return 1
+  kill -"$2" "$pid" 2>/dev/null
+}
+
+# lab_stop NAME [SIG] [TIMEOUT_S] : signal, wait for exit, SIGKILL after the timeout
+lab_stop() {
+  local name=$1 sig=${2:-TERM} t=${3:-5} pid i
+  pid=$(lab_pid "$name") || { rm -f "$LAB_STATE/pids/$name.pid"; return 0; }
+  kill -"$sig" "$pid" 2>/dev/null || true
+  for ((i = 0; i < t * 20; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
+  rm -f "$LAB_STATE/pids/$name.pid"
+}
+
+lab_stop_all() {
+  local f name
+  [ -d "$LAB_STATE/pids" ] || return 0
+  # receivers and senders first (they report on TERM), routers last
+  for f in "$LAB_STATE"/pids/*.pid; do
+    [ -e "$f" ] || continue
+    name=$(basename "$f" .pid)
+    case $name in tandemd-*) continue ;; esac
+    lab_stop "$name" TERM 3
+  done
+  for f in "$LAB_STATE"/pids/tandemd-*.pid; do
+    [ -e "$f" ] || continue
+    lab_stop "$(basename "$f" .pid)" TERM 5
+  done
+}
+
+lab_down() {
+  lab_check_prefix
+  lab_stop_all
+  local n
+  for n in $(lab_owned_netns); do
+    # a namespace cannot be deleted while something we did not record still runs in it;
+    # list such processes (we do not kill what we did not start)
+    local left
+    left=$(ip netns pids "$n" 2>/dev/null | tr '\n' ' ')
+    [ -n "$left" ] && lab_log "warning: processes still in $n: $left"
+    ip netns del "$n" 2>/dev/null || lab_log "warning: could not delete $n"
+  done
+  rm -rf "$LAB_STATE"
+  lab_log "down"
+}
+
+lab_status() {
+  local n f name pid
+  echo "lab prefix $P, state $LAB_STATE"
+  local owned
+  owned=$(lab_owned_netns)
+  if [ -z "$owned" ]; then
+    echo "  no namespaces"
+    return 1
+  fi
+  for n in $owned; do
+    echo "  netns $n: $(ip netns exec "$n" ls /sys/class/net 2>/dev/null | grep -v '^lo$' | tr '\n' ' ')"
+  done
+  if [ -d "$LAB_STATE/pids" ]; then
+    for f in "$LAB_STATE"/pids/*.pid; do
+      [ -e "$f" ] || continue
+      name=$(basename "$f" .pid)
+      if pid=$(lab_pid "$name"); then
+        echo "  process $name: pid $pid running in $(cat "$LAB_STATE/pids/$name.node")"
+      else
+        echo "  process $name: exited"
+      fi
+    done
+  fi
+  return 0
+}
+
+# --- routers ----------------------------------------------------------------------------
+
+tandemd_bin() { echo "$TANDEM_BUILD/tandemd"; }
+tandemctl_bin() { echo "$TANDEM_BUILD/tandemctl"; }
+lab_have_tandemd() { [ -x "$(tandemd_bin)" ] && [ -x "$(tandemctl_bin)" ]; }
+router_socket() { echo "$LAB_STATE/$1.sock"; }
+
+# lab_render_config ROLE(master|backup) OUT [rbp|norbp]
+lab_render_config() {
+  local role=$1 out=$2 mode=${3:-rbp}
+  local tmpl="$LAB_LIB_DIR/$role.cfg.in"
+  local keep='s/^@RBP@//'
+  [ "$mode" = norbp ] && keep='/^@RBP@/d'
+  sed -e "$keep" \
+    -e "s|@PREEMPT_S@|${TANDEM_LAB_PREEMPT_S:-5}|g" \
+    -e "s|@IDLE_US@|${TANDEM_LAB_IDLE_US:-200}|g" \
+    -e "s|@AFP@|${TANDEM_LAB_AFP_ARGS:-}|g" \
+    "$tmpl" >"$out"
+}
+
+# lab_router_start r1|r2 [rbp|norbp] : generate the config and start tandemd in the
+# router's namespace, one lcore each (r1 on CPU 0, r2 on CPU 1), no hugepages, no shared
+# runtime files, no PCI probing.
+lab_router_start() {
+  local r=$1 mode=${2:-rbp} role lcore
+  case $r in
+    r1) role=master lcore=0 ;;
+    r2) role=backup lcore=1 ;;
+    *) lab_die "router must be r1 or r2" ;;
+  esac
+  [ "$(nproc)" -ge 2 ] || lcore=0
+  lab_have_tandemd || lab_die "$(tandemd_bin) not built"
+  local cfg="$LAB_STATE/$r.cfg" sock
+  sock=$(router_socket "$r")
+  lab_render_config "$role" "$cfg" "$mode"
+  rm -f "$sock"
+  lab_spawn "tandemd-$r" "$r" "$(tandemd_bin)" --config "$cfg" --socket "$sock" \
+    -- --no-pci --no-huge --no-shconf --in-memory -l "$lcore" --file-prefix "$P-$r-$$" \
+    ${TANDEM_LAB_EAL_EXTRA:-}
+  lab_log "tandemd $r ($role, $mode) pid $LAB_LAST_PID, socket $sock"
+}
+
+# tandemctl against a router (runs in the router's namespace so RBS/metrics addresses match)
+lab_ctl() {
+  local r=$1
+  shift
+  nsx "$r" "$(tandemctl_bin)" --socket "$(router_socket "$r")" "$@"
+}
+
+# lab_wait_ctl ROUTER TIMEOUT_S : wait until the router answers on its CLI socket
+lab_wait_ctl() {
+  local r=$1 t=${2:-20} i
+  for ((i = 0; i < t * 10; i++)); do
+    lab_ctl "$r" display vrrp6 brief >/dev/null 2>&1 && return 0
+    lab_pid "tandemd-$r" >/dev/null || { lab_log "tandemd-$r exited:"; tail -20 "$LAB_STATE/logs/tandemd-$r.log" >&2; return 1; }
+    sleep 0.1
+  done
+  lab_log "tandemd-$r does not answer on $(router_socket "$r")"
+  return 1
+}
+
+# --- kernel forwarding stand-in (no tandemd needed) -------------------------------------
+# Bridges r1's two data veths in r1's kernel: a plain L2 path from the upstream LAN to the
+# downstream LAN, so the traffic tools can be checked without tandemd. Only r1 (both would
+# make a loop).
+lab_kernel_path() {
+  case ${1:-on} in
+    on)
+      nsx r1 ip link add tdm-kbr type bridge mcast_snooping 0
+      sysctl_ns r1 net.ipv6.conf.tdm-kbr.disable_ipv6=1
+      nsx r1 ip link set tdm-up master tdm-kbr
+      nsx r1 ip link set tdm-down master tdm-kbr
+      nsx r1 ip link set tdm-kbr up
+      ;;
+    off) nsx r1 ip link del tdm-kbr 2>/dev/null || true ;;
+  esac
+}
