@@ -6,7 +6,6 @@
 #include <rte_malloc.h>
 
 #include <algorithm>
-#include <vector>
 
 #include "control/common/log.h"
 
@@ -14,9 +13,29 @@ namespace tandem::dataplane {
 
 namespace {
 // Slots deleted but not yet handed back (waiting for a grace period) still occupy the key
-// store, so the table gets this much room beyond the advertised capacity.
+// store, so each table gets this much room beyond the advertised capacity.
 uint32_t headroom(uint32_t capacity) {
   return std::max<uint32_t>(1024, capacity / 16);
+}
+
+rte_hash* make_table(const std::string& name, uint32_t entries, uint32_t key_len) {
+  rte_hash_parameters params{};
+  params.name = name.c_str();
+  params.entries = entries;
+  params.key_len = key_len;
+  params.hash_func = rte_hash_crc;
+  params.hash_func_init_val = 0;
+  params.socket_id = static_cast<int>(rte_socket_id());
+  // Lock-free readers, a single writer (the control core), slots freed by us after RCU.
+  params.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_NO_FREE_ON_DEL;
+  return rte_hash_create(&params);
+}
+
+SgKey sg_key(const wire::Ipv6Address& s, const wire::Ipv6Address& g) {
+  SgKey k;
+  std::memcpy(k.source, s.bytes.data(), 16);
+  std::memcpy(k.group, g.bytes.data(), 16);
+  return k;
 }
 }  // namespace
 
@@ -24,23 +43,14 @@ std::unique_ptr<Fib> Fib::create(const std::string& name, uint32_t capacity, uns
                                  std::string* error) {
   std::unique_ptr<Fib> fib(new Fib());
   fib->capacity_ = capacity;
-
-  rte_hash_parameters params{};
-  params.name = name.c_str();
-  params.entries = capacity + headroom(capacity);
-  params.key_len = sizeof(FibKey);
-  params.hash_func = rte_hash_crc;
-  params.hash_func_init_val = 0;
-  params.socket_id = static_cast<int>(rte_socket_id());
-  // Lock-free readers, a single writer (the control core), slots freed by us after RCU.
-  params.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_NO_FREE_ON_DEL;
-  fib->hash_ = rte_hash_create(&params);
-  if (fib->hash_ == nullptr) {
-    *error =
-        format_string("rte_hash_create(%u entries): %s", params.entries, rte_strerror(rte_errno));
+  const uint32_t entries = capacity + headroom(capacity);
+  fib->star_ = make_table(name + "_g", entries, kGroupKeyLen);
+  fib->sg_ = fib->star_ == nullptr ? nullptr : make_table(name + "_sg", entries, sizeof(SgKey));
+  if (fib->sg_ == nullptr) {
+    *error = format_string("rte_hash_create(%u entries): %s; give EAL more memory (-m)", entries,
+                           rte_strerror(rte_errno));
     return nullptr;
   }
-
   unsigned threads = readers == 0 ? 1 : readers;
   size_t sz = rte_rcu_qsbr_get_memsize(threads);
   fib->rcu_ = static_cast<rte_rcu_qsbr*>(
@@ -53,99 +63,167 @@ std::unique_ptr<Fib> Fib::create(const std::string& name, uint32_t capacity, uns
 }
 
 Fib::~Fib() {
-  if (hash_ != nullptr) rte_hash_free(hash_);
+  if (star_ != nullptr) rte_hash_free(star_);
+  if (sg_ != nullptr) rte_hash_free(sg_);
   if (rcu_ != nullptr) rte_free(rcu_);
 }
 
-const EgressSet* Fib::acquire_set(PortMask ports) {
-  Interned& in = sets_[ports];
+const EgressSet* Fib::acquire_set(const SetKey& k) {
+  Interned& in = sets_[k];
   if (!in.set) {
     in.set = std::make_unique<EgressSet>();
-    in.set->ports = ports;
+    in.set->ports = k.ports;
+    in.set->star_present = k.star_present;
+    in.set->has_sources = k.has_sources;
   }
   ++in.refs;
   return in.set.get();
 }
 
 void Fib::release_set(const EgressSet* set, uint64_t token) {
-  auto it = sets_.find(set->ports);
-  if (it == sets_.end() || it->second.set.get() != set) return;  // not ours: a bug upstream
+  auto it = sets_.find(SetKey{set->ports, set->star_present, set->has_sources});
+  if (it == sets_.end() || it->second.set.get() != set) return;
   if (--it->second.refs != 0) return;
   // Workers may still hold the pointer from a lookup in their current burst.
-  retired_.push_back(Retired{token, -1, std::move(it->second.set)});
+  retired_.push_back(Retired{token, nullptr, -1, std::move(it->second.set)});
   sets_.erase(it);
+}
+
+const EgressSet* Fib::find(const rte_hash* table, const void* key) const {
+  void* data = nullptr;
+  if (rte_hash_lookup_data(table, key, &data) < 0) return nullptr;
+  return static_cast<const EgressSet*>(data);
+}
+
+bool Fib::publish(rte_hash* table, const void* key, const SetKey& value) {
+  const EgressSet* old = find(table, key);
+  const EgressSet* set = acquire_set(value);
+  if (set == old) {
+    release_set(set, rte_rcu_qsbr_start(rcu_));  // refcount back; nothing retires
+    return true;
+  }
+  // The object is complete before the table publishes its pointer (store-release inside
+  // rte_hash's LF add): a reader sees the old or the new set, never a partial one.
+  int rc = rte_hash_add_key_data(table, key, const_cast<EgressSet*>(set));
+  if (rc == -ENOSPC && !retired_.empty()) {
+    // Slots are held by deletions still in their grace period: wait for the workers (they
+    // report every loop iteration, or are offline while idle) and retry once.
+    rte_rcu_qsbr_check(rcu_, rte_rcu_qsbr_start(rcu_), true);
+    reclaim();
+    rc = rte_hash_add_key_data(table, key, const_cast<EgressSet*>(set));
+  }
+  uint64_t token = rte_rcu_qsbr_start(rcu_);
+  if (rc != 0) {
+    release_set(set, token);
+    return false;
+  }
+  if (old != nullptr) release_set(old, token);
+  return true;
+}
+
+bool Fib::unpublish(rte_hash* table, const void* key) {
+  const EgressSet* old = find(table, key);
+  if (old == nullptr) return false;
+  int32_t pos = rte_hash_del_key(table, key);
+  if (pos < 0) return false;
+  uint64_t token = rte_rcu_qsbr_start(rcu_);
+  retired_.push_back(Retired{token, table, pos, nullptr});
+  release_set(old, token);
+  return true;
+}
+
+bool Fib::update_star(const wire::Ipv6Address& group, bool star_present, PortMask ports,
+                      bool has_sources) {
+  if (!star_present && !has_sources) return unpublish(star_, group.bytes.data());
+  return publish(star_, group.bytes.data(), SetKey{ports, star_present, has_sources});
 }
 
 bool Fib::upsert(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address& group,
                  PortMask egress) {
-  FibKey key;
-  make_key(key, source_or_any.bytes.data(), group.bytes.data());
-  void* old = nullptr;
-  bool exists = rte_hash_lookup_data(hash_, &key, &old) >= 0;
-  if (!exists && size() >= capacity_) {
-    reclaim();
-    return false;
+  bool ok = true;
+  if (source_or_any.is_unspecified()) {
+    const EgressSet* cur = find(star_, group.bytes.data());
+    bool present = cur != nullptr && cur->star_present;
+    if (!present && size() >= capacity_) {
+      reclaim();
+      return false;
+    }
+    bool has_sources = cur != nullptr && cur->has_sources;
+    ok = update_star(group, true, egress, has_sources);
+    if (ok && !present) ++n_star_;
+  } else {
+    SgKey key = sg_key(source_or_any, group);
+    bool present = find(sg_, &key) != nullptr;
+    if (!present && size() >= capacity_) {
+      reclaim();
+      return false;
+    }
+    // The (S,G) entry first, then the flag that makes workers look for it.
+    ok = publish(sg_, &key, SetKey{egress, false, false});
+    if (ok && !present) {
+      ++n_sg_;
+      if (++sources_per_group_[group] == 1) {
+        const EgressSet* cur = find(star_, group.bytes.data());
+        bool star = cur != nullptr && cur->star_present;
+        ok = update_star(group, star, star ? cur->ports : 0, true);
+      }
+    }
   }
-  if (exists && static_cast<const EgressSet*>(old)->ports == egress) return true;
-
-  const EgressSet* set = acquire_set(egress);
-  // The new object is complete before the hash publishes its pointer (store-release inside
-  // rte_hash's LF add), so a reader sees either the old or the new set, never a partial one.
-  int rc = rte_hash_add_key_data(hash_, &key, const_cast<EgressSet*>(set));
-  if (rc == -ENOSPC && !retired_.empty()) {
-    // Slots are held by deletions still in their grace period: wait for the workers (they
-    // report every loop iteration) and retry once.
-    rte_rcu_qsbr_check(rcu_, rte_rcu_qsbr_start(rcu_), true);
-    reclaim();
-    rc = rte_hash_add_key_data(hash_, &key, const_cast<EgressSet*>(set));
-  }
-  if (rc != 0) {
-    release_set(set, rte_rcu_qsbr_start(rcu_));
-    return false;
-  }
-  if (exists) release_set(static_cast<const EgressSet*>(old), rte_rcu_qsbr_start(rcu_));
   reclaim();
-  return true;
+  return ok;
 }
 
 bool Fib::remove(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address& group) {
-  FibKey key;
-  make_key(key, source_or_any.bytes.data(), group.bytes.data());
-  void* old = nullptr;
-  if (rte_hash_lookup_data(hash_, &key, &old) < 0) return false;
-  int32_t pos = rte_hash_del_key(hash_, &key);
-  if (pos < 0) return false;
-  uint64_t token = rte_rcu_qsbr_start(rcu_);
-  retired_.push_back(Retired{token, pos, nullptr});
-  release_set(static_cast<const EgressSet*>(old), token);
+  bool ok = false;
+  if (source_or_any.is_unspecified()) {
+    const EgressSet* cur = find(star_, group.bytes.data());
+    if (cur != nullptr && cur->star_present) {
+      ok = update_star(group, false, 0, cur->has_sources);
+      if (ok) --n_star_;
+    }
+  } else {
+    SgKey key = sg_key(source_or_any, group);
+    if (find(sg_, &key) != nullptr) {
+      auto it = sources_per_group_.find(group);
+      if (it != sources_per_group_.end() && --it->second == 0) {
+        sources_per_group_.erase(it);
+        const EgressSet* cur = find(star_, group.bytes.data());
+        bool star = cur != nullptr && cur->star_present;
+        update_star(group, star, star ? cur->ports : 0, false);
+      }
+      ok = unpublish(sg_, &key);
+      if (ok) --n_sg_;
+    }
+  }
   reclaim();
-  return true;
+  return ok;
 }
 
 void Fib::clear() {
-  std::vector<FibKey> keys;
-  keys.reserve(size());
+  std::vector<SgKey> sg;
+  std::vector<wire::Ipv6Address> groups;
   const void* k = nullptr;
   void* d = nullptr;
   uint32_t it = 0;
-  while (rte_hash_iterate(hash_, &k, &d, &it) >= 0) keys.push_back(*static_cast<const FibKey*>(k));
-  for (const FibKey& key : keys) {
+  while (rte_hash_iterate(sg_, &k, &d, &it) >= 0) sg.push_back(*static_cast<const SgKey*>(k));
+  it = 0;
+  while (rte_hash_iterate(star_, &k, &d, &it) >= 0) {
+    groups.push_back(wire::Ipv6Address::from_bytes(static_cast<const uint8_t*>(k)));
+  }
+  for (const SgKey& key : sg) {
     remove(wire::Ipv6Address::from_bytes(key.source), wire::Ipv6Address::from_bytes(key.group));
   }
+  for (const wire::Ipv6Address& g : groups) remove(wire::Ipv6Address{}, g);
 }
 
 size_t Fib::reclaim() {
   while (!retired_.empty()) {
     Retired& r = retired_.front();
     if (rte_rcu_qsbr_check(rcu_, r.token, false) != 1) break;
-    if (r.key_position >= 0) rte_hash_free_key_with_position(hash_, r.key_position);
+    if (r.key_position >= 0) rte_hash_free_key_with_position(r.table, r.key_position);
     retired_.pop_front();  // deletes the EgressSet, if any
   }
   return retired_.size();
-}
-
-size_t Fib::size() const {
-  return static_cast<size_t>(rte_hash_count(hash_));
 }
 
 void Fib::set_gate(PortIndex port, bool open) {

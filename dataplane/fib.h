@@ -1,12 +1,21 @@
-// The multicast FIB: an rte_hash keyed by (S,G) with lock-free readers
-// (RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF), written only by the control core. Values point
-// at immutable, interned EgressSet objects (one per distinct port mask, shared by every
-// entry with that mask, so a million groups with a handful of fan-outs keep their egress
-// data in a few cache lines). Removed key slots and unreferenced EgressSets are retired with
-// an rte_rcu_qsbr token and freed once every worker has reported a quiescent state.
+// The multicast FIB: two rte_hash tables with lock-free readers
+// (RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF), written only by the control core.
 //
-// Gates, upstream flags and per-port source MACs are arrays of atomics read with relaxed
-// loads once per burst: a flip is a single store, visible to the next burst.
+//   star table: key G (16 bytes)     → EgressSet of (*,G), flagged when (S,G) entries exist
+//   sg table:   key (S,G) (32 bytes) → EgressSet of (S,G)
+//
+// A worker looks G up first (any-source multicast, the common case, costs one lookup), and
+// only when the (*,G) object says source-specific entries exist does it look (S,G) up. The
+// writer keeps a marker (*,G) object (star_present = false) for a group that has (S,G)
+// entries but no (*,G), so the flag is always reachable. Keys point straight into the
+// packet: the IPv6 source and destination are adjacent, exactly the (S,G) key layout.
+//
+// Values point at immutable, interned EgressSet objects (one per distinct content, shared by
+// every entry with that content, so a million groups with a handful of fan-outs keep their
+// egress data in a few cache lines). Removed key slots and unreferenced EgressSets are
+// retired with an rte_rcu_qsbr token and freed once every worker has reported a quiescent
+// state. Gates, upstream flags and per-port source MACs are atomics read with relaxed loads
+// once per burst: a flip is a single store, visible to the next burst.
 #pragma once
 
 #include <rte_hash.h>
@@ -27,23 +36,17 @@ namespace tandem::dataplane {
 
 struct EgressSet {
   PortMask ports = 0;
+  bool star_present = false;  // star table only: false = marker for (S,G) entries
+  bool has_sources = false;   // star table only: (S,G) entries exist for this group
 };
 
-// 32-byte hash key; source all-zero = (*,G).
-struct FibKey {
+// (S,G) key: the IPv6 header's source then destination, as they sit in the packet.
+struct SgKey {
   uint8_t source[16];
   uint8_t group[16];
 };
-static_assert(sizeof(FibKey) == 32);
-
-inline void make_key(FibKey& k, const uint8_t* source_or_null, const uint8_t* group) {
-  if (source_or_null != nullptr) {
-    std::memcpy(k.source, source_or_null, 16);
-  } else {
-    std::memset(k.source, 0, 16);
-  }
-  std::memcpy(k.group, group, 16);
-}
+static_assert(sizeof(SgKey) == 32);
+inline constexpr uint32_t kGroupKeyLen = 16;
 
 inline uint64_t pack_mac(const wire::MacAddress& m) {
   uint64_t v = 0;
@@ -67,14 +70,15 @@ class Fib final : public FibWriter {
   void set_upstream(PortIndex port, bool upstream) override;
   void set_src_mac(PortIndex port, const wire::MacAddress& mac) override;
   size_t reclaim() override;
-  size_t size() const override;
+  size_t size() const override { return n_star_ + n_sg_; }
   size_t capacity() const override { return capacity_; }
   bool gate(PortIndex port) const override;
   bool upstream(PortIndex port) const override;
   wire::MacAddress src_mac(PortIndex port) const override;
 
   // ---- readers (workers) ----
-  const rte_hash* hash() const { return hash_; }
+  const rte_hash* star_table() const { return star_; }
+  const rte_hash* sg_table() const { return sg_; }
   rte_rcu_qsbr* rcu() const { return rcu_; }
   PortMask open_gates() const { return gates_.load(std::memory_order_relaxed); }
   PortMask upstream_ports() const { return upstream_.load(std::memory_order_relaxed); }
@@ -88,23 +92,46 @@ class Fib final : public FibWriter {
 
  private:
   Fib() = default;
-  const EgressSet* acquire_set(PortMask ports);
-  void release_set(const EgressSet* set, uint64_t token);
-
+  struct SetKey {
+    PortMask ports;
+    bool star_present, has_sources;
+    bool operator==(const SetKey&) const = default;
+  };
+  struct SetKeyHash {
+    size_t operator()(const SetKey& k) const {
+      return std::hash<uint64_t>()(k.ports) ^ (k.star_present ? 0x9e37 : 0) ^
+             (k.has_sources ? 0x7f4a0000 : 0);
+    }
+  };
   struct Interned {
     std::unique_ptr<EgressSet> set;
     size_t refs = 0;
   };
   struct Retired {
     uint64_t token = 0;
-    int32_t key_position = -1;       // slot to hand back to rte_hash, or -1
+    rte_hash* table = nullptr;  // with key_position: slot to hand back
+    int32_t key_position = -1;
     std::unique_ptr<EgressSet> set;  // object to delete, or null
   };
 
-  rte_hash* hash_ = nullptr;
+  const EgressSet* acquire_set(const SetKey& k);
+  void release_set(const EgressSet* set, uint64_t token);
+  // Publishes `value` for `key` in `table` (add or replace); releases the replaced object.
+  bool publish(rte_hash* table, const void* key, const SetKey& value);
+  bool unpublish(rte_hash* table, const void* key);
+  const EgressSet* find(const rte_hash* table, const void* key) const;
+  // Rewrites G's star object after its (*,G) or (S,G) population changed.
+  bool update_star(const wire::Ipv6Address& group, bool star_present, PortMask ports,
+                   bool has_sources);
+
+  rte_hash* star_ = nullptr;
+  rte_hash* sg_ = nullptr;
   rte_rcu_qsbr* rcu_ = nullptr;
   size_t capacity_ = 0;
-  std::unordered_map<PortMask, Interned> sets_;
+  size_t n_star_ = 0;  // (*,G) entries the control core installed (markers not counted)
+  size_t n_sg_ = 0;
+  std::unordered_map<wire::Ipv6Address, uint32_t, wire::Ipv6AddressHash> sources_per_group_;
+  std::unordered_map<SetKey, Interned, SetKeyHash> sets_;
   std::deque<Retired> retired_;
 
   alignas(64) std::atomic<PortMask> gates_{~PortMask{0}};

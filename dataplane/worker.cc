@@ -187,8 +187,10 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
   const bool rpf_ok = (w.fib->upstream_ports() & port_bit(in)) != 0;
 
   DataCandidate cand[kBurst];
-  FibKey keys[kBurst];
-  const void* key_ptrs[kBurst];
+  // Lookup keys point into the packets: G alone, and (S,G) as the adjacent source and
+  // destination fields of the IPv6 header.
+  const void* group_keys[kBurst];
+  const void* sg_keys[kBurst];
   uint16_t nc = 0;
 
   for (uint16_t i = 0; i < kPrefetchOffset && i < n; ++i) {
@@ -214,8 +216,8 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
         continue;
       }
       cand[nc] = DataCandidate{m, hw.l3_offset, hw.l3_end};
-      make_key(keys[nc], ip + kIpv6SrcOffset, ip + kIpv6DstOffset);
-      key_ptrs[nc] = &keys[nc];
+      group_keys[nc] = ip + kIpv6DstOffset;
+      sg_keys[nc] = ip + kIpv6SrcOffset;
       ++nc;
     } else if (k.verdict == Verdict::punt) {
       auto cls = static_cast<size_t>(k.cls);
@@ -240,40 +242,49 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
   }
   if (nc == 0) return;
 
-  // (S,G) first for the whole burst, then (*,G) for the misses (l3fwd_em_hlm's batching:
-  // the bulk lookup prefetches buckets and keys for all keys before comparing any).
+  // G for the whole burst, then (S,G) only for groups that have source-specific entries
+  // (l3fwd_em_hlm's batching: a bulk lookup prefetches buckets and keys for every key
+  // before comparing any). An (S,G) hit replaces the (*,G) answer entirely.
   void* data[kBurst];
   uint64_t hits = 0;
-  rte_hash_lookup_bulk_data(w.fib->hash(), key_ptrs, nc, &hits, data);
-  const uint64_t all = nc == 64 ? ~uint64_t{0} : (uint64_t{1} << nc) - 1;
-  if (hits != all) {
-    FibKey star[kBurst];
-    const void* star_ptrs[kBurst];
-    uint16_t idx[kBurst];
-    uint16_t ns = 0;
-    for (uint16_t i = 0; i < nc; ++i) {
-      if ((hits >> i) & 1) continue;
-      std::memset(star[ns].source, 0, 16);
-      std::memcpy(star[ns].group, keys[i].group, 16);
-      star_ptrs[ns] = &star[ns];
-      idx[ns++] = i;
+  rte_hash_lookup_bulk_data(w.fib->star_table(), group_keys, nc, &hits, data);
+  PortMask ports[kBurst];
+  bool found[kBurst];
+  const void* sg_lookup[kBurst];
+  uint16_t sg_index[kBurst];
+  uint16_t ns = 0;
+  for (uint16_t i = 0; i < nc; ++i) {
+    if (((hits >> i) & 1) == 0) {
+      found[i] = false;
+      continue;
     }
-    void* star_data[kBurst];
-    uint64_t star_hits = 0;
-    rte_hash_lookup_bulk_data(w.fib->hash(), star_ptrs, ns, &star_hits, star_data);
-    for (uint16_t j = 0; j < ns; ++j)
-      data[idx[j]] = ((star_hits >> j) & 1) ? star_data[j] : nullptr;
+    const auto* set = static_cast<const EgressSet*>(data[i]);
+    found[i] = set->star_present;
+    ports[i] = set->ports;
+    if (set->has_sources) [[unlikely]] {
+      sg_lookup[ns] = sg_keys[i];
+      sg_index[ns++] = i;
+    }
+  }
+  if (ns != 0) {
+    uint64_t sg_hits = 0;
+    rte_hash_lookup_bulk_data(w.fib->sg_table(), sg_lookup, ns, &sg_hits, data);
+    for (uint16_t j = 0; j < ns; ++j) {
+      if (((sg_hits >> j) & 1) == 0) continue;
+      found[sg_index[j]] = true;
+      ports[sg_index[j]] = static_cast<const EgressSet*>(data[j])->ports;
+    }
   }
 
   const PortMask usable = w.fib->open_gates() & ~port_bit(in);
   for (uint16_t i = 0; i < nc; ++i) {
     rte_mbuf* m = cand[i].m;
-    if (data[i] == nullptr) {
+    if (!found[i]) {
       c.drop(in, DropReason::no_route);
       rte_pktmbuf_free(m);
       continue;
     }
-    PortMask egress = static_cast<const EgressSet*>(data[i])->ports & usable;
+    PortMask egress = ports[i] & usable;
     if (egress == 0) {
       c.drop(in, DropReason::no_egress);
       rte_pktmbuf_free(m);
