@@ -3,6 +3,7 @@
 namespace tandem::replication {
 
 void ChangeFeed::mark(const GroupKey& key) {
+  if (journal_on_) journal_.insert(key);
   if (pending_.insert(key).second) order_.push_back(key);
 }
 
@@ -15,6 +16,15 @@ std::vector<GroupKey> ChangeFeed::take(size_t max) {
     order_.pop_front();
   }
   return out;
+}
+
+void ChangeFeed::requeue(const GroupKey& key) {
+  if (pending_.insert(key).second) order_.push_back(key);
+}
+
+void ChangeFeed::set_journal(bool on) {
+  journal_on_ = on;
+  if (!on) journal_.clear();
 }
 
 void ChangeFeed::clear() {

@@ -346,7 +346,8 @@ struct RbsChannel::Impl {
   Admit admit(const GroupKey& key, TimePoint now) {
     if (role_of(key.backup_id) == Role::backup) return Admit::apply;
     auto since = master_since.find(key.backup_id);
-    if (since != master_since.end() && now - since->second < cfg.takeover_grace) {
+    if (since != master_since.end() && now - since->second < cfg.takeover_grace &&
+        !feed.journaled(key)) {
       auto mine = store.find(key, now);
       if (!mine || mine->origin == Origin::backup) return Admit::merge;
     }
@@ -365,7 +366,7 @@ struct RbsChannel::Impl {
     }
     if (a == Admit::merge) {
       ++c.late_records_merged;
-      feed.mark(r.key);  // we are the sender now: pass it on
+      pass_on(r.key);
     }
     ++c.records_applied;
   }
@@ -376,9 +377,22 @@ struct RbsChannel::Impl {
     store.remove(k, now);
     if (a == Admit::merge) {
       ++c.late_records_merged;
-      feed.mark(k);
+      pass_on(k);
     }
     ++c.records_applied;
+  }
+
+  // We are the sender now: a merged record goes on to the peer, without counting as a key
+  // this router changed itself.
+  void pass_on(const GroupKey& k) { feed.requeue(k); }
+
+  // The journal only matters while some profile is inside its takeover grace.
+  void update_journal(TimePoint now) {
+    bool any = false;
+    for (const auto& [id, since] : master_since) {
+      if (role_of(id) == Role::master && now - since < cfg.takeover_grace) any = true;
+    }
+    if (feed.journal_on() != any) feed.set_journal(any);
   }
 
   // Remaining times were measured when the peer built the frame; the frame waited
@@ -697,6 +711,7 @@ void RbsChannel::close(CloseReason reason, TimePoint now) {
 
 void RbsChannel::on_timer(TimePoint now) {
   Impl& m = *impl_;
+  m.update_journal(now);
   if (!m.link_up) {
     m.feed.clear();
     return;
@@ -763,6 +778,7 @@ void RbsChannel::set_role(uint16_t backup_id, Role role, TimePoint now) {
   if (role == Role::master) {
     it->second = Role::master;
     m.master_since[backup_id] = now;
+    m.update_journal(now);
     // The new Master pushes its table (including what it learned as Backup) to the peer.
     if (m.link_up && m.hello_ok) m.schedule_snapshot({backup_id});
   } else {
