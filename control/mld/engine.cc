@@ -258,25 +258,34 @@ void Engine::run_interface_timer(uint32_t idx, TimePoint now) {
   rearm_interface(idx);
 }
 
+bool Engine::entry_is_live(const TimerQueue::Entry& e) const {
+  if ((e.tag & kInterfaceTag) != 0) {
+    if (e.id >= interfaces_.size()) return false;
+    const Interface& itf = interfaces_[e.id];
+    return itf.alive && (itf.generation & kTagMask) == (e.tag & kTagMask) && itf.armed == e.when;
+  }
+  if (e.id >= table_.slot_limit()) return false;
+  const GroupRecord& r = table_.at(e.id);
+  return r.in_use && (r.generation & kTagMask) == e.tag && r.armed == e.when;
+}
+
+TimePoint Engine::next_deadline() const {
+  while (!timers_.empty() && !entry_is_live(timers_.top())) timers_.pop();
+  return timers_.earliest();
+}
+
 void Engine::on_timer(TimePoint now) {
   while (!timers_.empty() && timers_.top().when <= now) {
     const TimerQueue::Entry e = timers_.top();
     timers_.pop();
+    if (!entry_is_live(e)) continue;  // superseded by an earlier deadline, or owner gone
     if ((e.tag & kInterfaceTag) != 0) {
-      if (e.id >= interfaces_.size()) continue;
-      Interface& itf = interfaces_[e.id];
-      if (!itf.alive || (itf.generation & kTagMask) != (e.tag & kTagMask) || itf.armed != e.when) {
-        continue;  // stale entry
-      }
-      itf.armed = kNever;
+      interfaces_[e.id].armed = kNever;
       run_interface_timer(e.id, now);
-      continue;
+    } else {
+      table_.at(e.id).armed = kNever;
+      expire_record(e.id, now);
     }
-    if (e.id >= table_.slot_limit()) continue;
-    GroupRecord& r = table_.at(e.id);
-    if (!r.in_use || (r.generation & kTagMask) != e.tag || r.armed != e.when) continue;
-    r.armed = kNever;
-    expire_record(e.id, now);
   }
 }
 

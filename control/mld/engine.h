@@ -57,7 +57,8 @@ class Engine {
                   TimePoint now);
   void on_frame(const wire::Frame& frame, uint32_t ifindex, TimePoint now);
   void on_timer(TimePoint now);
-  TimePoint next_deadline() const { return timers_.earliest(); }
+  // Drops stale entries from the top first so an idle engine reports kNever.
+  TimePoint next_deadline() const;
 
   std::vector<OutgoingQuery> take_queries();
   std::vector<Event> take_events();
@@ -75,6 +76,7 @@ class Engine {
   size_t group_count() const { return table_.size(); }
   const Counters& counters() const { return counters_; }
   size_t memory_bytes() const;
+  size_t pending_timers() const { return timers_.size(); }
 
  private:
   static constexpr uint32_t kInterfaceTag = 0x80000000u;
@@ -91,6 +93,7 @@ class Engine {
                      TimePoint now);
   void run_interface_timer(uint32_t idx, TimePoint now);
   void rearm_interface(uint32_t idx);
+  bool entry_is_live(const TimerQueue::Entry& e) const;
   void send_general_query(Interface& itf);
 
   // engine_groups.cc
@@ -114,7 +117,7 @@ class Engine {
   LogSink log_;
   Counters counters_;
   GroupTable table_;
-  TimerQueue timers_;
+  mutable TimerQueue timers_;  // next_deadline() prunes stale entries (logically const)
   std::vector<Interface> interfaces_;
   std::unordered_map<uint32_t, uint32_t> interface_by_index_;
   std::vector<OutgoingQuery> queries_;

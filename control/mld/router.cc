@@ -88,5 +88,8 @@ const Counters& MldRouter::counters() const {
 size_t MldRouter::memory_bytes() const {
   return engine_->memory_bytes();
 }
+size_t MldRouter::pending_timers() const {
+  return engine_->pending_timers();
+}
 
 }  // namespace tandem::mld

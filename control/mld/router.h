@@ -109,6 +109,8 @@ class MldRouter {
   const Counters& counters() const;
   // Bytes the group table, the timer heap and source lists hold (the benchmark's figure).
   size_t memory_bytes() const;
+  // Entries in the timer queue, stale ones included (bounded by about 2 per group).
+  size_t pending_timers() const;
 
  private:
   std::unique_ptr<Engine> engine_;
