@@ -90,7 +90,15 @@ void Session::start_poll() {
                                      static_cast<long long>(required_min_rx_.count())));
 }
 
-// §6.8.3: the new intervals take effect once the remote system has answered with Final.
+// §6.8.3 while Up: a faster TX and a longer RequiredMinRx cannot make the peer declare a
+// false failure, so they apply at once; a slower TX and a shorter RequiredMinRx (the
+// Detection Time we compute) wait until the Poll Sequence has ended with Final.
+void Session::apply_safe_interval_changes() {
+  active_desired_min_tx_ = std::min(active_desired_min_tx_, advertised_desired_min_tx());
+  active_required_min_rx_ = std::max(active_required_min_rx_, required_min_rx_);
+}
+
+// §6.8.3: the remaining interval changes take effect once the peer has answered with Final.
 void Session::finish_poll() {
   poll_ = false;
   active_desired_min_tx_ = advertised_desired_min_tx();
@@ -119,6 +127,7 @@ void Session::change_state(BfdState to, BfdDiag diag, Reason reason, TimePoint n
     if (advertised_desired_min_tx() != active_desired_min_tx_ ||
         required_min_rx_ != active_required_min_rx_) {
       start_poll();
+      apply_safe_interval_changes();
     }
   }
   if (to == BfdState::admin_down) detect_deadline_ = kNever;
@@ -227,7 +236,11 @@ void Session::set_intervals(milliseconds min_tx, milliseconds min_rx, uint8_t de
     if (advertised_desired_min_tx() != active_desired_min_tx_ ||
         required_min_rx_ != active_required_min_rx_) {
       start_poll();
-      if (remote_min_rx_.count() != 0) send(false, now);
+      apply_safe_interval_changes();
+      if (remote_min_rx_.count() != 0) {
+        send(false, now);
+        schedule_tx(now);
+      }
     }
   } else {
     active_desired_min_tx_ = advertised_desired_min_tx();

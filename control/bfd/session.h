@@ -69,7 +69,8 @@ class Session {
   void on_timer(TimePoint now);
   TimePoint next_deadline() const;
 
-  // Interval changes (RFC 5880 §6.8.3): a Poll Sequence while Up; take effect after Final.
+  // Interval changes (RFC 5880 §6.8.3): a Poll Sequence while Up. A faster TX or a longer
+  // RequiredMinRx applies at once; a slower TX or a shorter RequiredMinRx after Final.
   void set_intervals(milliseconds min_tx, milliseconds min_rx, uint8_t detect_mult, TimePoint now);
   void set_admin_down(bool down, TimePoint now);
 
@@ -88,6 +89,7 @@ class Session {
   void schedule_tx(TimePoint from);
   void start_poll();
   void finish_poll();
+  void apply_safe_interval_changes();
   // bfd.DesiredMinTxInterval as advertised now: ≥ 1 s while not Up (§6.8.3).
   microseconds advertised_desired_min_tx() const;
   void log(LogLevel level, const std::string& line) const;
@@ -111,7 +113,8 @@ class Session {
   microseconds remote_desired_min_tx_{0};
   uint8_t remote_detect_mult_ = 0;
 
-  // Values in force for our own timers; they lag the advertised ones until Final (§6.8.3).
+  // Values in force for our own timers; the unsafe direction of a change lags the
+  // advertised value until Final (§6.8.3).
   microseconds active_desired_min_tx_;
   microseconds active_required_min_rx_;
   bool poll_ = false;    // Poll Sequence in progress (P set in periodic packets)
