@@ -1,0 +1,68 @@
+// What the metrics show, gathered by tandemd from the data plane's counter snapshot (never
+// the hot path: per-lcore counters are read with relaxed loads by the control core) and from
+// the engines. Plain values, so the exporter is testable without DPDK.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tandem::metrics {
+
+struct PortMetrics {
+  std::string port;  // interface name of the port
+  uint64_t rx = 0, tx = 0, forwarded = 0, copies = 0, clones = 0, punted = 0;
+  uint64_t punted_mld = 0, punted_vrrp = 0, punted_bfd = 0, punted_nd = 0;
+  std::map<std::string, uint64_t> drops;  // by drop reason name (wire::drop_reason_name)
+};
+
+struct LcorePortMetrics {
+  std::string lcore;  // lcore id
+  std::string port;
+  uint64_t rx = 0, tx = 0, copies = 0, punted = 0, dropped = 0;
+};
+
+struct MldInterfaceMetrics {
+  std::string interface;
+  uint64_t groups = 0;
+  uint64_t joins = 0, leaves = 0;
+  bool querier = false;
+};
+
+struct Vrrp6Metrics {
+  std::string interface;
+  uint32_t vrid = 0;
+  int state = 0;  // 0 Initialize, 1 Backup, 2 Master
+  uint32_t priority = 0;
+  uint64_t transitions = 0;
+};
+
+struct BfdMetrics {
+  std::string session;
+  int state = 0;       // 0 AdminDown, 1 Down, 2 Init, 3 Up (RFC 5880 §4.1 values)
+  uint64_t flaps = 0;  // transitions out of Up
+};
+
+struct RbsMetrics {
+  std::string service;
+  bool connected = false;
+  bool master = false;
+  uint64_t last_seq_sent = 0, last_seq_acked = 0;
+  uint64_t digest = 0;  // exposed as its low 32 bits (a gauge holds a double)
+  uint64_t reconnects = 0;
+  uint64_t snapshots_sent = 0, snapshots_received = 0;
+};
+
+struct MetricsSnapshot {
+  std::vector<PortMetrics> ports;
+  std::vector<LcorePortMetrics> lcores;
+  std::vector<MldInterfaceMetrics> mld;
+  std::vector<Vrrp6Metrics> vrrp6;
+  std::vector<BfdMetrics> bfd;
+  std::vector<RbsMetrics> rbs;
+  uint64_t config_reloads = 0, config_reload_failures = 0;
+  uint64_t fib_entries = 0;
+};
+
+}  // namespace tandem::metrics

@@ -1,0 +1,220 @@
+// Metrics: the exporter's families and labels, promtool's verdict on the exposition text,
+// counters that stay monotonic across a `reset statistics`, and the HTTP responder on IPv6
+// and IPv4 loopback.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "control/daemon/metrics/exporter.h"
+#include "control/daemon/metrics/http_server.h"
+
+namespace tandem::metrics {
+namespace {
+
+MetricsSnapshot sample() {
+  MetricsSnapshot s;
+  PortMetrics p;
+  p.port = "ge0";
+  p.rx = 100;
+  p.tx = 200;
+  p.copies = 150;
+  p.punted = 7;
+  p.punted_mld = 5;
+  p.drops = {{"rpf_fail", 3}, {"no_route", 1}};
+  s.ports.push_back(p);
+  s.lcores.push_back(LcorePortMetrics{"1", "ge0", 100, 200, 150, 7, 4});
+  s.mld.push_back(MldInterfaceMetrics{"ge0", 3, 5, 2, true});
+  s.vrrp6.push_back(Vrrp6Metrics{"ge0", 1, 2, 120, 3});
+  s.bfd.push_back(BfdMetrics{"tomaster", 3, 1});
+  RbsMetrics r;
+  r.service = "rbs1";
+  r.connected = true;
+  r.master = true;
+  r.last_seq_sent = 10;
+  r.last_seq_acked = 8;
+  r.digest = 0x1122334455667788ULL;
+  s.rbs.push_back(r);
+  s.fib_entries = 4;
+  return s;
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+  return text.find("\n" + line + "\n") != std::string::npos || text.rfind(line + "\n", 0) == 0;
+}
+
+TEST(Metrics, FamiliesCarryTheContractNamesAndLabels) {
+  Exporter e;
+  e.update(sample());
+  e.observe_loop_latency(0.0002);
+  std::string t = e.serialize();
+  EXPECT_TRUE(has_line(t, "tandem_port_rx_packets_total{port=\"ge0\"} 100")) << t;
+  EXPECT_TRUE(has_line(t, "tandem_drops_total{port=\"ge0\",reason=\"rpf_fail\"} 3")) << t;
+  EXPECT_TRUE(has_line(t, "tandem_vrrp6_state{interface=\"ge0\",vrid=\"1\"} 2")) << t;
+  EXPECT_TRUE(has_line(t, "tandem_bfd_state{session=\"tomaster\"} 3")) << t;
+  EXPECT_TRUE(has_line(t, "tandem_rbs_seq_lag{service=\"rbs1\"} 2")) << t;
+  EXPECT_TRUE(has_line(t, "tandem_rbs_digest_low32{service=\"rbs1\"} 1432778632")) << t;
+  EXPECT_TRUE(has_line(t, "tandem_mld_groups{interface=\"ge0\"} 3")) << t;
+  EXPECT_NE(t.find("tandem_control_loop_seconds_bucket{le=\"0.0005\"} 1"), std::string::npos) << t;
+
+  // Every sample name starts with tandem_, counters end in _total, labels are from the list.
+  const std::set<std::string> allowed{"port",    "lcore",   "interface", "vrid",
+                                      "session", "service", "reason",    "le"};
+  std::regex type_re("^# TYPE (\\S+) (\\S+)$");
+  std::regex label_re("([a-z_]+)=\"");
+  std::istringstream in(t);
+  int families = 0;
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_match(line, m, type_re)) {
+      ++families;
+      EXPECT_EQ(m[1].str().rfind("tandem_", 0), 0u) << line;
+      if (m[2] == "counter") {
+        EXPECT_TRUE(m[1].str().size() > 6 &&
+                    m[1].str().compare(m[1].str().size() - 6, 6, "_total") == 0)
+            << line;
+      }
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
+    size_t brace = line.find('{');
+    if (brace == std::string::npos) continue;
+    std::string labels = line.substr(brace, line.find('}') - brace);
+    for (std::sregex_iterator it(labels.begin(), labels.end(), label_re), end; it != end; ++it)
+      EXPECT_TRUE(allowed.count((*it)[1].str())) << line;
+  }
+  EXPECT_GT(families, 30);
+}
+
+TEST(Metrics, CountersStayMonotonicAcrossAStatisticsReset) {
+  Exporter e;
+  auto s = sample();
+  e.update(s);
+  s.ports[0].rx = 0;  // `reset statistics`: the source restarts from zero
+  e.update(s);
+  s.ports[0].rx = 5;
+  e.update(s);
+  EXPECT_TRUE(has_line(e.serialize(), "tandem_port_rx_packets_total{port=\"ge0\"} 105"));
+}
+
+TEST(Metrics, SeriesOfRemovedObjectsDisappear) {
+  Exporter e;
+  auto s = sample();
+  e.update(s);
+  s.vrrp6.clear();
+  e.update(s);
+  EXPECT_EQ(e.serialize().find("tandem_vrrp6_state{"), std::string::npos);
+}
+
+TEST(Metrics, PromtoolAcceptsTheExposition) {
+  const char* promtool = "/usr/bin/promtool";
+  if (::access(promtool, X_OK) != 0) GTEST_SKIP() << "promtool not installed (prometheus package)";
+  Exporter e;
+  e.update(sample());
+  e.observe_loop_latency(0.001);
+  std::string path = "/tmp/tandem-metrics-" + std::to_string(::getpid()) + ".prom";
+  std::ofstream(path) << e.serialize();
+  std::string cmd = std::string(promtool) + " check metrics < " + path + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[512];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int rc = ::pclose(p);
+  ::unlink(path.c_str());
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(out, "") << out;  // lint findings are printed even with exit status 0
+}
+
+// ---- HTTP ----
+
+std::string http_get(int family, const std::string& addr, uint16_t port, const std::string& req) {
+  int fd = ::socket(family, SOCK_STREAM, 0);
+  sockaddr_storage ss{};
+  socklen_t len;
+  if (family == AF_INET6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(port);
+    inet_pton(AF_INET6, addr.c_str(), &a->sin6_addr);
+    len = sizeof *a;
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(port);
+    inet_pton(AF_INET, addr.c_str(), &a->sin_addr);
+    len = sizeof *a;
+  }
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+    ::close(fd);
+    return "connect failed";
+  }
+  ::send(fd, req.data(), req.size(), 0);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
+struct LoopThread {
+  daemon::EventLoop loop;
+  std::atomic<bool> stop{false};
+  std::thread t;
+  void start() {
+    t = std::thread([this] {
+      while (!stop) loop.run_once(20);
+    });
+  }
+  ~LoopThread() {
+    stop = true;
+    if (t.joinable()) t.join();
+  }
+};
+
+TEST(MetricsHttp, AnswersOnIpv6AndIpv4Loopback) {
+  LoopThread lt;
+  Exporter e;
+  e.update(sample());
+  std::string body = e.serialize();
+  HttpServer http(lt.loop, [&] { return body; });
+  std::string err;
+  ASSERT_TRUE(http.listen("::1", 0, err)) << err;
+  uint16_t p6 = http.bound_port();
+  ASSERT_TRUE(http.listen("127.0.0.1", 0, err)) << err;
+  uint16_t p4 = http.bound_port();
+  lt.start();
+  std::string r6 = http_get(AF_INET6, "::1", p6, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(r6.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << r6;
+  EXPECT_NE(r6.find("Content-Type: text/plain; version=0.0.4"), std::string::npos);
+  EXPECT_NE(r6.find("tandem_port_rx_packets_total{port=\"ge0\"} 100"), std::string::npos);
+  EXPECT_NE(r6.find("Content-Length: " + std::to_string(body.size()) + "\r\n"), std::string::npos);
+  std::string r4 = http_get(AF_INET, "127.0.0.1", p4, "GET /metrics HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(r4.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << r4;
+  std::string nf = http_get(AF_INET, "127.0.0.1", p4, "GET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(nf.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u) << nf;
+  std::string post = http_get(AF_INET6, "::1", p6, "POST /metrics HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(post.rfind("HTTP/1.1 405", 0), 0u) << post;
+  std::string junk = http_get(AF_INET6, "::1", p6, "garbage\r\n\r\n");
+  EXPECT_EQ(junk.rfind("HTTP/1.1 400", 0), 0u) << junk;
+  EXPECT_EQ(http.requests(), 5u);
+}
+
+TEST(MetricsHttp, RejectsANonAddress) {
+  daemon::EventLoop loop;
+  HttpServer http(loop, [] { return std::string(); });
+  std::string err;
+  EXPECT_FALSE(http.listen("localhost", 9464, err));
+  EXPECT_NE(err.find("not an IP address"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tandem::metrics
