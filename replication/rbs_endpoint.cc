@@ -85,8 +85,8 @@ void RbsEndpoint::promote(Conn conn, TimePoint now) {
     channel_.on_disconnected(now, CloseReason::replaced);
     active_.reset();
   }
-  // One link at a time: an unfinished dial would only produce a duplicate to tear down.
-  dialing_.reset();
+  // A dial still in progress is left to finish: the peer may already have accepted it and
+  // chosen it by the tie-break, so closing it here would tear down the link both keep.
   active_ = std::move(conn);
   last_up_ = now;
   channel_.on_connected(now);
