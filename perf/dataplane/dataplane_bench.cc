@@ -47,10 +47,11 @@ Ipv6Address group_address(unsigned i) {
 }
 
 int write_pcap(const Options& o) {
-  // At most max_frames frames (net_pcap keeps them all in mbufs), spread evenly over the
-  // groups so a large table is touched across its whole range.
-  unsigned frames = o.groups < o.max_frames ? o.groups : o.max_frames;
-  unsigned stride = o.groups / frames;
+  // Always max_frames frames (net_pcap keeps them all in mbufs, and the same count keeps the
+  // PMD's own working set equal across table sizes), spread evenly over the groups so a
+  // large table is touched across its whole range and a small one cycled through.
+  const unsigned frames = o.max_frames;
+  const unsigned stride = o.groups > frames ? o.groups / frames : 1;
   const size_t overhead = 14 + 40 + 8;
   size_t payload = o.frame_size > overhead ? o.frame_size - overhead : 0;
   tandem::wire::PcapFile f;
@@ -58,7 +59,7 @@ int write_pcap(const Options& o) {
     tandem::wire::L2L3Spec l;
     l.src_mac = *tandem::wire::MacAddress::parse("02:00:00:00:00:01");
     l.src = Ipv6Address::must_parse("2001:db8:100::10");
-    l.dst = group_address(i * stride);
+    l.dst = group_address(static_cast<unsigned>((uint64_t{i} * stride) % o.groups));
     l.hop_limit = 64;
     std::vector<uint8_t> body(payload, static_cast<uint8_t>(i));
     tandem::wire::PcapRecord r;
@@ -141,9 +142,11 @@ int run(const Options& o) {
   double cpp = rx > 0 ? static_cast<double>(t1 - t0) / rx : 0;
   std::printf(
       "{\"egress\":%u,\"groups\":%u,\"frame\":%u,\"clone_threshold\":%u,\"rx_mpps\":%.4f,"
-      "\"copies_mpps\":%.4f,\"tx_mpps\":%.4f,\"cycles_per_packet\":%.1f,\"drops\":%llu}\n",
+      "\"copies_mpps\":%.4f,\"tx_mpps\":%.4f,\"cycles_per_packet\":%.1f,\"drops\":%llu,"
+      "\"tsc_hz\":%llu}\n",
       o.egress, o.groups, o.frame_size, o.clone_threshold, rx / secs / 1e6, copies / secs / 1e6,
-      tx / secs / 1e6, cpp, static_cast<unsigned long long>(drops));
+      tx / secs / 1e6, cpp, static_cast<unsigned long long>(drops),
+      static_cast<unsigned long long>(rte_get_tsc_hz()));
   return 0;
 }
 
