@@ -192,6 +192,8 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
   const void* group_keys[kBurst];
   const void* sg_keys[kBurst];
   uint16_t nc = 0;
+  rte_mbuf* punts[kBurst];
+  uint16_t np = 0;
 
   for (uint16_t i = 0; i < kPrefetchOffset && i < n; ++i) {
     rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
@@ -228,16 +230,23 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
         continue;
       }
       set_punt_class(m, k.cls);
-      if (!w.punt->push(m)) {
-        c.drop(in, DropReason::punt_ring_full);
-        rte_pktmbuf_free(m);
-        continue;
-      }
-      ++pc.punted;
-      ++pc.punted_by_class[cls];
+      punts[np++] = m;
     } else {
       c.drop(in, k.reason);
       rte_pktmbuf_free(m);
+    }
+  }
+  if (np != 0) [[unlikely]] {
+    // One push per burst: the queue's indices cross to the control core once, not per frame.
+    auto queued = static_cast<uint16_t>(w.punt->push(punts, np));
+    for (uint16_t i = 0; i < np; ++i) {
+      if (i < queued) {
+        ++pc.punted;
+        ++pc.punted_by_class[static_cast<size_t>(punt_class_of(punts[i]))];
+      } else {
+        c.drop(in, DropReason::punt_ring_full);
+        rte_pktmbuf_free(punts[i]);
+      }
     }
   }
   if (nc == 0) return;
