@@ -71,7 +71,7 @@ lab_owned_netns() {
   } | sort -u
 }
 
-lab_is_up() { ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$(ns sw)"; }
+lab_is_up() { ip netns list 2>/dev/null | awk '{print $1}' | grep -x "$(ns sw)" >/dev/null; }
 
 # --- building ---------------------------------------------------------------------------
 
@@ -206,7 +206,7 @@ lab_pid() {
   pid=$(cat "$f")
   kill -0 "$pid" 2>/dev/null || return 1
   nsname=$(ip netns identify "$pid" 2>/dev/null) || return 1
-  lab_owned_netns | grep -qx "$nsname" || return 1
+  lab_owned_netns | grep -x "$nsname" >/dev/null || return 1
   echo "$pid"
 }
 
