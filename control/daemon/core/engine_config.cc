@@ -1,0 +1,82 @@
+#include "control/daemon/core/engine_config.h"
+
+namespace tandem::daemon {
+
+mld::InterfaceConfig to_mld_config(const config::MldInterfaceConfig& c) {
+  mld::InterfaceConfig m;
+  m.version = c.version == 1 ? mld::MldVersion::v1 : mld::MldVersion::v2;
+  m.query_interval = std::chrono::seconds(c.query_interval_s);
+  m.robustness = c.robust_count;
+  m.max_response = std::chrono::seconds(c.max_response_time_s);
+  m.last_listener_query_interval = std::chrono::seconds(c.last_listener_query_interval_s);
+  m.last_listener_query_count = c.last_listener_query_count.value_or(0);  // 0 = follow RV
+  m.access_limit = c.access_limit;
+  return m;
+}
+
+namespace {
+vrrp6::BfdTrackMode track_mode(config::BfdTrackMode m) {
+  switch (m) {
+    case config::BfdTrackMode::reduced: return vrrp6::BfdTrackMode::reduced;
+    case config::BfdTrackMode::increased: return vrrp6::BfdTrackMode::increased;
+    case config::BfdTrackMode::peer: return vrrp6::BfdTrackMode::peer;
+    case config::BfdTrackMode::link: return vrrp6::BfdTrackMode::link;
+  }
+  return vrrp6::BfdTrackMode::reduced;
+}
+}  // namespace
+
+vrrp6::InstanceConfig to_vrrp_config(const config::InterfaceConfig& itf,
+                                     const config::Vrrp6GroupConfig& g,
+                                     const InterfaceMap& interfaces) {
+  vrrp6::InstanceConfig v;
+  const InterfaceInfo* info = interfaces.by_name(itf.name);
+  v.ifindex = info ? info->ifindex : 0;
+  v.ifname = itf.name;
+  v.vrid = g.vrid;
+  v.local_address = info ? info->link_local : wire::Ipv6Address{};
+  for (const auto& vip : g.virtual_ips) v.virtual_addresses.push_back(vip.address);
+  v.priority = g.priority;
+  v.advert_interval = centiseconds(g.advertise_cs);
+  v.preempt = true;
+  v.preempt_delay = std::chrono::seconds(g.preempt_delay_s);
+  v.type = g.admin ? vrrp6::ConfigType::admin
+                   : (g.track_admin ? vrrp6::ConfigType::member : vrrp6::ConfigType::normal);
+  v.ignore_if_down = g.ignore_if_down;
+  if (g.track_admin) {
+    vrrp6::AdminRef a;
+    a.ifname = g.track_admin->interface.name;
+    a.ifindex = interfaces.ifindex(a.ifname);
+    a.vrid = g.track_admin->vrid;
+    a.flowdown = !g.track_admin->unflowdown;
+    v.admin = a;
+  }
+  for (const auto& t : g.bfd_tracks)
+    v.bfd_tracks.push_back(vrrp6::BfdTrack{t.session, track_mode(t.mode), t.value});
+  vrrp6::normalize(v);
+  return v;
+}
+
+bfd::SessionConfig to_bfd_config(const config::BfdSessionConfig& s,
+                                 const InterfaceMap& interfaces) {
+  bfd::SessionConfig b;
+  b.name = s.name;
+  const InterfaceInfo* info = interfaces.by_name(s.interface.name);
+  b.ifindex = info ? info->ifindex : 0;
+  b.ifname = s.interface.name;
+  b.peer = s.peer_ipv6;
+  if (s.source_ipv6)
+    b.local = *s.source_ipv6;
+  else if (info && (s.peer_ipv6.is_link_local_unicast() || info->globals.empty()))
+    b.local = info->link_local;
+  else if (info)
+    b.local = info->globals.front();
+  b.local_discriminator = s.discriminator_local.value_or(0);
+  b.remote_discriminator = s.discriminator_remote;
+  b.min_tx = milliseconds(s.min_tx_interval_ms);
+  b.min_rx = milliseconds(s.min_rx_interval_ms);
+  b.detect_mult = s.detect_multiplier;
+  return b;
+}
+
+}  // namespace tandem::daemon

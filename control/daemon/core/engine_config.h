@@ -1,0 +1,26 @@
+// The config model turned into each engine's own config struct: the only place where the
+// VRP keywords meet the engines' RFC-named fields (units convert here, once).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "control/bfd/config.h"
+#include "control/daemon/config/model.h"
+#include "control/daemon/core/interfaces.h"
+#include "control/mld/config.h"
+#include "control/vrrp6/config.h"
+
+namespace tandem::daemon {
+
+mld::InterfaceConfig to_mld_config(const config::MldInterfaceConfig& c);
+
+vrrp6::InstanceConfig to_vrrp_config(const config::InterfaceConfig& itf,
+                                     const config::Vrrp6GroupConfig& g,
+                                     const InterfaceMap& interfaces);
+
+// The BFD session's local address: source-ipv6 if given, else our link-local for a
+// link-local peer, else the interface's first global address (or the link-local).
+bfd::SessionConfig to_bfd_config(const config::BfdSessionConfig& s, const InterfaceMap& interfaces);
+
+}  // namespace tandem::daemon

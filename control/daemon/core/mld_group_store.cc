@@ -1,0 +1,94 @@
+#include "control/daemon/core/mld_group_store.h"
+
+#include <algorithm>
+
+namespace tandem::daemon {
+
+replication::GroupRecord to_replicated(const mld::GroupRecordView& v, uint16_t backup_id,
+                                       const std::string& ifname) {
+  replication::GroupRecord r;
+  r.key = replication::GroupKey{backup_id, ifname, v.group};
+  r.mode = v.filter_mode == mld::FilterMode::exclude ? replication::FilterMode::exclude
+                                                     : replication::FilterMode::include;
+  for (const auto& s : v.sources) r.sources.push_back({s.source, to_ms(s.remaining)});
+  std::sort(r.sources.begin(), r.sources.end(),
+            [](const auto& a, const auto& b) { return a.address < b.address; });
+  r.filter_timer_ms = r.mode == replication::FilterMode::exclude ? to_ms(v.filter_remaining) : 0;
+  r.compat = v.compat == mld::CompatMode::v1 ? replication::CompatMode::mldv1
+                                             : replication::CompatMode::mldv2;
+  r.older_host_present_ms = to_ms(v.compat_remaining);
+  r.origin =
+      v.origin == mld::Origin::backup ? replication::Origin::backup : replication::Origin::local;
+  r.last_reporter = v.last_reporter;
+  return r;
+}
+
+mld::GroupRecordView to_mld_view(const replication::GroupRecord& r, uint32_t ifindex) {
+  mld::GroupRecordView v;
+  v.ifindex = ifindex;
+  v.group = r.key.group;
+  v.filter_mode = r.mode == replication::FilterMode::exclude ? mld::FilterMode::exclude
+                                                             : mld::FilterMode::include;
+  v.filter_remaining = milliseconds(r.filter_timer_ms);
+  for (const auto& s : r.sources) v.sources.push_back({s.address, milliseconds(s.remaining_ms)});
+  v.compat = r.compat == replication::CompatMode::mldv1 ? mld::CompatMode::v1 : mld::CompatMode::v2;
+  v.compat_remaining = milliseconds(r.older_host_present_ms);
+  v.origin = mld::Origin::backup;
+  v.last_reporter = r.last_reporter;
+  return v;
+}
+
+std::optional<uint16_t> MldGroupStore::backup_id_of(const std::string& ifname) const {
+  auto it = bindings_.find(ifname);
+  if (it == bindings_.end()) return std::nullopt;
+  return it->second;
+}
+
+uint32_t MldGroupStore::bound_ifindex(const replication::GroupKey& key) const {
+  auto id = backup_id_of(key.interface);
+  if (!id || *id != key.backup_id) return 0;
+  return interfaces_.ifindex(key.interface);
+}
+
+void MldGroupStore::upsert(const replication::GroupRecord& record, TimePoint now) {
+  uint32_t ifindex = bound_ifindex(record.key);
+  if (!ifindex || !mld_.apply_upsert(to_mld_view(record, ifindex), now)) ++rejected_;
+}
+
+void MldGroupStore::remove(const replication::GroupKey& key, TimePoint now) {
+  uint32_t ifindex = bound_ifindex(key);
+  if (!ifindex) {
+    ++rejected_;
+    return;
+  }
+  mld_.apply_remove(ifindex, key.group, now);
+}
+
+std::optional<replication::GroupRecord> MldGroupStore::find(const replication::GroupKey& key,
+                                                            TimePoint now) const {
+  uint32_t ifindex = bound_ifindex(key);
+  if (!ifindex) return std::nullopt;
+  auto v = mld_.find_group(ifindex, key.group, now);
+  if (!v) return std::nullopt;
+  return to_replicated(*v, key.backup_id, key.interface);
+}
+
+void MldGroupStore::for_each(TimePoint now,
+                             const std::function<void(const replication::GroupRecord&)>& fn) const {
+  for (const auto& [ifname, id] : bindings_) {
+    uint32_t ifindex = interfaces_.ifindex(ifname);
+    if (!ifindex) continue;
+    const std::string& name = ifname;
+    uint16_t bid = id;
+    mld_.for_each_group([&](const mld::GroupRecordView& v) { fn(to_replicated(v, bid, name)); },
+                        now, ifindex);
+  }
+}
+
+size_t MldGroupStore::size() const {
+  size_t n = 0;
+  for_each(TimePoint{}, [&](const replication::GroupRecord&) { ++n; });
+  return n;
+}
+
+}  // namespace tandem::daemon

@@ -1,0 +1,160 @@
+// The control core: every engine, wired together. This is the one place where a punted
+// frame meets the engines and their outputs become frames, FIB writes, gates and
+// replication (DESIGN.md §1). Sans-IO like the engines it holds: `now` comes in, frames go
+// out through PacketIo, and the RBS sockets are exposed as fds for the caller's loop.
+//
+//   core.apply(config, now)             start everything from a parsed config
+//   core.on_frame(ifindex, bytes, now)  a punted frame
+//   core.on_timer(now)                  whenever next_deadline() has passed (cheap otherwise)
+//   core.reload(next_config, now)       apply only the difference (config/diff.h)
+//   core.shutdown(now)                  VRRP6 priority 0, BFD AdminDown, RBS close
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "control/bfd/manager.h"
+#include "control/common/log.h"
+#include "control/common/time.h"
+#include "control/daemon/cli/snapshot.h"
+#include "control/daemon/config/diff.h"
+#include "control/daemon/config/model.h"
+#include "control/daemon/core/fib_sync.h"
+#include "control/daemon/core/interfaces.h"
+#include "control/daemon/core/mld_group_store.h"
+#include "control/daemon/core/packet_io.h"
+#include "control/daemon/metrics/snapshot.h"
+#include "control/mld/router.h"
+#include "control/nd/neighbor_cache.h"
+#include "control/nd/responder.h"
+#include "control/track/track_table.h"
+#include "control/vrrp6/manager.h"
+#include "replication/rbs_endpoint.h"
+
+namespace tandem::daemon {
+
+// Counters of the core itself (frames it could not use), by reason.
+struct CoreCounters {
+  uint64_t frames = 0;
+  uint64_t parse_drops = 0;     // wire::parse_frame said drop
+  uint64_t unhandled_kind = 0;  // kinds the control core does not process (data, other)
+  uint64_t unknown_interface = 0;
+  uint64_t tx_failed = 0;
+  uint64_t bfd_no_neighbor = 0;  // BFD packet not sent: peer MAC unresolved yet
+  uint64_t reloads = 0, reload_failures = 0;
+};
+
+struct ReloadResult {
+  bool ok = false;
+  bool metrics_changed = false;    // the caller owns the HTTP listeners
+  bool dataplane_changed = false;  // idle sleep: the caller owns the data plane
+  std::vector<std::string> lines;  // what changed, or why nothing was applied
+};
+
+class RouterCore {
+ public:
+  RouterCore(PacketIo& io, LogSink log, uint64_t seed);
+  ~RouterCore();
+  RouterCore(const RouterCore&) = delete;
+  RouterCore& operator=(const RouterCore&) = delete;
+
+  // `macs[i]` is port i's MAC (ports in InterfaceMap::port_order). Returns problems the
+  // engines reported (each also logged); the rest of the config is still applied.
+  std::vector<std::string> apply(const config::Config& cfg,
+                                 const std::vector<wire::MacAddress>& macs, TimePoint now);
+  ReloadResult reload(const config::Config& next, TimePoint now);
+
+  void on_frame(uint32_t ifindex, std::span<const uint8_t> bytes, TimePoint now);
+  void on_link(uint32_t ifindex, bool up, TimePoint now);
+  void on_timer(TimePoint now);
+  TimePoint next_deadline() const;
+
+  // RBS sockets: the caller polls these fds and reports readiness.
+  std::vector<replication::PollFd> rbs_poll_fds() const;
+  void on_rbs_fd(int fd, bool readable, bool writable, TimePoint now);
+
+  void shutdown(TimePoint now);
+  void batch_backup(TimePoint now);
+  void reset_statistics(const std::string& subsystem);
+
+  // ---- displays and metrics (one snapshot each) ----
+  cli::RbsSnapshot rbs_snapshot(const std::string& name, TimePoint now) const;
+  cli::RbpSnapshot rbp_snapshot(const std::string& name) const;
+  cli::Vrrp6Snapshot vrrp6_snapshot(TimePoint now) const;
+  cli::BfdSnapshot bfd_snapshot() const;
+  cli::MldGroupSnapshot mld_group_snapshot(const std::string& interface, TimePoint now) const;
+  cli::MldInterfaceSnapshot mld_interface_snapshot(const std::string& interface,
+                                                   TimePoint now) const;
+  cli::ForwardingSnapshot forwarding_snapshot() const;
+  // Engine parts of the metrics (ports and lcores come from the data plane).
+  void fill_metrics(metrics::MetricsSnapshot& m, TimePoint now) const;
+
+  const config::Config& config() const { return config_; }
+  const InterfaceMap& interfaces() const { return interfaces_; }
+  const CoreCounters& counters() const { return counters_; }
+  mld::MldRouter& mld() { return mld_; }
+  vrrp6::Manager& vrrp() { return vrrp_; }
+  bfd::Manager& bfd() { return bfd_; }
+  track::TrackTable& track() { return track_; }
+  std::string replication_digest(TimePoint now) const;
+
+ private:
+  struct Rbs {
+    std::unique_ptr<replication::RbsEndpoint> endpoint;
+    bool started = false;
+  };
+
+  // ---- config application (router_core_apply.cc) ----
+  void apply_interface(const config::InterfaceConfig& itf, TimePoint now);
+  void apply_mld(const config::InterfaceConfig& itf, TimePoint now);
+  void apply_gate(const config::InterfaceConfig& itf);
+  void add_vrrp(const config::InterfaceConfig& itf, const config::Vrrp6GroupConfig& g,
+                TimePoint now);
+  void add_bfd(const config::BfdSessionConfig& s, TimePoint now);
+  void start_rbs(const config::RbsConfig& r, TimePoint now);
+  void stop_rbs(const std::string& name, TimePoint now);
+  void rebuild_bindings();
+  void update_bind_applications();
+  void update_roles(TimePoint now);
+  void problem(std::vector<std::string>* out, const std::string& line);
+
+  // ---- outputs (router_core.cc) ----
+  void drain(TimePoint now);
+  void drain_mld(TimePoint now);
+  void drain_vrrp(TimePoint now);
+  void drain_bfd(TimePoint now);
+  void drain_track(TimePoint now);
+  void drain_nd(TimePoint now);
+  void drain_rbs(TimePoint now);
+  void send(uint32_t ifindex, const std::vector<uint8_t>& frame);
+  void log(LogLevel level, const std::string& subsystem, const std::string& line) const;
+
+  PacketIo& io_;
+  LogSink log_;
+  config::Config config_;
+  InterfaceMap interfaces_;
+  mld::MldRouter mld_;
+  vrrp6::Manager vrrp_;
+  bfd::Manager bfd_;
+  track::TrackTable track_;
+  nd::Responder responder_;
+  nd::NeighborCache neighbors_;
+  FibSync fib_sync_;
+  MldGroupStore store_;
+  std::map<std::string, Rbs> rbs_;
+  std::map<uint16_t, std::string> rbs_of_backup_id_;  // backup-id → RBS name
+  std::map<std::string, bool> rbp_master_;            // RBP name → our group is Master
+  std::map<uint32_t, bool> link_up_;
+  CoreCounters counters_;
+  std::vector<wire::MacAddress> macs_;
+  bool preempt_hold_ = false;
+  bool shut_down_ = false;
+  TimePoint started_{};
+};
+
+}  // namespace tandem::daemon

@@ -1,0 +1,267 @@
+// Engine state → display snapshots and metrics (one snapshot per display; render.h prints).
+#include "control/daemon/core/router_core.h"
+#include "replication/digest.h"
+
+namespace tandem::daemon {
+
+namespace {
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+}  // namespace
+
+cli::RbsSnapshot RouterCore::rbs_snapshot(const std::string& name, TimePoint now) const {
+  cli::RbsSnapshot out;
+  uint32_t index = 0;
+  for (const auto& [n, r] : config_.rbs) {
+    uint32_t idx = index++;
+    if (!name.empty() && n != name) continue;
+    cli::RbsRow row;
+    row.index = idx;
+    row.name = n;
+    row.peer_ip = r.peer_ipv6 ? r.peer_ipv6->to_string() : "";
+    row.source_ip = r.source_ipv6 ? r.source_ipv6->to_string() : "";
+    row.tcp_port = r.port;
+    if (r.track_bfd_session) row.track_bfd = std::to_string(*r.track_bfd_session);
+    row.tcp_state = r.shutdown ? "down" : "listening";
+    row.role = "backup";
+    auto it = rbs_.find(n);
+    if (it != rbs_.end() && it->second.endpoint) {
+      replication::ServiceStatus s = it->second.endpoint->status(now, store_);
+      if (it->second.started)
+        row.tcp_state = s.tcp_state;
+      else if (!r.shutdown)
+        row.tcp_state = "down";
+      row.role = s.role;
+      row.last_up_ms_ago = s.last_up_ms_ago;
+      row.digest = s.digest;
+      row.last_seq_sent = s.channel.last_seq_sent;
+      row.last_seq_acked = s.channel.last_seq_acked;
+      row.batch_backup = !s.channel.link_up            ? "idle"
+                         : s.channel.snapshot_complete ? "finished"
+                                                       : "running";
+      const auto& c = s.channel.counters;
+      row.snapshots_sent = c.snapshots_sent;
+      row.snapshots_received = c.snapshots_received;
+      row.deltas_sent = c.deltas_sent;
+      row.deltas_received = c.deltas_applied;
+      row.reconnects = s.connector.connect_attempts - s.connector.connect_failures;
+      row.frames_rejected = c.errors_received;
+    } else {
+      row.digest = replication_digest(now);
+    }
+    out.services.push_back(row);
+  }
+  return out;
+}
+
+cli::RbpSnapshot RouterCore::rbp_snapshot(const std::string& name) const {
+  cli::RbpSnapshot out;
+  uint32_t index = 0;
+  for (const auto& [n, p] : config_.rbp) {
+    uint32_t idx = index++;
+    if (!name.empty() && n != name) continue;
+    cli::RbpRow row;
+    row.index = idx;
+    row.name = n;
+    row.service = p.service ? p.service->name : "";
+    row.backup_id = p.backup_id.value_or(0);
+    row.vrrp_id = p.vrrp6_id.value_or(0);
+    row.vrrp_interface = p.vrrp6_interface ? p.vrrp6_interface->name : "";
+    row.state = "initialize";
+    if (p.vrrp6_id && p.vrrp6_interface) {
+      if (const auto* inst = vrrp_.find(interfaces_.ifindex(row.vrrp_interface), *p.vrrp6_id))
+        row.state = lower(vrrp6::state_name(inst->state()));
+    }
+    // The peer's role is the other one while the RBS is up; unknown otherwise.
+    row.peer_state = "unknown";
+    auto r = rbs_.find(row.service);
+    if (r != rbs_.end() && r->second.started && r->second.endpoint->channel().hello_ok())
+      row.peer_state = row.state == "master" ? "backup" : "master";
+    for (const auto& [ifname, itf] : config_.interfaces)
+      if (itf.rbp && itf.rbp->name == n) row.interfaces.push_back(ifname);
+    row.backup_mode = p.peer_backup_hot ? "hot" : "--";
+    out.profiles.push_back(row);
+  }
+  return out;
+}
+
+cli::Vrrp6Snapshot RouterCore::vrrp6_snapshot(TimePoint now) const {
+  cli::Vrrp6Snapshot out;
+  for (const auto& s : vrrp_.status()) {
+    cli::Vrrp6Row g;
+    g.interface = s.ifname;
+    g.vrid = s.vrid;
+    g.state = vrrp6::state_name(s.state);
+    for (const auto& a : s.virtual_ips) g.virtual_ips.push_back(a.to_string());
+    g.master_ip = s.master_ip.is_unspecified() ? "" : s.master_ip.to_string();
+    g.local_ip = s.local_ip.to_string();
+    g.priority_run = s.priority_run;
+    g.priority_config = s.priority_config;
+    g.master_priority = s.master_priority;
+    g.preempt = s.preempt;
+    g.delay_time_s = static_cast<uint32_t>(s.delay_time.count());
+    g.timer_run_cs = static_cast<uint32_t>(s.timer_run.count());
+    g.timer_config_cs = static_cast<uint32_t>(s.timer_config.count());
+    g.virtual_mac = s.virtual_mac.to_string();
+    g.config_type = vrrp6::config_type_name(s.config_type);
+    for (const auto& t : s.track_bfd) {
+      std::string line = std::to_string(t.session) + " " + vrrp6::bfd_track_mode_name(t.mode);
+      if (t.mode == vrrp6::BfdTrackMode::reduced || t.mode == vrrp6::BfdTrackMode::increased)
+        line += " " + std::to_string(t.value);
+      g.track_bfd.push_back(line);
+    }
+    if (const auto* inst = vrrp_.find(s.ifindex, s.vrid))
+      if (inst->config().admin)
+        g.backup_group =
+            inst->config().admin->ifname + " vrid " + std::to_string(inst->config().admin->vrid);
+    g.create_ms_ago = to_ms(now - s.create_time);
+    g.last_change_ms_ago = s.transitions ? to_ms(now - s.last_change_time) : -1;
+    g.transitions = s.transitions;
+    out.groups.push_back(g);
+  }
+  return out;
+}
+
+cli::BfdSnapshot RouterCore::bfd_snapshot() const {
+  cli::BfdSnapshot out;
+  for (const auto& s : bfd_.status()) {
+    cli::BfdRow b;
+    b.name = s.name;
+    b.local = s.local_discriminator;
+    b.remote = s.remote_discriminator;
+    b.peer_ip = s.peer.to_string();
+    b.state = wire::bfd_state_name(s.state);
+    b.type = s.type;
+    b.interface = s.ifname;
+    b.min_tx_ms = static_cast<uint32_t>(s.min_tx.count() / 1000);
+    b.min_rx_ms = static_cast<uint32_t>(s.min_rx.count() / 1000);
+    b.actual_tx_ms = static_cast<uint32_t>(s.actual_tx.count() / 1000);
+    b.actual_rx_ms = static_cast<uint32_t>(s.actual_rx.count() / 1000);
+    b.detect_multiplier = s.detect_mult;
+    b.bind_application = s.bind_application;
+    b.not_up_reason = s.not_up_reason;
+    b.flaps = s.flaps;
+    out.sessions.push_back(b);
+  }
+  return out;
+}
+
+cli::MldGroupSnapshot RouterCore::mld_group_snapshot(const std::string& interface,
+                                                     TimePoint now) const {
+  cli::MldGroupSnapshot out;
+  std::optional<uint32_t> only;
+  if (!interface.empty()) only = interfaces_.ifindex(interface);
+  for (uint32_t ifindex : mld_.interfaces()) {
+    if (only && *only != ifindex) continue;
+    const InterfaceInfo* info = interfaces_.by_ifindex(ifindex);
+    std::vector<cli::MldGroupRow> rows;
+    mld_.for_each_group(
+        [&](const mld::GroupRecordView& v) {
+          cli::MldGroupRow r;
+          r.interface = info ? info->name : std::to_string(ifindex);
+          r.group = v.group.to_string();
+          r.uptime_ms = to_ms(v.uptime);
+          r.expires_ms = v.filter_mode == mld::FilterMode::exclude ? to_ms(v.filter_remaining) : -1;
+          r.last_reporter = v.last_reporter.is_unspecified() ? "" : v.last_reporter.to_string();
+          r.filter_mode = mld::filter_mode_name(v.filter_mode);
+          for (const auto& s : v.sources)
+            r.sources.push_back(
+                {s.source.to_string(), s.remaining > Duration::zero() ? to_ms(s.remaining) : -1});
+          r.origin = mld::origin_name(v.origin);
+          rows.push_back(std::move(r));
+        },
+        now, ifindex);
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return a.group < b.group; });
+    out.groups.insert(out.groups.end(), rows.begin(), rows.end());
+  }
+  out.digest = replication_digest(now);
+  return out;
+}
+
+cli::MldInterfaceSnapshot RouterCore::mld_interface_snapshot(const std::string& interface,
+                                                             TimePoint now) const {
+  cli::MldInterfaceSnapshot out;
+  for (uint32_t ifindex : mld_.interfaces()) {
+    auto st = mld_.interface_status(ifindex, now);
+    if (!st || (!interface.empty() && st->name != interface)) continue;
+    cli::MldInterfaceRow r;
+    r.interface = st->name;
+    r.version = static_cast<uint32_t>(st->config.version);
+    r.querier = st->querier.to_string();
+    r.is_querier = st->is_querier;
+    r.query_interval_s = static_cast<uint32_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(st->timers.query_interval).count());
+    r.robustness = st->timers.robustness;
+    r.max_response_s = static_cast<uint32_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(st->timers.query_response_interval)
+            .count());
+    r.last_listener_query_interval_s = static_cast<uint32_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(st->timers.last_listener_query_interval)
+            .count());
+    r.last_listener_query_count = st->timers.last_listener_query_count;
+    r.groups = st->groups;
+    r.joins = st->joins;
+    r.leaves = st->leaves;
+    r.backup_mode = st->passive;
+    out.interfaces.push_back(r);
+  }
+  return out;
+}
+
+cli::ForwardingSnapshot RouterCore::forwarding_snapshot() const {
+  cli::ForwardingSnapshot out;
+  out.generation = fib_sync_.generation();
+  std::vector<std::string> upstream;
+  for (const auto& [name, itf] : config_.interfaces)
+    if (itf.multicast_upstream) upstream.push_back(name);
+  auto& fib = io_.fib();
+  for (const auto& [group, entries] : fib_sync_.installed()) {
+    for (const auto& e : entries) {
+      cli::ForwardingRow row;
+      row.source = e.source.is_unspecified() ? "*" : e.source.to_string();
+      row.group = group.to_string();
+      row.upstream = upstream;
+      for (const auto& info : interfaces_.all())
+        if (e.egress & dataplane::port_bit(info.port))
+          row.egress.push_back({info.name, fib.gate(info.port)});
+      out.entries.push_back(row);
+    }
+  }
+  return out;
+}
+
+void RouterCore::fill_metrics(metrics::MetricsSnapshot& m, TimePoint now) const {
+  for (uint32_t ifindex : mld_.interfaces()) {
+    auto st = mld_.interface_status(ifindex, now);
+    if (!st) continue;
+    m.mld.push_back({st->name, st->groups, st->joins, st->leaves, st->is_querier});
+  }
+  for (const auto& s : vrrp_.status())
+    m.vrrp6.push_back({s.ifname, s.vrid, static_cast<int>(s.state), s.priority_run, s.transitions});
+  for (const auto& s : bfd_.status()) m.bfd.push_back({s.name, static_cast<int>(s.state), s.flaps});
+  for (const auto& [name, r] : rbs_) {
+    metrics::RbsMetrics x;
+    x.service = name;
+    if (r.endpoint) {
+      auto st = r.endpoint->channel().status();
+      x.connected = st.link_up;
+      for (const auto& [id, role] : st.roles) x.master |= role == replication::Role::master;
+      x.last_seq_sent = st.last_seq_sent;
+      x.last_seq_acked = st.last_seq_acked;
+      x.snapshots_sent = st.counters.snapshots_sent;
+      x.snapshots_received = st.counters.snapshots_received;
+      x.reconnects = r.endpoint->connector().counters().connect_attempts;
+    }
+    x.digest = replication::table_digest(store_, now);
+    m.rbs.push_back(x);
+  }
+  m.config_reloads = counters_.reloads;
+  m.config_reload_failures = counters_.reload_failures;
+  m.fib_entries = 0;
+  for (const auto& [g, e] : fib_sync_.installed()) m.fib_entries += e.size();
+}
+
+}  // namespace tandem::daemon
