@@ -205,10 +205,32 @@ void Engine::handle_report(Interface& itf, const Ipv6Address& src, const wire::M
       return;
     case wire::MldKind::report_v2:
       if (itf.config.version == MldVersion::v1) return ignore(IgnoreReason::v2_report_in_v1_mode);
-      for (const wire::MldRecord& rec : msg.report) {
-        handle_record(itf, src, rec.type, rec.group, rec.sources, false, now);
+      {
+        // Records of one report are independent groups: look ahead so the table's cache
+        // misses for record i+4 / i+8 overlap the work on record i.
+        constexpr int kIndexAhead = 8, kRecordAhead = 4;
+        auto far = msg.report.begin(), near = msg.report.begin();
+        const auto end = msg.report.end();
+        for (int i = 0; i < kIndexAhead && far != end; ++i, ++far) {
+          table_.prefetch_index(itf.ifindex, (*far).group);
+        }
+        for (int i = 0; i < kRecordAhead && near != end; ++i, ++near) {
+          table_.prefetch_record(itf.ifindex, (*near).group);
+        }
+        for (auto it = msg.report.begin(); it != end; ++it) {
+          if (far != end) {
+            table_.prefetch_index(itf.ifindex, (*far).group);
+            ++far;
+          }
+          if (near != end) {
+            table_.prefetch_record(itf.ifindex, (*near).group);
+            ++near;
+          }
+          const wire::MldRecord rec = *it;
+          handle_record(itf, src, rec.type, rec.group, rec.sources, false, now);
+        }
+        return;
       }
-      return;
     case wire::MldKind::query: break;
   }
   ignore(IgnoreReason::unknown_type);
@@ -226,6 +248,16 @@ std::vector<Event> Engine::take_events() {
   std::vector<Event> out;
   out.swap(events_);
   return out;
+}
+
+void Engine::take_events(std::vector<Event>& out) {
+  out.clear();
+  out.swap(events_);
+}
+
+void Engine::take_queries(std::vector<OutgoingQuery>& out) {
+  out.clear();
+  out.swap(queries_);
 }
 
 void Engine::send_general_query(Interface& itf) {

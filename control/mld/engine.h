@@ -62,6 +62,8 @@ class Engine {
 
   std::vector<OutgoingQuery> take_queries();
   std::vector<Event> take_events();
+  void take_queries(std::vector<OutgoingQuery>& out);
+  void take_events(std::vector<Event>& out);
   bool has_output() const { return !queries_.empty() || !events_.empty(); }
 
   bool apply_upsert(const GroupRecordView& record, TimePoint now);

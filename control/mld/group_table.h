@@ -70,6 +70,15 @@ class GroupTable {
   // Precondition: find() returned kNone. The record comes back zeroed with its key set.
   uint32_t insert(uint32_t ifindex, const Ipv6Address& group, TimePoint now);
   void erase(uint32_t slot);
+  // Batch helpers for the report path (l3fwd's lookup-ahead habit): pull the index slot, then
+  // the record, of a key a few records ahead into cache before it is looked up.
+  void prefetch_index(uint32_t ifindex, const Ipv6Address& group) const {
+    __builtin_prefetch(&index_[hash_key(ifindex, group) & index_mask_]);
+  }
+  void prefetch_record(uint32_t ifindex, const Ipv6Address& group) const {
+    const IndexSlot& s = index_[hash_key(ifindex, group) & index_mask_];
+    if (s.record != kNone) __builtin_prefetch(&at(s.record));
+  }
 
   GroupRecord& at(uint32_t slot) { return chunks_[slot >> kChunkBits][slot & kChunkMask]; }
   const GroupRecord& at(uint32_t slot) const {

@@ -48,6 +48,12 @@ std::vector<OutgoingQuery> MldRouter::take_queries() {
 std::vector<Event> MldRouter::take_events() {
   return engine_->take_events();
 }
+void MldRouter::take_queries(std::vector<OutgoingQuery>& out) {
+  engine_->take_queries(out);
+}
+void MldRouter::take_events(std::vector<Event>& out) {
+  engine_->take_events(out);
+}
 bool MldRouter::has_output() const {
   return engine_->has_output();
 }

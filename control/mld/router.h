@@ -88,6 +88,10 @@ class MldRouter {
   // ---- outputs ----
   std::vector<OutgoingQuery> take_queries();
   std::vector<Event> take_events();
+  // Same, swapping into the caller's buffer (cleared first): a loop that keeps passing the
+  // same vectors keeps their capacity and allocates nothing in steady state.
+  void take_queries(std::vector<OutgoingQuery>& out);
+  void take_events(std::vector<Event>& out);
   bool has_output() const;
 
   // ---- replication (backup side applies, master exports) ----
