@@ -1,0 +1,281 @@
+// The control core without DPDK: config applied to the engines, punted frames through the
+// engines to frames out and FIB writes, displays from the live engines, reload by diff.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "control/daemon/cli/render.h"
+#include "control/daemon/config/parser.h"
+#include "control/daemon/core/interfaces.h"
+#include "control/daemon/core/mld_group_store.h"
+#include "control/daemon/core/router_core.h"
+#include "control/wire/frame.h"
+
+namespace tandem::daemon {
+namespace {
+
+using wire::Ipv6Address;
+using wire::MacAddress;
+
+class FakeFib : public dataplane::FibWriter {
+ public:
+  std::map<std::pair<Ipv6Address, Ipv6Address>, dataplane::PortMask> entries;
+  std::map<dataplane::PortIndex, bool> gates, upstreams;
+  std::map<dataplane::PortIndex, MacAddress> macs;
+  bool upsert(const Ipv6Address& s, const Ipv6Address& g, dataplane::PortMask m) override {
+    entries[{s, g}] = m;
+    return true;
+  }
+  bool remove(const Ipv6Address& s, const Ipv6Address& g) override {
+    return entries.erase({s, g}) != 0;
+  }
+  void clear() override { entries.clear(); }
+  void set_gate(dataplane::PortIndex p, bool open) override { gates[p] = open; }
+  void set_upstream(dataplane::PortIndex p, bool u) override { upstreams[p] = u; }
+  void set_src_mac(dataplane::PortIndex p, const MacAddress& m) override { macs[p] = m; }
+  size_t reclaim() override { return 0; }
+  size_t size() const override { return entries.size(); }
+  size_t capacity() const override { return 1000; }
+  bool gate(dataplane::PortIndex p) const override {
+    auto it = gates.find(p);
+    return it != gates.end() && it->second;
+  }
+  bool upstream(dataplane::PortIndex p) const override {
+    auto it = upstreams.find(p);
+    return it != upstreams.end() && it->second;
+  }
+  MacAddress src_mac(dataplane::PortIndex p) const override {
+    auto it = macs.find(p);
+    return it == macs.end() ? MacAddress{} : it->second;
+  }
+};
+
+class FakeIo : public PacketIo {
+ public:
+  FakeFib fib_;
+  std::vector<std::pair<uint32_t, wire::Frame>> sent;
+  bool send(uint32_t ifindex, std::span<const uint8_t> frame) override {
+    sent.emplace_back(ifindex, wire::parse_frame(frame));
+    return true;
+  }
+  dataplane::FibWriter& fib() override { return fib_; }
+  size_t count(wire::PacketKind k) const {
+    size_t n = 0;
+    for (const auto& [i, f] : sent) n += f.kind == k;
+    return n;
+  }
+};
+
+// A single router: upstream up0, downstream ge0 with MLD and VRRP6, no peer.
+const char* kConfig = R"(
+bfd
+quit
+bfd s1 bind peer-ipv6 fe80::99 track-interface interface ge0
+ discriminator local 10
+ discriminator remote 20
+quit
+multicast ipv6 routing-enable
+interface up0
+ device net_null0
+ ipv6 address 2001:db8:100::2/64
+ multicast ipv6 upstream
+quit
+interface ge0
+ device net_null1
+ ipv6 address 2001:db8:1::2/64
+ ipv6 address auto link-local
+ pim ipv6 sm
+ mld enable
+ vrrp6 vrid 1 virtual-ip fe80::1 link-local
+ vrrp6 vrid 1 virtual-ip 2001:db8:1::1
+ vrrp6 vrid 1 priority 120
+ vrrp6 vrid 1 track bfd-session 10 reduced 50
+ multicast ipv6 track vrrp6 vrid 1
+quit
+)";
+
+std::vector<MacAddress> macs() {
+  return {*MacAddress::parse("02:00:00:00:00:02"), *MacAddress::parse("02:00:00:00:00:01")};
+}
+
+struct Fixture : ::testing::Test {
+  FakeIo io;
+  std::vector<std::string> logs;
+  RouterCore core{io,
+                  [this](LogLevel, std::string_view sub, std::string_view line) {
+                    logs.push_back(std::string(sub) + ": " + std::string(line));
+                  },
+                  42};
+  TimePoint now{};
+  config::Config cfg;
+
+  void SetUp() override {
+    auto r = config::parse_config(kConfig, "t.cfg");
+    ASSERT_TRUE(r.ok()) << config::format_errors(r.errors);
+    cfg = r.config;
+    core.apply(cfg, macs(), now);
+  }
+  void advance(Duration d) {
+    TimePoint end = now + d;
+    while (true) {
+      TimePoint next = core.next_deadline();
+      if (next > end) break;
+      now = std::max(now, next);
+      core.on_timer(now);
+    }
+    now = end;
+  }
+  uint32_t ge0() const { return core.interfaces().ifindex("ge0"); }
+  void report(const std::vector<wire::MldRecordSpec>& records) {
+    auto frame = wire::build_mld_v2_report_frame(*MacAddress::parse("02:00:00:00:aa:01"),
+                                                 Ipv6Address::must_parse("fe80::aa"), records);
+    core.on_frame(ge0(), frame, now);
+  }
+};
+
+TEST_F(Fixture, PortsFollowInterfaceNameOrderAndLinkLocalIsEui64) {
+  EXPECT_EQ(core.interfaces().by_name("ge0")->port, 0);
+  EXPECT_EQ(core.interfaces().by_name("up0")->port, 1);
+  EXPECT_EQ(core.interfaces().by_name("ge0")->link_local,
+            Ipv6Address::must_parse("fe80::ff:fe00:2"));
+  EXPECT_TRUE(io.fib_.upstream(1));
+  EXPECT_FALSE(io.fib_.upstream(0));
+}
+
+TEST_F(Fixture, StartupSendsGeneralQueriesAndVrrpBecomesMaster) {
+  EXPECT_GE(io.count(wire::PacketKind::mld_query), 1u);
+  advance(std::chrono::seconds(5));
+  auto v = core.vrrp6_snapshot(now);
+  ASSERT_EQ(v.groups.size(), 1u);
+  EXPECT_EQ(v.groups[0].state, "Master");
+  EXPECT_GE(io.count(wire::PacketKind::vrrp), 1u);
+  // The gate of ge0 follows VRRP6 vrid 1 and replicas leave from its virtual MAC.
+  EXPECT_TRUE(io.fib_.gate(0));
+  EXPECT_EQ(io.fib_.src_mac(0), MacAddress::vrrp6_virtual(1));
+  bool logged = false;
+  for (const auto& l : logs)
+    logged |= l.find("vrrp6 ge0/1: Initialize -> Backup") == 0 ||
+              l.find("vrrp6 ge0/1: Backup -> Master") == 0;
+  EXPECT_TRUE(logged);
+}
+
+TEST_F(Fixture, Mldv2ReportInstallsFibEntryAndLeaveRemovesIt) {
+  Ipv6Address g = Ipv6Address::must_parse("ff05::db8:1");
+  Ipv6Address s1 = Ipv6Address::must_parse("2001:db8:100::10");
+  report({{wire::MldRecordType::to_ex, g, {}}});
+  ASSERT_EQ(io.fib_.entries.count({Ipv6Address{}, g}), 1u);
+  EXPECT_EQ((io.fib_.entries[{Ipv6Address{}, g}]), dataplane::port_bit(0));
+  auto groups = core.mld_group_snapshot("", now);
+  ASSERT_EQ(groups.groups.size(), 1u);
+  EXPECT_EQ(groups.groups[0].group, "ff05::db8:1");
+  EXPECT_EQ(groups.groups[0].filter_mode, "exclude");
+  EXPECT_EQ(groups.groups[0].origin, "local");
+  EXPECT_EQ(groups.groups[0].last_reporter, "fe80::aa");
+  EXPECT_EQ(groups.digest.size(), 16u);
+  // EXCLUDE{S1}: (*,G) stays, (S1,G) blocks S1 on ge0.
+  report({{wire::MldRecordType::block, g, {s1}}});
+  auto fwd = core.forwarding_snapshot();
+  EXPECT_EQ(fwd.entries.size(), io.fib_.entries.size());
+  // Leave: TO_IN{} starts last-listener queries; after LLQT the entry goes.
+  report({{wire::MldRecordType::to_in, g, {}}});
+  advance(std::chrono::seconds(3));
+  EXPECT_EQ(io.fib_.entries.count({Ipv6Address{}, g}), 0u);
+  EXPECT_TRUE(core.forwarding_snapshot().entries.empty());
+}
+
+TEST_F(Fixture, DisplaysRenderFromLiveEngines) {
+  advance(std::chrono::seconds(4));
+  auto bfd = core.bfd_snapshot();
+  ASSERT_EQ(bfd.sessions.size(), 1u);
+  EXPECT_EQ(bfd.sessions[0].local, 10u);
+  EXPECT_EQ(bfd.sessions[0].bind_application, "VRRP6");
+  EXPECT_NE(cli::render_text(bfd, false).find("fe80::99"), std::string::npos);
+  auto mi = core.mld_interface_snapshot("", now);
+  ASSERT_EQ(mi.interfaces.size(), 1u);
+  EXPECT_EQ(mi.interfaces[0].interface, "ge0");
+  EXPECT_TRUE(mi.interfaces[0].is_querier);
+  EXPECT_EQ(mi.interfaces[0].query_interval_s, 125u);
+  EXPECT_TRUE(core.rbs_snapshot("", now).services.empty());
+  metrics::MetricsSnapshot m;
+  core.fill_metrics(m, now);
+  EXPECT_EQ(m.vrrp6.size(), 1u);
+  EXPECT_EQ(m.bfd.size(), 1u);
+  EXPECT_EQ(m.mld.size(), 1u);
+}
+
+TEST_F(Fixture, BfdPacketsWaitForNeighborResolution) {
+  advance(std::chrono::seconds(2));
+  // No NA from fe80::99 yet: BFD is held back and an NS for it went out.
+  EXPECT_GT(core.counters().bfd_no_neighbor, 0u);
+  EXPECT_GE(io.count(wire::PacketKind::nd_ns), 1u);
+}
+
+TEST_F(Fixture, ReloadAppliesOnlyTheDifference) {
+  advance(std::chrono::seconds(4));
+  std::string text = std::string(kConfig) + "interface ge0\n mld robust-count 3\nquit\n";
+  auto next = config::parse_config(text, "t2.cfg");
+  ASSERT_TRUE(next.ok());
+  size_t vrrp_transitions = core.vrrp6_snapshot(now).groups[0].transitions;
+  auto res = core.reload(next.config, now);
+  EXPECT_TRUE(res.ok);
+  ASSERT_EQ(res.lines.size(), 1u);
+  EXPECT_EQ(res.lines[0], "interface ge0 changed: mld");
+  EXPECT_EQ(core.mld_interface_snapshot("ge0", now).interfaces[0].robustness, 3u);
+  // VRRP6 untouched: no new transitions.
+  EXPECT_EQ(core.vrrp6_snapshot(now).groups[0].transitions, vrrp_transitions);
+  // Same config again: nothing to do.
+  EXPECT_EQ(core.reload(next.config, now).lines, std::vector<std::string>{"no change"});
+}
+
+TEST_F(Fixture, ReloadNeedingNewPortsIsRefused) {
+  auto next = config::parse_config(
+      std::string(kConfig) + "interface ge9\n device net_null9\nquit\n", "t2.cfg");
+  ASSERT_TRUE(next.ok());
+  auto res = core.reload(next.config, now);
+  EXPECT_FALSE(res.ok);
+  EXPECT_EQ(core.config().interfaces.count("ge9"), 0u);
+  EXPECT_EQ(core.counters().reload_failures, 1u);
+}
+
+TEST_F(Fixture, ShutdownResignsVrrpAndAdminDownsBfd) {
+  advance(std::chrono::seconds(5));
+  io.sent.clear();
+  core.shutdown(now);
+  bool resign = false;
+  for (const auto& [i, f] : io.sent)
+    resign |= f.kind == wire::PacketKind::vrrp && f.vrrp.priority == 0;
+  EXPECT_TRUE(resign);
+  auto b = core.bfd_snapshot();
+  EXPECT_EQ(b.sessions[0].state, "AdminDown");
+}
+
+TEST_F(Fixture, GarbageFramesAreCountedNotFatal) {
+  std::vector<uint8_t> junk(10, 0xff);
+  core.on_frame(ge0(), junk, now);
+  core.on_frame(77, junk, now);
+  EXPECT_EQ(core.counters().parse_drops, 1u);
+  EXPECT_EQ(core.counters().unknown_interface, 1u);
+}
+
+TEST(MldGroupStoreConversion, RoundTripKeepsStateAndTimes) {
+  mld::GroupRecordView v;
+  v.ifindex = 3;
+  v.group = Ipv6Address::must_parse("ff05::1");
+  v.filter_mode = mld::FilterMode::exclude;
+  v.filter_remaining = std::chrono::milliseconds(259000);
+  v.sources = {{Ipv6Address::must_parse("2001:db8::2"), Duration::zero()},
+               {Ipv6Address::must_parse("2001:db8::1"), std::chrono::milliseconds(5000)}};
+  auto r = to_replicated(v, 10, "ge0");
+  EXPECT_EQ(r.key.backup_id, 10);
+  EXPECT_EQ(r.key.interface, "ge0");
+  EXPECT_EQ(r.filter_timer_ms, 259000);
+  ASSERT_EQ(r.sources.size(), 2u);
+  EXPECT_EQ(r.sources[0].address, Ipv6Address::must_parse("2001:db8::1"));  // sorted
+  auto back = to_mld_view(r, 3);
+  EXPECT_EQ(back.filter_mode, mld::FilterMode::exclude);
+  EXPECT_EQ(back.origin, mld::Origin::backup);
+  EXPECT_EQ(back.filter_remaining, std::chrono::milliseconds(259000));
+}
+
+}  // namespace
+}  // namespace tandem::daemon
