@@ -82,6 +82,8 @@ class GroupStore {
   // Every record, times as remaining at `now`, any order.
   virtual void for_each(TimePoint now, const std::function<void(const GroupRecord&)>& fn) const = 0;
   virtual size_t size() const = 0;
+  // Hint before a snapshot of `records` records is applied (lets a hash table grow once).
+  virtual void reserve(size_t records) { (void)records; }
 };
 
 }  // namespace tandem::replication

@@ -24,10 +24,20 @@ int64_t remaining_from(TimePoint now, TimePoint deadline) {
 
 void MemoryGroupStore::put(Entry entry) {
   entry.hash = record_digest(entry.record);
-  auto [it, inserted] = entries_.try_emplace(entry.record.key);
-  if (!inserted) digest_ -= it->second.hash;
   digest_ += entry.hash;
-  it->second = std::move(entry);
+  auto [it, inserted] = index_.try_emplace(entry.record.key, static_cast<uint32_t>(slots_.size()));
+  if (inserted) {
+    slots_.push_back(std::move(entry));
+  } else {
+    Entry& slot = slots_[it->second];
+    digest_ -= slot.hash;
+    slot = std::move(entry);
+  }
+}
+
+void MemoryGroupStore::reserve(size_t records) {
+  slots_.reserve(records);
+  index_.reserve(records);
 }
 
 void MemoryGroupStore::upsert(const GroupRecord& record, TimePoint now) {
@@ -51,16 +61,20 @@ void MemoryGroupStore::upsert(const GroupRecord& record, TimePoint now) {
 }
 
 void MemoryGroupStore::remove(const GroupKey& key, TimePoint) {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return;
-  digest_ -= it->second.hash;
-  entries_.erase(it);
+  auto it = index_.find(key);
+  if (it == index_.end()) return;
+  const uint32_t slot = it->second;
+  digest_ -= slots_[slot].hash;
+  index_.erase(it);
+  if (slot + 1 != slots_.size()) {
+    // Keep the vector dense: the last record moves into the hole.
+    slots_[slot] = std::move(slots_.back());
+    index_[slots_[slot].record.key] = slot;
+  }
+  slots_.pop_back();
 }
 
-std::optional<GroupRecord> MemoryGroupStore::find(const GroupKey& key, TimePoint now) const {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return std::nullopt;
-  const Entry& e = it->second;
+GroupRecord MemoryGroupStore::materialize(const Entry& e, TimePoint now) {
   GroupRecord r = e.record;
   for (size_t i = 0; i < r.sources.size(); ++i) {
     r.sources[i].remaining_ms = remaining_from(now, e.source_deadlines[i]);
@@ -70,18 +84,22 @@ std::optional<GroupRecord> MemoryGroupStore::find(const GroupKey& key, TimePoint
   return r;
 }
 
+std::optional<GroupRecord> MemoryGroupStore::find(const GroupKey& key, TimePoint now) const {
+  auto it = index_.find(key);
+  if (it == index_.end()) return std::nullopt;
+  return materialize(slots_[it->second], now);
+}
+
 void MemoryGroupStore::for_each(TimePoint now,
                                 const std::function<void(const GroupRecord&)>& fn) const {
-  for (const auto& [key, e] : entries_) {
-    (void)e;
-    fn(*find(key, now));
-  }
+  for (const auto& e : slots_) fn(materialize(e, now));
 }
 
 std::vector<GroupKey> MemoryGroupStore::expire(TimePoint now) {
   std::vector<GroupKey> changed;
   std::vector<GroupKey> deleted;
-  for (auto& [key, e] : entries_) {
+  for (auto& e : slots_) {
+    const GroupKey& key = e.record.key;
     bool dirty = false;
     GroupRecord& r = e.record;
     if (r.compat == CompatMode::mldv1 && e.ohp_deadline != kStopped && e.ohp_deadline <= now) {
@@ -135,7 +153,8 @@ std::vector<GroupKey> MemoryGroupStore::expire(TimePoint now) {
 }
 
 void MemoryGroupStore::clear() {
-  entries_.clear();
+  slots_.clear();
+  index_.clear();
   digest_ = 0;
 }
 

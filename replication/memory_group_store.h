@@ -15,7 +15,8 @@ class MemoryGroupStore : public GroupStore {
   void remove(const GroupKey& key, TimePoint now) override;
   std::optional<GroupRecord> find(const GroupKey& key, TimePoint now) const override;
   void for_each(TimePoint now, const std::function<void(const GroupRecord&)>& fn) const override;
-  size_t size() const override { return entries_.size(); }
+  size_t size() const override { return slots_.size(); }
+  void reserve(size_t records) override;
 
   // Runs every timer due by `now` (RFC 3810 §7.2.3 / §7.5 / §8.3):
   //  - INCLUDE: a source whose timer expires is deleted; no source left → record deleted.
@@ -32,14 +33,18 @@ class MemoryGroupStore : public GroupStore {
 
  private:
   struct Entry {
-    GroupRecord record;                       // times fields unused; see the deadlines below
+    GroupRecord record;                       // time fields unused; see the deadlines below
     TimePoint filter_deadline{};              // EXCLUDE only
-    std::vector<TimePoint> source_deadlines;  // parallel to record.sources; {} = 0 (blocked)
+    std::vector<TimePoint> source_deadlines;  // parallel to record.sources; min() = blocked
     TimePoint ohp_deadline{};                 // MLDv1 compat only
     uint64_t hash = 0;
   };
   void put(Entry entry);
-  std::unordered_map<GroupKey, Entry, GroupKeyHash> entries_;
+  static GroupRecord materialize(const Entry& e, TimePoint now);
+  // Records live in a dense vector (walked in order by for_each and snapshots, which is what
+  // a million-record table needs); the map only indexes them.
+  std::vector<Entry> slots_;
+  std::unordered_map<GroupKey, uint32_t, GroupKeyHash> index_;
   uint64_t digest_ = 0;
 };
 

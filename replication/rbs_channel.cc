@@ -517,6 +517,7 @@ struct RbsChannel::Impl {
       }
     });
     uint64_t applied_before = c.records_applied;
+    store.reserve(store.size() + staging_count);
     GroupRecord r;
     for (const auto& chunk : staged) {
       const auto* frame = fb::GetFrame(chunk.frame.data());
@@ -525,7 +526,7 @@ struct RbsChannel::Impl {
       for (const auto* fr : *recs) {
         decode_record(fr, &r);  // checked on arrival
         age(r, now - chunk.received);
-        stale.erase(r.key);
+        if (!stale.empty()) stale.erase(r.key);
         apply_upsert(r, now);
       }
     }
