@@ -160,6 +160,8 @@ lab_up() {
   for rn in 1 2; do
     sysctl_ns "r$rn" net.ipv6.conf.tdm-rbs.accept_dad=0
     sysctl_ns "r$rn" net.ipv6.conf.tdm-rbs.router_solicitations=0
+    # a cut of the RBS link (link down) must not flush the addresses
+    sysctl_ns "r$rn" net.ipv6.conf.tdm-rbs.keep_addr_on_down=1
     sysctl_ns "r$rn" net.ipv6.conf.tdm-rbs.disable_ipv6=0
     nsx "r$rn" ip addr add "$RBS_PREFIX::$rn/64" dev tdm-rbs nodad
     nsx "r$rn" ip link set tdm-rbs up

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Failover and switchback of the hot-standby pair, measured at real Linux receivers:
+#  - SIGKILL of r1 -> BFD (10 ms x 3) on r2 goes Down, VRRP6 `track bfd-session 20 peer`
+#    makes r2 Master at once, r2 forwards with the groups it already holds: every receiver
+#    resumes with an interruption <= 500 ms and no group is lost; r2's BFD and VRRP6 show
+#    why;
+#  - r1 comes back -> resynchronises from r2 (digests equal), takes over after the preempt
+#    delay, no group lost, r2 goes back to Backup and stops forwarding.
+source "$(dirname "$0")/lib.sh"
+require_root_netns
+require_tandemd
+
+export TANDEM_LAB_PREEMPT_S=${TANDEM_LAB_PREEMPT_S:-4}
+LIMIT_MS=${SYS_FAILOVER_LIMIT_MS:-500}
+lab_up
+start_pair
+start_watch r2
+start_sender 1000
+start_default_receivers
+wait_until 5 "r1 has the three groups" eval \
+  'has_group r1 $G1 && has_group r1 $G2 && has_group r1 $G3'
+wait_until 2 "digests equal" digests_equal
+before=$(mld_table r2)
+sleep 1.5
+for r in recv-h1 recv-h2 recv-h3; do reset_counters "$r"; done
+sleep 0.5
+
+killed=$(now)
+lab_stop tandemd-r1 KILL 2
+say "r1 SIGKILLed"
+wait_until 2 "r2 VRRP6 Master" is_state r2 Master
+sleep 2
+after=$(mld_table r2)
+[ "$before" = "$after" ] || fail "r2's groups changed: before <$before> after <$after>"
+bfd_field r2 state | grep -x -e Down -e Init >/dev/null || fail "r2's BFD session is $(bfd_field r2 state)"
+reason=$(bfd_field r2 session_not_up_reason)
+vreason=$(vrrp_field r2 last_change_reason)
+say "r2 BFD: $(bfd_field r2 state), reason '$reason'; VRRP6 Master, reason '$vreason'"
+[ -n "$reason" ] && [ "$reason" != -- ] && [ "$reason" != null ] || fail "no BFD not-up reason"
+[ -n "$vreason" ] && [ "$vreason" != null ] || fail "no VRRP6 change reason"
+
+worst=0
+for r in recv-h1 recv-h2 recv-h3; do
+  rep=$(report "$r")
+  say "$r after the kill: $(echo "$rep" | jq -c '{lost, max_gap_ms, dups}')"
+  gap=$(echo "$rep" | jq -r '.max_gap_ms')
+  echo "$rep" | jq -e '[.groups[] | .last_rx_age_ms < 200] | all' >/dev/null ||
+    fail "$r has not resumed: $rep"
+  fgt "$gap" "$LIMIT_MS" && fail "$r: interruption $gap ms > $LIMIT_MS ms"
+  fgt "$gap" "$worst" && worst=$gap
+done
+pass "failover: longest interruption $worst ms, no group lost"
+
+# r1 returns: resync from r2, preempt after the delay
+lab_router_start r1
+lab_wait_ctl r1 30 || fail "r1 did not restart"
+wait_until 15 "RBS connected again" rbs_connected r2
+wait_until 5 "r1 resynchronised (digests equal)" digests_equal
+[ "$(mld_table r1)" = "$before" ] || fail "r1's table after resync <$(mld_table r1)> != <$before>"
+wait_until $((TANDEM_LAB_PREEMPT_S + 8)) "r1 Master again (preempt delay ${TANDEM_LAB_PREEMPT_S} s)" \
+  is_state r1 Master
+wait_until 3 "r2 Backup again" is_state r2 Backup
+sleep 1.5
+lab_stop watch-r2 TERM 3
+r2_last=$(jq -r '[.groups[].last] | max // 0' "$LAB_STATE/watch-r2.json")
+fgt "$(fsub "$(now)" "$r2_last")" 1.0 || fail "r2 still forwards after switchback"
+[ "$(mld_table r1)" = "$before" ] || fail "groups lost on switchback: <$(mld_table r1)>"
+worst=0
+for r in recv-h1 recv-h2 recv-h3; do
+  rep=$(report "$r")
+  echo "$rep" | jq -e '[.groups[] | .last_rx_age_ms < 200] | all' >/dev/null ||
+    fail "$r stopped receiving after switchback: $rep"
+  gap=$(echo "$rep" | jq -r '.max_gap_ms')
+  fgt "$gap" "$worst" && worst=$gap
+done
+pass "switchback: r1 Master with all groups; longest interruption over the whole run $worst ms"
