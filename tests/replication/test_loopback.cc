@@ -142,7 +142,7 @@ TEST_F(Loopback, Churn100000GroupsLeavesEqualTablesAndTimes) {
   const TimePoint now = Clock::now();
   expect_tables_match(a->store, b->store, now, 250);
   EXPECT_GT(b->store.size(), 10000u);
-  EXPECT_GT(a->ch().status().counters.deltas_sent, 100u);
+  EXPECT_GE(a->ch().status().counters.deltas_sent, 100u);  // one per batch at least
   const auto st = a->ep->status(now, a->store);
   const auto sb = b->ep->status(now, b->store);
   EXPECT_EQ(st.digest, sb.digest);
