@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Failover time of the hot-standby pair, measured at real Linux receivers (root).
+#
+#   perf/failover.sh [K]        (K runs per fault kind, default 5)
+#
+# Lab: scripts/lab.sh (prefix tdmperf), 3 receivers (MLDv2 ASM, MLDv2 SSM, MLDv1), 3 groups
+# at 1,000 packets/s each. Fault kinds, K runs each:
+#   kill      SIGKILL of r1 (restarted afterwards)
+#   linkdown  r1's downstream veth set down (set up again afterwards)
+# Per run: the longest interruption any receiver saw (ms, an open gap counts by its current
+# length) and the groups r2 lost. After each run the pair is brought back to r1 Master /
+# r2 Backup with equal digests before the next one.
+# Contrast: the same SIGKILL with the RBS/RBP removed from both configs (no hot backup), so
+# r2 has only what it learned itself.
+# Last line: {"bench":"failover","runs":K,"median_ms":M,"max_ms":X,"groups_lost":N,...}
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+K=${1:-5}
+CONTRAST_RUNS=${FAILOVER_CONTRAST_RUNS:-2}
+export TANDEM_BUILD=${TANDEM_BUILD:-$REPO/build}
+export TANDEM_LAB_PREFIX=${TANDEM_LAB_PREFIX:-tdmperf}
+export TANDEM_LAB_PREEMPT_S=${TANDEM_LAB_PREEMPT_S:-2}
+source scripts/lab/lib.sh
+source scripts/lab/ops.sh
+[ "$(id -u)" -eq 0 ] || { echo "failover.sh: run as root" >&2; exit 1; }
+lab_have_tandemd || { echo "failover.sh: $TANDEM_BUILD/tandemd not built" >&2; exit 1; }
+
+cleanup() {
+  local rc=$?
+  set +e
+  trap - EXIT INT TERM
+  lab_down >/dev/null 2>&1
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+[ -n "$(lab_owned_netns)" ] && lab_down >/dev/null 2>&1
+
+RECEIVERS="recv-h1 recv-h2 recv-h3"
+setup() {   # setup rbp|norbp
+  lab_up 2>/dev/null
+  start_pair "$1"
+  start_default_receivers
+  start_sender 1000
+  wait_until 5 "r1 learned the three groups" eval \
+    'has_group r1 $G1 && has_group r1 $G2 && has_group r1 $G3'
+  sleep 1
+}
+teardown() { lab_down >/dev/null 2>&1; }
+
+steady() {   # steady rbp|norbp : back to r1 Master, r2 Backup, state synced, streams flowing
+  wait_until $((TANDEM_LAB_PREEMPT_S + 15)) "r1 Master" is_state r1 Master >/dev/null
+  wait_until 5 "r2 Backup" is_state r2 Backup >/dev/null
+  [ "$1" = rbp ] && wait_until 10 "digests equal" digests_equal >/dev/null
+  sleep 1.5
+}
+
+# one_run KIND -> RUN_RESULT="interruption_ms groups_lost lost_packets"
+one_run() {
+  local kind=$1 before after r rep worst=0 lost=0 i
+  before=$(group_count r1)
+  for r in $RECEIVERS; do reset_counters "$r"; done
+  sleep 0.5
+  case $kind in
+    kill | contrast) lab_stop tandemd-r1 KILL 2 ;;
+    linkdown) nsx r1 ip link set tdm-down down ;;
+  esac
+  local wait_s=3
+  [ "$kind" = contrast ] && wait_s=${FAILOVER_CONTRAST_WAIT_S:-15}
+  # wait until every receiver flows again (or the window ends), then read the reports
+  for ((i = 0; i < wait_s * 10; i++)); do
+    sleep 0.1
+    local flowing=1
+    for r in $RECEIVERS; do
+      report "$r" | jq -e '[.groups[] | .last_rx_age_ms != null and .last_rx_age_ms < 100] | all' \
+        >/dev/null || flowing=0
+    done
+    [ $i -ge 10 ] && [ $flowing = 1 ] && break
+  done
+  sleep 0.5
+  for r in $RECEIVERS; do
+    rep=$(report "$r")
+    local g
+    g=$(interruption_ms "$rep")
+    fgt "$g" "$worst" && worst=$g
+    lost=$((lost + $(lost_packets "$rep")))
+  done
+  after=$(group_count r2)
+  RUN_RESULT="$worst $((before > after ? before - after : 0)) $lost"
+  case $kind in
+    kill | contrast) lab_router_start r1 "$( [ "$kind" = contrast ] && echo norbp || echo rbp)" >/dev/null 2>&1
+      lab_wait_ctl r1 30 ;;
+    linkdown) nsx r1 ip link set tdm-down up ;;
+  esac
+}
+
+declare -A RES
+all=()
+groups_lost=0
+setup rbp
+for kind in kill linkdown; do
+  RES[$kind]=""
+  for ((run = 1; run <= K; run++)); do
+    steady rbp
+    one_run "$kind"
+    read -r ms gl lp <<<"$RUN_RESULT"
+    printf 'failover %-8s run %d: interruption %7s ms, groups lost %d, packets lost %d\n' \
+      "$kind" "$run" "$ms" "$gl" "$lp"
+    RES[$kind]+="$ms "
+    all+=("$ms")
+    groups_lost=$((groups_lost + gl))
+  done
+done
+teardown
+
+setup norbp
+contrast=()
+for ((run = 1; run <= CONTRAST_RUNS; run++)); do
+  steady norbp
+  one_run contrast
+  read -r ms gl lp <<<"$RUN_RESULT"
+  printf 'no hot backup (RBP removed) kill run %d: interruption %7s ms, r2 groups before-after %d, packets lost %d\n' \
+    "$run" "$ms" "$gl" "$lp"
+  contrast+=("$ms")
+done
+teardown
+
+read -r kmed kmax < <(printf '%s\n' ${RES[kill]} | median_max)
+read -r lmed lmax < <(printf '%s\n' ${RES[linkdown]} | median_max)
+read -r med max < <(printf '%s\n' "${all[@]}" | median_max)
+read -r cmed cmax < <(printf '%s\n' "${contrast[@]}" | median_max)
+echo "kill:          median $kmed ms, max $kmax ms ($K runs)"
+echo "link down:     median $lmed ms, max $lmax ms ($K runs)"
+echo "no hot backup: median $cmed ms, max $cmax ms ($CONTRAST_RUNS runs, SIGKILL)"
+printf '{"bench":"failover","runs":%d,"median_ms":%s,"max_ms":%s,"groups_lost":%d,"kill":{"median_ms":%s,"max_ms":%s},"linkdown":{"median_ms":%s,"max_ms":%s},"no_hot_backup":{"runs":%d,"median_ms":%s,"max_ms":%s}}\n' \
+  "$((2 * K))" "$med" "$max" "$groups_lost" "$kmed" "$kmax" "$lmed" "$lmax" \
+  "$CONTRAST_RUNS" "$cmed" "$cmax"

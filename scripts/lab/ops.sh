@@ -1,0 +1,154 @@
+# scripts/lab/ops.sh -- what the demo, the failover benchmark and the system tests do with a
+# running lab: wait for conditions, query the routers (tandemctl --json, DESIGN.md 6 keys),
+# start and read the traffic tools. Source it after scripts/lab/lib.sh.
+
+LAB_TOOLS="$LAB_LIB_DIR"
+T0=$(date +%s.%N)
+fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }   # float a - b
+fgt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }            # a > b ?
+say() { printf '[%6.2fs] %s\n' "$(fsub "$(date +%s.%N)" "$T0")" "$*"; }
+fail() {
+  echo "FAIL: $*"
+  lab_dump
+  exit 1
+}
+pass() { say "ok: $*"; }
+
+# On failure: what the routers said, to make the log useful.
+lab_dump() {
+  [ -d "$LAB_STATE/logs" ] || return 0
+  local f
+  for f in "$LAB_STATE"/logs/tandemd-*.log; do
+    [ -e "$f" ] || continue
+    echo "--- tail of $f"
+    tail -25 "$f"
+  done
+  if lab_have_tandemd; then
+    for r in r1 r2; do
+      lab_pid "tandemd-$r" >/dev/null 2>&1 || continue
+      echo "--- $r"
+      lab_ctl "$r" display vrrp6 2>&1 | head -30 || true
+      lab_ctl "$r" display remote-backup-service 2>&1 | head -20 || true
+      lab_ctl "$r" display mld group 2>&1 | head -30 || true
+    done
+  fi
+}
+
+# wait_until SECONDS WHAT CMD... : poll CMD every 50 ms; fail with WHAT on timeout.
+# Prints how long it took (so the logs show the real figures).
+wait_until() {
+  local t=$1 what=$2
+  shift 2
+  local start
+  start=$(date +%s.%N)
+  while :; do
+    if "$@" >/dev/null 2>&1; then
+      WAITED=$(fsub "$(date +%s.%N)" "$start")
+      say "$what (${WAITED} s)"
+      return 0
+    fi
+    fgt "$(fsub "$(date +%s.%N)" "$start")" "$t" && fail "timeout after ${t}s waiting for: $what"
+    sleep 0.05
+  done
+}
+
+now() { date +%s.%N; }
+
+# --- router queries (tandemctl --json, DESIGN.md 6 keys) ---------------------------------
+jctl() { local r=$1; shift; lab_ctl "$r" --json "$@"; }
+vrrp_state() { jctl "$1" display vrrp6 | jq -r '.groups[0].state'; }
+vrrp_field() { jctl "$1" display vrrp6 | jq -r ".groups[0].$2"; }
+rbs_field() { jctl "$1" display remote-backup-service | jq -r ".services[0].$2"; }
+bfd_field() { jctl "$1" display bfd session all for-ipv6 verbose | jq -r ".sessions[0].$2"; }
+# the group table as sorted lines "interface group mode sources" (no timers)
+mld_table() {
+  jctl "$1" display mld group |
+    jq -r '.groups[] | "\(.interface) \(.group) \(.filter_mode) \([.sources[].address] | sort | join(","))"' |
+    sort
+}
+mld_count() { mld_table "$1" | grep -c . || true; }
+has_group() { mld_table "$1" | awk '{print $2}' | grep -x "$2" >/dev/null; }
+lacks_group() { ! has_group "$@"; }
+digests_equal() {
+  local a b
+  a=$(rbs_field r1 digest) && b=$(rbs_field r2 digest) && [ -n "$a" ] && [ "$a" != null ] && [ "$a" = "$b" ]
+}
+is_state() { [ "$(vrrp_state "$1")" = "$2" ]; }
+rbs_connected() { [ "$(rbs_field "$1" tcp_state)" = connected ]; }
+
+# start both routers together (so BFD comes up before a VRRP6 master-down timer expires)
+# and wait for the steady state: r1 Master, r2 Backup, BFD Up, RBS connected, digests equal
+start_pair() {
+  local mode=${1:-rbp}
+  lab_router_start r1 "$mode"
+  lab_router_start r2 "$mode"
+  lab_wait_ctl r1 30 || fail "r1 did not start"
+  lab_wait_ctl r2 30 || fail "r2 did not start"
+  wait_until 20 "BFD Up on r2" [ "$(bfd_field r2 state)" = Up ]
+  wait_until 25 "r1 VRRP6 Master" is_state r1 Master
+  wait_until 10 "r2 VRRP6 Backup" is_state r2 Backup
+  if [ "$mode" = rbp ]; then
+    wait_until 15 "RBS connected" rbs_connected r1
+    wait_until 5 "digests equal" digests_equal
+  fi
+}
+
+# --- traffic ------------------------------------------------------------------------------
+G1=ff05::db8:1         # ASM, h1 and h2
+G2=ff3e::db8:2         # SSM from the source, h2
+G3=ff05::db8:3         # ASM, h3 (the MLDv1 host)
+RATE=${SYS_RATE:-1000}
+
+start_sender() {       # start_sender [RATE]
+  lab_spawn sender src "$PY" "$LAB_TOOLS/mcast_send.py" -i tdm-eth0 -s "$SRC_ADDR" \
+    -p "$MCAST_PORT" -r "${1:-$RATE}" --json "$LAB_STATE/sender.json" "$G1" "$G2" "$G3"
+}
+# start_receiver NAME HOST GROUP... (JSON in $LAB_STATE/NAME.json)
+start_receiver() {
+  local name=$1 host=$2
+  shift 2
+  lab_spawn "$name" "$host" "$PY" "$LAB_TOOLS/mcast_recv.py" -i tdm-eth0 -p "$MCAST_PORT" \
+    --name "$name" --json "$LAB_STATE/$name.json" "$@"
+}
+start_default_receivers() {
+  start_receiver recv-h1 h1 "$G1"
+  start_receiver recv-h2 h2 "$G1" "$G2@$SRC_ADDR"
+  start_receiver recv-h3 h3 "$G3"
+}
+# watch what a router puts on the downstream LAN (at its switch port)
+start_watch() {       # start_watch r1|r2
+  lab_spawn "watch-$1" sw "$PY" "$LAB_TOOLS/port_watch.py" -i "tdm-$1d" -p "$MCAST_PORT" \
+    --json "$LAB_STATE/watch-$1.json"
+}
+
+# report NAME : ask a receiver/watcher for a fresh report and print it
+report() {
+  local f="$LAB_STATE/$1.json" before=""
+  [ -f "$f" ] && before=$(stat -c %Y.%N "$f" 2>/dev/null || true)
+  rm -f "$f"
+  lab_signal "$1" USR1 || fail "$1 is not running"
+  local i
+  for ((i = 0; i < 60; i++)); do
+    [ -s "$f" ] && break
+    sleep 0.05
+  done
+  [ -s "$f" ] || fail "$1 wrote no report"
+  cat "$f"
+}
+reset_counters() { lab_signal "$1" USR2; }
+final_report() {
+  lab_stop "$1" TERM 5
+  cat "$LAB_STATE/$1.json"
+}
+
+# interruption_ms REPORT_JSON : the longest interruption a receiver saw, counting a gap that
+# is still open (a stream that has not resumed yet) by its current length
+interruption_ms() {
+  echo "$1" | jq -r '[.groups[] | .max_gap_ms, (.last_rx_age_ms // 0)] | max'
+}
+lost_packets() { echo "$1" | jq -r '.lost'; }
+# group_count ROUTER : number of (interface, group) entries
+group_count() { mld_table "$1" | grep -c . || true; }
+# stats over numbers on stdin: "median max"
+median_max() { sort -g | awk '{ a[NR] = $1 } END { if (!NR) { print "0 0"; exit }
+  m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; print m, a[NR] }'; }
