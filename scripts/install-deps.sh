@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential pkg-config meson ninja-build clang clang-format
+  build-essential pkg-config meson ninja-build clang clang-format libclang-rt-14-dev
   libdpdk-dev dpdk dpdk-dev libboost-dev libflatbuffers-dev flatbuffers-compiler
   prometheus-cpp-dev libgtest-dev googletest libpcap-dev libssl-dev
   # tests, lab, benchmarks
