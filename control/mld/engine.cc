@@ -55,7 +55,7 @@ bool Engine::remove_interface(uint32_t ifindex, TimePoint now) {
     before_.capture(r);
     after_.clear();
     diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
-    delete_record(&itf, slot);
+    delete_record(&itf, slot, "interface removed");
   }
   itf.alive = false;
   itf.querier.stop();
@@ -177,6 +177,13 @@ void Engine::handle_query(Interface& itf, const Ipv6Address& src, const wire::Ml
   }
   rearm_interface(interface_by_index_[itf.ifindex]);
 
+  if (!q.v2 && itf.config.version == MldVersion::v2 && !itf.warned_v1_querier) {
+    // §8.3.1: an MLDv1 router on the link means this interface should be set to MLDv1.
+    itf.warned_v1_querier = true;
+    log(itf, LogLevel::warning,
+        format_string("MLDv1 query from %s on an MLDv2 interface: configure mld version 1",
+                      src.to_string().c_str()));
+  }
   if (q.v2 && itf.config.version == MldVersion::v1) {
     // §8.3.1: a v2 querier on a link configured for v1 is a misconfiguration; it took part in
     // the election above (its first 24 bytes are a v1 query) but moves no group timers.

@@ -40,6 +40,7 @@ struct Interface {
   uint32_t groups = 0;
   uint64_t joins = 0;
   uint64_t leaves = 0;
+  bool warned_v1_querier = false;  // §8.3.1 warning logged once per interface
 };
 
 class Engine {
@@ -79,6 +80,9 @@ class Engine {
   const Counters& counters() const { return counters_; }
   size_t memory_bytes() const;
   size_t pending_timers() const { return timers_.size(); }
+  void set_debug(bool on) { debug_ = on; }
+  std::vector<uint32_t> egress_interfaces(const Ipv6Address& group,
+                                          const Ipv6Address& source) const;
 
  private:
   static constexpr uint32_t kInterfaceTag = 0x80000000u;
@@ -110,13 +114,15 @@ class Engine {
   void expire_record(uint32_t slot, TimePoint now);
   // Emits forwarding changes against before_, then record_changed (when `changed`) or
   // deletes the record if it ended INCLUDE({}); re-arms its timer.
-  void finish_record_change(Interface& itf, uint32_t slot, bool changed);
-  void delete_record(Interface* itf, uint32_t slot);
+  // `cause` names the rule for the debug log when the record goes.
+  void finish_record_change(Interface& itf, uint32_t slot, bool changed, const char* cause);
+  void delete_record(Interface* itf, uint32_t slot, const char* cause);
   void rearm_record(uint32_t slot);
   GroupRecordView make_view(const GroupRecord& r, TimePoint now) const;
   uint32_t create_record(Interface& itf, const Ipv6Address& group, TimePoint now);
 
   LogSink log_;
+  bool debug_ = false;  // per-group lines; off by default (1M groups churn)
   Counters counters_;
   GroupTable table_;
   mutable TimerQueue timers_;  // next_deadline() prunes stale entries (logically const)

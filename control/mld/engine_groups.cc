@@ -20,6 +20,8 @@ Duration remaining(TimePoint deadline, TimePoint now) {
 
 uint32_t Engine::create_record(Interface& itf, const Ipv6Address& group, TimePoint now) {
   const uint32_t slot = table_.insert(itf.ifindex, group, now);
+  if (debug_)
+    log(itf, LogLevel::debug, format_string("group %s created", group.to_string().c_str()));
   ++itf.groups;
   ++itf.joins;
   ++counters_.groups_created;
@@ -62,6 +64,11 @@ void Engine::handle_record(Interface& itf, const Ipv6Address& src, wire::MldReco
     // create one (BLOCK, TO_IN({}) and IS_IN({}) leave nothing to store).
     if (!creates_state(type, report_sources_.size())) return;
     if (itf.config.access_limit != 0 && itf.groups >= itf.config.access_limit) {
+      if (debug_) {
+        log(itf, LogLevel::debug,
+            format_string("group %s from %s refused: access-limit %u", group.to_string().c_str(),
+                          src.to_string().c_str(), itf.config.access_limit));
+      }
       return ignore(IgnoreReason::access_limit);
     }
     slot = create_record(itf, group, now);
@@ -81,7 +88,7 @@ void Engine::handle_record(Interface& itf, const Ipv6Address& src, wire::MldReco
   apply_report_record(r, type, report_sources_, FilterContext{now, t.mali()}, actions_);
   for (uint32_t i = 0; i < actions_.sources_over_limit; ++i) ignore(IgnoreReason::source_limit);
   execute_actions(itf, r, now);
-  finish_record_change(itf, slot, true);
+  finish_record_change(itf, slot, true, "report");
 }
 
 void Engine::execute_actions(Interface& itf, GroupRecord& r, TimePoint now) {
@@ -221,7 +228,7 @@ void Engine::lower_timers_for_query(Interface& itf, const wire::MldQuery& q, Tim
   }
   if (!changed) return;
   before_.capture(r);
-  finish_record_change(itf, slot, true);
+  finish_record_change(itf, slot, true, "query");
 }
 
 void Engine::expire_record(uint32_t slot, TimePoint now) {
@@ -231,7 +238,7 @@ void Engine::expire_record(uint32_t slot, TimePoint now) {
   if (itf == nullptr) {  // cannot happen: remove_interface deletes the records first
     after_.clear();
     diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
-    return delete_record(nullptr, slot);
+    return delete_record(nullptr, slot, "interface gone");
   }
   bool changed = false;
   // §7.2.3: an expired source is deleted in INCLUDE mode and moves to the exclude list
@@ -266,15 +273,15 @@ void Engine::expire_record(uint32_t slot, TimePoint now) {
     r.query_next = kNever;
     if (r.queries_pending()) send_pending_queries(*itf, r, now, false);
   }
-  finish_record_change(*itf, slot, changed);
+  finish_record_change(*itf, slot, changed, "timers expired (RFC 3810 7.2.3, 7.5)");
 }
 
-void Engine::finish_record_change(Interface& itf, uint32_t slot, bool changed) {
+void Engine::finish_record_change(Interface& itf, uint32_t slot, bool changed, const char* cause) {
   GroupRecord& r = table_.at(slot);
   if (r.mode == FilterMode::include && r.sources.empty()) {
     after_.clear();
     diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
-    return delete_record(&itf, slot);
+    return delete_record(&itf, slot, cause);
   }
   after_.capture(r);
   diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
@@ -284,8 +291,12 @@ void Engine::finish_record_change(Interface& itf, uint32_t slot, bool changed) {
   rearm_record(slot);
 }
 
-void Engine::delete_record(Interface* itf, uint32_t slot) {
+void Engine::delete_record(Interface* itf, uint32_t slot, const char* cause) {
   const GroupRecord& r = table_.at(slot);
+  if (debug_ && itf != nullptr) {
+    log(*itf, LogLevel::debug,
+        format_string("group %s deleted: %s", r.group.to_string().c_str(), cause));
+  }
   events_.push_back(Event{EventKind::record_removed, r.ifindex, r.group, {}, r.origin});
   if (itf != nullptr) {
     --itf->groups;
@@ -353,7 +364,7 @@ bool Engine::apply_upsert(const GroupRecordView& v, TimePoint now) {
   r.created = now - v.uptime;
   r.group_query_left = 0;
   r.query_next = kNever;
-  finish_record_change(*itf, slot, true);
+  finish_record_change(*itf, slot, true, "peer record");
   return true;
 }
 
@@ -370,7 +381,7 @@ bool Engine::apply_remove(uint32_t ifindex, const Ipv6Address& group, TimePoint 
   after_.clear();
   const GroupRecord& r = table_.at(slot);
   diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
-  delete_record(itf, slot);
+  delete_record(itf, slot, "removed by peer");
   return true;
 }
 
@@ -410,6 +421,25 @@ std::optional<GroupRecordView> Engine::find_group(uint32_t ifindex, const Ipv6Ad
   const uint32_t slot = table_.find(ifindex, group);
   if (slot == GroupTable::kNone) return std::nullopt;
   return make_view(table_.at(slot), now);
+}
+
+std::vector<uint32_t> Engine::egress_interfaces(const Ipv6Address& group,
+                                                const Ipv6Address& source) const {
+  std::vector<uint32_t> out;
+  for (const auto& itf : interfaces_) {
+    if (!itf.alive) continue;
+    const uint32_t slot = table_.find(itf.ifindex, group);
+    if (slot == GroupTable::kNone) continue;
+    const GroupRecord& r = table_.at(slot);
+    const size_t i = source.is_unspecified() ? r.sources.size() : r.find_source(source);
+    const bool listed = i < r.sources.size();
+    // §7.2.3: EXCLUDE forwards all but the exclude list; INCLUDE only the listed sources.
+    const bool wants =
+        r.mode == FilterMode::exclude ? !(listed && !r.sources[i].running()) : listed;
+    if (wants) out.push_back(itf.ifindex);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace tandem::mld

@@ -98,4 +98,12 @@ size_t MldRouter::pending_timers() const {
   return engine_->pending_timers();
 }
 
+void MldRouter::set_debug(bool on) {
+  engine_->set_debug(on);
+}
+std::vector<uint32_t> MldRouter::egress_interfaces(const Ipv6Address& group,
+                                                   const Ipv6Address& source) const {
+  return engine_->egress_interfaces(group, source);
+}
+
 }  // namespace tandem::mld

@@ -106,11 +106,18 @@ class MldRouter {
   std::optional<GroupRecordView> find_group(uint32_t ifindex, const Ipv6Address& group,
                                             TimePoint now) const;
 
+  // Forwarding view for one (S,G) (source :: = (*,G)): the interfaces whose MLD state wants
+  // it (RFC 3810 §7.2.3), in ifindex order. O(interfaces); the FIB writer's full rebuild.
+  std::vector<uint32_t> egress_interfaces(const Ipv6Address& group,
+                                          const Ipv6Address& source) const;
+
   // ---- display / metrics ----
   std::optional<InterfaceStatus> interface_status(uint32_t ifindex, TimePoint now) const;
   std::vector<uint32_t> interfaces() const;
   size_t group_count() const;
   const Counters& counters() const;
+  // Per-group debug lines (created/deleted with the rule that decided it); off by default.
+  void set_debug(bool on);
   // Bytes the group table, the timer heap and source lists hold (the benchmark's figure).
   size_t memory_bytes() const;
   // Entries in the timer queue, stale ones included (bounded by about 2 per group).

@@ -239,5 +239,50 @@ TEST(Scenario, IgnoreReasonNamesRoundTrip) {
   EXPECT_EQ(ignore_reason_name(IgnoreReason::from_unspecified), "from_unspecified");
 }
 
+TEST(Scenario, Rfc3810_7_2_3_EgressInterfacesFollowFilterModes) {
+  Sim sim;
+  ASSERT_TRUE(sim.router.add_interface(2, "ge1", InterfaceConfig{}, kRouterLl, sim.now));
+  ASSERT_TRUE(sim.router.add_interface(3, "ge2", InterfaceConfig{}, kRouterLl, sim.now));
+  // ge0: EXCLUDE({}, {S1}); ge1: INCLUDE({S1}); ge2: nothing.
+  sim.report(kHost1, T::is_ex, {kS1});
+  sim.feed(wire::build_mld_v2_report_frame(host_mac(), kHost2, {{T::allow, kG, {kS1}}}), 2);
+  EXPECT_EQ(sim.router.egress_interfaces(kG, kS1), std::vector<uint32_t>{2});
+  EXPECT_EQ(sim.router.egress_interfaces(kG, kS2), std::vector<uint32_t>{kIf});
+  EXPECT_EQ(sim.router.egress_interfaces(kG, Ipv6Address{}), std::vector<uint32_t>{kIf});
+  EXPECT_TRUE(sim.router.egress_interfaces(kG2, kS1).empty());
+}
+
+TEST(Scenario, DebugLogNamesTheRuleThatDeletedAGroup) {
+  std::vector<std::string> lines;
+  MldRouter r([&](LogLevel, std::string_view sub, std::string_view line) {
+    lines.push_back(std::string(sub) + ": " + std::string(line));
+  });
+  r.set_debug(true);
+  ASSERT_TRUE(r.add_interface(kIf, "ge0", InterfaceConfig{}, kRouterLl, TimePoint{}));
+  const auto bytes = wire::build_mld_v2_report_frame(host_mac(), kHost1, {{T::is_ex, kG, {}}});
+  r.on_frame(wire::parse_frame(bytes), kIf, TimePoint{});
+  r.on_timer(TimePoint{} + 260s);
+  auto has = [&](std::string_view needle) {
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](const std::string& l) { return l.find(needle) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("mld ge0: group ff05::db8:1 created"));
+  EXPECT_TRUE(has("mld ge0: group ff05::db8:1 deleted: timers expired"));
+}
+
+TEST(Scenario, Rfc3810_8_3_1_V1QueryOnV2InterfaceIsLoggedOnce) {
+  std::vector<std::string> warnings;
+  MldRouter r([&](LogLevel level, std::string_view, std::string_view line) {
+    if (level == LogLevel::warning) warnings.emplace_back(line);
+  });
+  ASSERT_TRUE(r.add_interface(kIf, "ge0", InterfaceConfig{}, kRouterLl, TimePoint{}));
+  wire::MldQuerySpec q;
+  q.v2 = false;
+  const auto bytes = wire::build_mld_query_frame(host_mac(), A("fe80::20"), q);
+  r.on_frame(wire::parse_frame(bytes), kIf, TimePoint{});
+  r.on_frame(wire::parse_frame(bytes), kIf, TimePoint{});
+  EXPECT_EQ(warnings.size(), 1u);
+}
+
 }  // namespace
 }  // namespace tandem::mld::test
