@@ -177,10 +177,8 @@ void RouterCore::drain_bfd(TimePoint now) {
     }
     send(p.ifindex, wire::build_bfd_frame(info->mac, *mac, p.src, p.dst, p.src_port, p.control));
   }
+  // Each engine logs its own state changes with the reason (one line each).
   for (const auto& sc : a.state_changes) {
-    log(LogLevel::notice, "bfd " + sc.name,
-        std::string(wire::bfd_state_name(sc.from)) + " -> " + wire::bfd_state_name(sc.to) + " (" +
-            bfd::reason_text(sc.reason) + ")");
     track_.on_bfd_change(sc, now);
   }
 }
@@ -200,11 +198,6 @@ void RouterCore::drain_vrrp(TimePoint now) {
          wire::build_icmpv6_frame(l, wire::build_na_body(na.target, true, false, true, na.vmac)));
   }
   for (const auto& sc : a.state_changes) {
-    const InterfaceInfo* info = interfaces_.by_ifindex(sc.ifindex);
-    log(LogLevel::notice,
-        "vrrp6 " + (info ? info->name : std::to_string(sc.ifindex)) + "/" + std::to_string(sc.vrid),
-        std::string(vrrp6::state_name(sc.from)) + " -> " + vrrp6::state_name(sc.to) + " (" +
-            vrrp6::reason_text(sc.reason) + ")");
     track_.on_vrrp_change(sc);
   }
   for (const auto& f : a.flowdown_changes) {
@@ -223,7 +216,7 @@ void RouterCore::drain_track(TimePoint now) {
         const InterfaceInfo* info = interfaces_.by_ifindex(e.ifindex);
         if (!info) break;
         io_.fib().set_gate(info->port, e.open);
-        log(LogLevel::notice, "gate " + info->name,
+        log(LogLevel::debug, "gate " + info->name,
             std::string(e.open ? "open" : "closed") + " (" + e.reason + ")");
         break;
       }

@@ -1,6 +1,7 @@
 #include "control/daemon/io/event_loop.h"
 
 #include <fcntl.h>
+#include <time.h>
 
 #include <cerrno>
 #include <vector>
@@ -21,6 +22,10 @@ void EventLoop::unwatch(int fd) {
 }
 
 int EventLoop::run_once(int timeout_ms) {
+  return run_once_us(timeout_ms < 0 ? -1 : int64_t{timeout_ms} * 1000);
+}
+
+int EventLoop::run_once_us(int64_t timeout_us) {
   std::vector<pollfd> fds;
   std::vector<uint64_t> gens;
   fds.reserve(watches_.size());
@@ -28,7 +33,12 @@ int EventLoop::run_once(int timeout_ms) {
     fds.push_back(pollfd{fd, w.events, 0});
     gens.push_back(w.generation);
   }
-  int n = ::poll(fds.data(), fds.size(), timeout_ms);
+  timespec ts{};
+  if (timeout_us >= 0) {
+    ts.tv_sec = static_cast<time_t>(timeout_us / 1000000);
+    ts.tv_nsec = static_cast<long>((timeout_us % 1000000) * 1000);
+  }
+  int n = ::ppoll(fds.data(), fds.size(), timeout_us < 0 ? nullptr : &ts, nullptr);
   if (n <= 0) return 0;
   int ran = 0;
   for (size_t i = 0; i < fds.size(); ++i) {

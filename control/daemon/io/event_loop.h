@@ -26,6 +26,8 @@ class EventLoop {
   // Waits up to `timeout_ms` (-1: no limit, 0: just poll), then runs the callback of every
   // ready fd. Returns how many callbacks ran; EINTR counts as 0.
   int run_once(int timeout_ms);
+  // Same with microsecond resolution (ppoll): the control loop's idle sleep is in µs.
+  int run_once_us(int64_t timeout_us);
 
  private:
   struct Watch {

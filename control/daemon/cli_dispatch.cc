@@ -1,0 +1,70 @@
+#include "control/daemon/cli_dispatch.h"
+
+#include "control/daemon/cli/commands.h"
+#include "control/daemon/cli/render.h"
+
+namespace tandem::daemon {
+
+cli::WireResponse dispatch_cli(const cli::WireRequest& req, RouterCore& core,
+                               const CliActions& actions, TimePoint now) {
+  using cli::CliCommand;
+  std::string error;
+  auto r = cli::parse_cli_command(req.words, error);
+  if (!r) return {false, error + "\n"};
+  const bool json = req.json;
+  auto not_found = [](const std::string& what) { return cli::WireResponse{false, what + "\n"}; };
+  switch (r->command) {
+    case CliCommand::display_rbs: {
+      auto s = core.rbs_snapshot(r->name, now);
+      if (!r->name.empty() && s.services.empty())
+        return not_found("remote-backup-service " + r->name + " does not exist");
+      return {true, json ? cli::render_json(s, r->verbose) : cli::render_text(s, r->verbose)};
+    }
+    case CliCommand::display_rbp: {
+      auto s = core.rbp_snapshot(r->name);
+      if (!r->name.empty() && s.profiles.empty())
+        return not_found("remote-backup-profile " + r->name + " does not exist");
+      return {true, json ? cli::render_json(s) : cli::render_text(s)};
+    }
+    case CliCommand::display_vrrp6: {
+      auto s = core.vrrp6_snapshot(now);
+      return {true, json ? cli::render_json(s) : cli::render_text(s, r->brief)};
+    }
+    case CliCommand::display_bfd: {
+      auto s = core.bfd_snapshot();
+      return {true, json ? cli::render_json(s, r->verbose) : cli::render_text(s, r->verbose)};
+    }
+    case CliCommand::display_mld_group: {
+      if (!r->interface.empty() && !core.interfaces().by_name(r->interface))
+        return not_found("interface " + r->interface + " does not exist");
+      auto s = core.mld_group_snapshot(r->interface, now);
+      return {true, json ? cli::render_json(s) : cli::render_text(s, r->verbose)};
+    }
+    case CliCommand::display_mld_interface: {
+      if (!r->interface.empty() && !core.interfaces().by_name(r->interface))
+        return not_found("interface " + r->interface + " does not exist");
+      auto s = core.mld_interface_snapshot(r->interface, now);
+      return {true, json ? cli::render_json(s) : cli::render_text(s)};
+    }
+    case CliCommand::display_forwarding: {
+      auto s = core.forwarding_snapshot();
+      return {true, json ? cli::render_json(s) : cli::render_text(s)};
+    }
+    case CliCommand::batch_backup:
+      core.batch_backup(now);
+      return {true, json ? "{\"batch_backup\":\"started\"}\n" : "Info: batch backup started.\n"};
+    case CliCommand::reset_statistics:
+      core.reset_statistics(r->subsystem);
+      if ((r->subsystem == "all" || r->subsystem == "dataplane") && actions.reset_dataplane)
+        actions.reset_dataplane();
+      return {true, json ? "{\"reset\":\"" + r->subsystem + "\"}\n"
+                         : "Info: " + r->subsystem + " statistics reset.\n"};
+    case CliCommand::commit:
+      if (!actions.commit) return {false, "commit is not available\n"};
+      return actions.commit(r->path);
+    case CliCommand::decode: return {false, "decode runs in tandemctl itself (no daemon needed)\n"};
+  }
+  return {false, "unhandled command\n"};
+}
+
+}  // namespace tandem::daemon
