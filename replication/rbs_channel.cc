@@ -57,6 +57,7 @@ struct RbsChannel::Impl {
     if (cfg.heartbeat_multiplier < 1) cfg.heartbeat_multiplier = 1;
     if (cfg.snapshot_chunk_records == 0) cfg.snapshot_chunk_records = 1;
     if (cfg.delta_max_records == 0) cfg.delta_max_records = 1;
+    if (cfg.apply_slice_records == 0) cfg.apply_slice_records = 1;
   }
 
   ChannelConfig cfg;
@@ -103,6 +104,15 @@ struct RbsChannel::Impl {
   uint64_t staging_received = 0;
   std::vector<uint16_t> staging_ids;
   std::vector<StagedChunk> staged;
+
+  // Snapshot being applied (after its SnapshotEnd), slice by slice.
+  bool applying = false;
+  size_t apply_chunk = 0, apply_index = 0;
+  uint64_t apply_seq = 0;
+  uint64_t apply_link = 0;
+  uint64_t apply_applied_before = 0;
+  std::unordered_set<GroupKey, GroupKeyHash> stale;
+  uint64_t link_generation = 0;  // bumped per connection
 
   // ---------------------------------------------------------------- helpers
   void push_event(ChannelEvent e) {
@@ -200,7 +210,7 @@ struct RbsChannel::Impl {
                         static_cast<unsigned long long>(staging_count)));
     }
     staging = false;
-    staged.clear();
+    if (!applying) staged.clear();  // a verified snapshot is finished regardless
     reader.reset();
     // Whatever was queued is covered by the snapshot the next connection starts with.
     feed.clear();
@@ -510,45 +520,89 @@ struct RbsChannel::Impl {
                   true, now);
     }
     // Replace the profiles we are Backup of: whatever the snapshot does not name goes.
-    std::unordered_set<GroupKey, GroupKeyHash> stale;
+    stale.clear();
     store.for_each(now, [&](const GroupRecord& r) {
       if (contains_id(staging_ids, r.key.backup_id) && role_of(r.key.backup_id) == Role::backup) {
         stale.insert(r.key);
       }
     });
-    uint64_t applied_before = c.records_applied;
     store.reserve(store.size() + staging_count);
+    // Everything has arrived and been checked: from here on the snapshot is applied whatever
+    // happens to the link, in slices so the event loop keeps running (heartbeats) meanwhile.
+    staging = false;
+    applying = true;
+    apply_chunk = 0;
+    apply_index = 0;
+    apply_seq = staging_seq;
+    apply_link = link_generation;
+    apply_applied_before = c.records_applied;
+    (void)now;  // process_frames() applies the first slice right away
+  }
+
+  // Applies up to apply_slice_records staged records; finishes the snapshot after the last.
+  void apply_step(TimePoint now) {
+    if (!applying) return;
+    size_t budget = cfg.apply_slice_records;
     GroupRecord r;
-    for (const auto& chunk : staged) {
-      const auto* frame = fb::GetFrame(chunk.frame.data());
-      const auto* recs = frame->message_as_SnapshotChunk()->records();
-      if (recs == nullptr) continue;
-      for (const auto* fr : *recs) {
-        decode_record(fr, &r);  // checked on arrival
+    while (apply_chunk < staged.size() && budget > 0) {
+      const auto& chunk = staged[apply_chunk];
+      const auto* recs = fb::GetFrame(chunk.frame.data())->message_as_SnapshotChunk()->records();
+      const size_t n = recs ? recs->size() : 0;
+      for (; apply_index < n && budget > 0; ++apply_index, --budget) {
+        decode_record(recs->Get(static_cast<flatbuffers::uoffset_t>(apply_index)), &r);
         age(r, now - chunk.received);
         if (!stale.empty()) stale.erase(r.key);
         apply_upsert(r, now);
       }
+      if (apply_index >= n) {
+        ++apply_chunk;
+        apply_index = 0;
+      }
     }
+    if (apply_chunk < staged.size()) return;
+    const size_t stale_count = stale.size();
     for (const auto& k : stale) {
       store.remove(k, now);
       ++c.records_applied;
     }
+    stale.clear();
     staged.clear();
-    staging = false;
+    applying = false;
+    ++c.snapshots_received;
+    const uint64_t applied = c.records_applied - apply_applied_before;
+    log(LogLevel::info,
+        format_string("snapshot seq %llu applied: %llu records, %zu stale removed",
+                      static_cast<unsigned long long>(apply_seq),
+                      static_cast<unsigned long long>(applied - stale_count), stale_count));
+    if (!link_up || apply_link != link_generation) return;  // that stream is gone
     stream_synced = true;
     awaiting_snapshot = false;
     snapshot_complete = true;
-    expected_seq = staging_seq + 1;
-    last_applied = staging_seq;
+    expected_seq = apply_seq + 1;
+    last_applied = apply_seq;
     ack_due = true;
-    ++c.snapshots_received;
-    const uint64_t applied = c.records_applied - applied_before;
-    push_event({ChannelEvent::Kind::snapshot_complete, CloseReason::none, staging_seq, applied});
-    log(LogLevel::info,
-        format_string("snapshot seq %llu applied: %llu records, %zu stale removed",
-                      static_cast<unsigned long long>(staging_seq),
-                      static_cast<unsigned long long>(staging_count), stale.size()));
+    push_event({ChannelEvent::Kind::snapshot_complete, CloseReason::none, apply_seq, applied});
+  }
+
+  // Frames wait in the reader while a snapshot is being applied, so Deltas land after it.
+  void process_frames(TimePoint now) {
+    while (true) {
+      if (applying) {
+        apply_step(now);
+        if (applying) break;
+      }
+      if (!link_up) break;
+      const fb::Frame* frame = nullptr;
+      CloseReason reason = CloseReason::none;
+      const auto st = reader.next(&frame, &reason);
+      if (st == FrameReader::Status::need_more) break;
+      if (st == FrameReader::Status::error) {
+        fail(reason, "", reason != CloseReason::oversized_frame, now);
+        break;
+      }
+      on_frame(frame, now);
+    }
+    if (link_up && ack_due) send_ack(now);
   }
 
   void on_delta(const fb::Delta* d, TimePoint now) {
@@ -658,6 +712,7 @@ void RbsChannel::on_connected(TimePoint now) {
   m.out_pos = 0;
   m.wants_close = false;
   m.link_up = true;
+  ++m.link_generation;
   m.hello_ok = false;
   m.last_rx = m.last_tx = now;
   m.push_event({ChannelEvent::Kind::connected, CloseReason::none, 0, 0});
@@ -670,18 +725,7 @@ void RbsChannel::on_bytes(std::span<const uint8_t> data, TimePoint now) {
   m.c.bytes_received += data.size();
   m.last_rx = now;  // any byte proves the peer alive, even inside a long snapshot
   m.reader.append(data);
-  while (m.link_up) {
-    const fb::Frame* frame = nullptr;
-    CloseReason reason = CloseReason::none;
-    const auto st = m.reader.next(&frame, &reason);
-    if (st == FrameReader::Status::need_more) break;
-    if (st == FrameReader::Status::error) {
-      m.fail(reason, "", reason != CloseReason::oversized_frame, now);
-      break;
-    }
-    m.on_frame(frame, now);
-  }
-  if (m.link_up && m.ack_due) m.send_ack(now);
+  m.process_frames(now);
   if (m.link_up) m.flush(now, false);
 }
 
@@ -713,6 +757,7 @@ void RbsChannel::close(CloseReason reason, TimePoint now) {
 void RbsChannel::on_timer(TimePoint now) {
   Impl& m = *impl_;
   m.update_journal(now);
+  if (m.applying) m.process_frames(now);
   if (!m.link_up) {
     m.feed.clear();
     return;
@@ -730,6 +775,7 @@ void RbsChannel::on_timer(TimePoint now) {
 
 TimePoint RbsChannel::next_deadline() const {
   const Impl& m = *impl_;
+  if (m.applying) return TimePoint::min();  // more of the snapshot to apply
   if (!m.link_up) return kNever;
   TimePoint d = std::min(m.last_tx + m.cfg.heartbeat_interval,
                          m.last_rx + m.cfg.heartbeat_interval * m.cfg.heartbeat_multiplier);

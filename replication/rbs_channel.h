@@ -50,6 +50,9 @@ struct ChannelConfig {
   size_t max_pending_keys = 1 << 20;      // feed backlog bound → snapshot instead
   uint64_t max_unacked_deltas = 8192;     // deltas in flight without ack → snapshot instead
   size_t output_low_watermark = 1 << 20;  // build more Deltas only below this many bytes
+  // A received snapshot is applied this many records per call (on_bytes / on_timer), so a
+  // million-record snapshot never blocks the event loop long enough to miss heartbeats.
+  size_t apply_slice_records = 65536;
   // After becoming Master for a profile, records still arriving from the previous Master
   // (its last Deltas, flushed as it stepped down) are merged for this long, for keys not
   // already learned locally, so a switchover loses nothing learned in between.

@@ -191,7 +191,7 @@ struct Link {
         disconnect(now);
         return;
       }
-      if (!moved) return;
+      if (!moved && a.channel.next_deadline() > now && b.channel.next_deadline() > now) return;
     }
   }
   void disconnect(TimePoint now) {

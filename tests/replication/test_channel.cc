@@ -328,6 +328,41 @@ TEST_F(Pair, SnapshotsAreChunkedFarBelowTheFrameLimit) {
   expect_tables_match(master.store, backup.store, now, 0);
 }
 
+TEST(Slicing, LargeSnapshotIsAppliedInSlicesAndDeltasWaitForIt) {
+  ChannelConfig cfg;
+  cfg.apply_slice_records = 100;
+  Router master{1, 0x1, {kBackupId}};
+  Router backup{2, 0x2, {kBackupId}, cfg};
+  Rng rng{3};
+  TimePoint now = kT0;
+  master.channel.set_role(kBackupId, Role::master, now);
+  churn(rng, master.store, master.channel.feed(), 3000, 3000, now);
+  Link link{master, backup};
+  link.connect(now);
+  // Hellos, then the whole snapshot followed by a few Deltas in one read.
+  backup.channel.on_bytes(master.channel.output(), now);
+  master.channel.consume_output(master.channel.output().size());
+  master.channel.on_bytes(backup.channel.output(), now);
+  backup.channel.consume_output(backup.channel.output().size());
+  churn(rng, master.store, master.channel.feed(), 3000, 300, now);
+  master.channel.on_timer(now);
+  backup.channel.on_bytes(master.channel.output(), now);
+  master.channel.consume_output(master.channel.output().size());
+  EXPECT_FALSE(backup.channel.snapshot_complete());
+  EXPECT_LT(backup.store.size(), 200u);  // one slice so far
+  EXPECT_EQ(backup.channel.next_deadline(), TimePoint::min());
+  int calls = 0;
+  while (!backup.channel.snapshot_complete() && calls < 1000) {
+    backup.channel.on_timer(now);
+    ++calls;
+  }
+  EXPECT_GT(calls, 10);
+  EXPECT_TRUE(backup.channel.snapshot_complete());
+  link.pump(now);
+  expect_tables_match(master.store, backup.store, now, 0);
+  EXPECT_EQ(backup.channel.status().counters.seq_gaps, 0u);
+}
+
 TEST_F(Pair, BackupNeverSendsAndMasterIgnoresRecordsOfItsOwnProfiles) {
   synced_with(100);
   // Changes pushed on the Backup's feed are not sent.
