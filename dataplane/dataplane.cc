@@ -76,6 +76,7 @@ class DataplaneImpl {
   bool started_ = false;
   bool stopped_ = false;
   bool one_lcore_ = false;
+  bool pdump_ = false;
   std::vector<Port> ports_;
   std::vector<std::unique_ptr<WorkerConf>> workers_;
   std::vector<std::unique_ptr<LcoreCounters>> counters_;  // one per worker
@@ -246,7 +247,8 @@ InitResult DataplaneImpl::init(const DataplaneConfig& cfg) {
 
   // dpdk-pdump attaches as a secondary process, which needs the shared config files.
   if (eal.shared_config) {
-    if (rte_pdump_init() != 0) {
+    pdump_ = rte_pdump_init() == 0;
+    if (!pdump_) {
       log(LogLevel::warning, format_string("rte_pdump_init: %s", rte_strerror(rte_errno)));
     }
   } else {
@@ -298,6 +300,7 @@ void DataplaneImpl::stop() {
 void DataplaneImpl::shutdown() {
   if (!eal_up_) return;
   stop();
+  if (pdump_) rte_pdump_uninit();
   fib_.reset();
   if (pool_ != nullptr) rte_mempool_free(pool_);
   if (header_pool_ != nullptr) rte_mempool_free(header_pool_);

@@ -58,7 +58,9 @@ struct InitResult {
   std::string error;  // "port 1 (net_pcap0,...): rte_eth_dev_configure: -22"
 };
 
-// A punted frame, valid only during the callback of poll_punts().
+// A punted frame, valid only during the callback of poll_punts(). Workers punt every MLD
+// message (ICMPv6 130/131/132/143), VRRP (protocol 112), BFD (UDP port 3784) and every NS/NA
+// (135/136) whatever its target: the control core decides which are for it.
 struct PuntedFrame {
   PortIndex port = 0;
   PuntClass cls = PuntClass::mld;
@@ -105,7 +107,9 @@ class Dataplane {
   // Sends one frame on the control core's own TX queue of `port`. False if it was dropped.
   bool inject(PortIndex port, std::span<const uint8_t> frame);
 
-  // The only writer of the FIB, gates, upstream flags and source MACs.
+  // The only writer of the FIB, gates, upstream flags and source MACs (after a successful
+  // init; all gates start open, upstream flags come from PortConfig, source MACs are the
+  // port MACs).
   FibWriter& fib();
 
   // Link state as last polled, and the changes since the previous call (polls

@@ -37,7 +37,9 @@ struct Classified {
 };
 
 // Control traffic, multicast data, or a drop reason. Only the first segment is examined:
-// headers of every frame we care about fit in it.
+// ports are set up without scattered RX and with the default MTU, so a received frame is
+// always one segment (a multi-segment frame would fail the payload-length check and be
+// counted, never read out of bounds).
 inline Classified classify(const uint8_t* frame, uint32_t len, wire::HeaderWalk& w) {
   w = wire::walk_headers(frame, len);
   if (w.drop != DropReason::none) [[unlikely]] {
@@ -115,10 +117,12 @@ inline void replicate(WorkerConf& w, rte_mbuf* m, uint32_t l3_offset, uint32_t l
   const uint32_t plen = l3_end - l3_offset;
   LcoreCounters& c = *w.counters;
   const bool copy = m->nb_segs == 1 && m->pkt_len <= w.clone_threshold;
-  // Strip L2 and padding so the payload is exactly the IPv6 packet.
-  rte_pktmbuf_adj(m, static_cast<uint16_t>(l3_offset));
-  if (m->pkt_len > plen) rte_pktmbuf_trim(m, static_cast<uint16_t>(m->pkt_len - plen));
-  const uint8_t* ip = rte_pktmbuf_mtod(m, const uint8_t*);
+  // Ethernet padding beyond the IPv6 payload is not forwarded.
+  if (m->pkt_len > l3_end) rte_pktmbuf_trim(m, static_cast<uint16_t>(m->pkt_len - l3_end));
+  // Clones reference the original's data from its IPv6 header on, so strip L2 for them;
+  // copies read the IPv6 packet where it lies.
+  if (!copy) rte_pktmbuf_adj(m, static_cast<uint16_t>(l3_offset));
+  const uint8_t* ip = rte_pktmbuf_mtod_offset(m, const uint8_t*, copy ? l3_offset : 0);
   uint8_t group[16];
   std::memcpy(group, ip + kIpv6DstOffset, 16);
 
@@ -127,8 +131,15 @@ inline void replicate(WorkerConf& w, rte_mbuf* m, uint32_t l3_offset, uint32_t l
     egress &= egress - 1;
     const uint64_t mac = w.fib->src_mac_word(p);
     if (egress == 0) {
-      // Last port: the original mbuf itself, with a fresh L2 header in its headroom.
-      uint8_t* e = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(m, kEthLen));
+      // Last port: the original mbuf itself. Untagged frames keep their Ethernet header in
+      // place (only the MACs change); otherwise the new header goes right before IPv6.
+      uint8_t* e;
+      if (copy) {
+        if (l3_offset != kEthLen) rte_pktmbuf_adj(m, static_cast<uint16_t>(l3_offset - kEthLen));
+        e = rte_pktmbuf_mtod(m, uint8_t*);
+      } else {
+        e = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(m, kEthLen));
+      }
       if (e == nullptr) [[unlikely]] {
         c.drop(p, DropReason::mbuf_alloc_failed);
         rte_pktmbuf_free(m);

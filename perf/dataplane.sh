@@ -41,15 +41,20 @@ for size in $sizes; do
 done
 
 run_testpmd() {  # size
-  local pcap=$work/in_$1_1000.pcap out
-  out=$({ echo start; sleep "$warm"; echo "show port stats 0"; sleep "$secs";
-          echo "show port stats 0"; echo stop; echo quit; } |
+  # Non-interactive testpmd starts forwarding once it is up and prints port statistics every
+  # second (Rx-pps is over the last period, timed by testpmd's TSC). Start-up time varies on
+  # a loaded machine, so run long enough and drop the first non-zero (partial) period.
+  local pcap=$work/in_$1_1000.pcap out pps
+  out=$(timeout -s INT $((8 + ${secs%.*})) \
         "$testpmd" -l 0-1 --no-huge --no-shconf -m "$mem" --no-telemetry --no-pci \
           --file-prefix "tandem-dp-tpmd-$$" --log-level '*:error' \
           --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev "net_null1,no-rx=1" \
-          -- -i --forward-mode=io --nb-cores=1 --total-num-mbufs=$((frames + 16384)) 2>&1)
-  local pps
-  pps=$(grep -E "Rx-pps:" <<<"$out" | tail -1 | awk '{print $2}')
+          -- --forward-mode=io --nb-cores=1 --total-num-mbufs=$((frames + 16384)) \
+          --stats-period 1 </dev/null 2>&1 || true)
+  pps=$(awk '/NIC statistics for port/ {port=$(NF-1)}
+             /Rx-pps:/ && port == "0" && $2 > 0 {v[++n]=$2}
+             END {for (i = (n > 1 ? 2 : 1); i <= n; i++) print v[i]}' <<<"$out" |
+        sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}')
   [[ -n $pps ]] || { echo "dataplane.sh: testpmd gave no Rx-pps:" >&2; echo "$out" | tail -20 >&2; exit 1; }
   echo "{\"kind\":\"testpmd\",\"frame\":$1,\"rx_mpps\":$(awk -v p="$pps" 'BEGIN{printf "%.4f", p/1e6}')}" >>"$results"
 }
@@ -57,7 +62,8 @@ run_testpmd() {  # size
 run_dp() {  # size groups egress [clone_threshold]
   local line
   line=$("$bench" --pcap "$work/in_$1_$2.pcap" --egress "$3" --groups "$2" --seconds "$secs" \
-    --warmup "$warm" --mem "$mem" --max-frames "$frames" --clone-threshold "${4:-0}" 2>/dev/null) ||
+    --warmup "$warm" --mem "$mem" --max-frames "$frames" --frame-size "$1" \
+    --clone-threshold "${4:-0}" 2>/dev/null) ||
     { echo "dataplane.sh: dataplane_bench failed for size=$1 G=$2 N=$3" >&2; exit 1; }
   echo "${line%\}},\"kind\":\"dp\"}" >>"$results"
 }
