@@ -129,6 +129,7 @@ std::optional<InterfaceStatus> Engine::interface_status(uint32_t ifindex, TimePo
   s.groups = itf->groups;
   s.joins = itf->joins;
   s.leaves = itf->leaves;
+  s.counters = itf->counters;
   return s;
 }
 
@@ -140,7 +141,13 @@ void Engine::on_frame(const wire::Frame& frame, uint32_t ifindex, TimePoint now)
     case wire::PacketKind::mld_report_v1:
     case wire::PacketKind::mld_done:
     case wire::PacketKind::mld_report_v2: on_message(ifindex, frame.src, frame.mld, now); return;
-    default: ignore(IgnoreReason::unknown_type); return;
+    default:
+      if (Interface* itf = find_interface(ifindex)) {
+        ignore(*itf, IgnoreReason::unknown_type);
+      } else {
+        ignore(IgnoreReason::unknown_type);
+      }
+      return;
   }
 }
 
@@ -157,17 +164,18 @@ void Engine::on_message(uint32_t ifindex, const Ipv6Address& src, const wire::Ml
     case wire::MldKind::done:
     case wire::MldKind::report_v2: handle_report(*itf, src, msg, now); return;
   }
-  ignore(IgnoreReason::unknown_type);
+  ignore(*itf, IgnoreReason::unknown_type);
 }
 
 void Engine::handle_query(Interface& itf, const Ipv6Address& src, const wire::MldQuery& q,
                           TimePoint now) {
   ++counters_.queries_received;
-  if (itf.passive) return ignore(IgnoreReason::passive_interface);
-  if (src.is_unspecified()) return ignore(IgnoreReason::from_unspecified);
+  ++itf.counters.queries_received;
+  if (itf.passive) return ignore(itf, IgnoreReason::passive_interface);
+  if (src.is_unspecified()) return ignore(itf, IgnoreReason::from_unspecified);
   // §5.1.14 / §6.2: queries come from link-local sources only.
-  if (!src.is_link_local_unicast()) return ignore(IgnoreReason::source_not_link_local);
-  if (src == itf.link_local) return ignore(IgnoreReason::own_query);
+  if (!src.is_link_local_unicast()) return ignore(itf, IgnoreReason::source_not_link_local);
+  if (src == itf.link_local) return ignore(itf, IgnoreReason::own_query);
 
   const bool lost = itf.querier.on_query(src, q, now);
   if (lost) {
@@ -187,7 +195,7 @@ void Engine::handle_query(Interface& itf, const Ipv6Address& src, const wire::Ml
   if (q.v2 && itf.config.version == MldVersion::v1) {
     // §8.3.1: a v2 querier on a link configured for v1 is a misconfiguration; it took part in
     // the election above (its first 24 bytes are a v1 query) but moves no group timers.
-    return ignore(IgnoreReason::v2_query_in_v1_mode);
+    return ignore(itf, IgnoreReason::v2_query_in_v1_mode);
   }
   if (!q.is_general()) lower_timers_for_query(itf, q, now);
 }
@@ -195,11 +203,12 @@ void Engine::handle_query(Interface& itf, const Ipv6Address& src, const wire::Ml
 void Engine::handle_report(Interface& itf, const Ipv6Address& src, const wire::MldMessage& msg,
                            TimePoint now) {
   ++counters_.reports_received;
-  if (itf.passive) return ignore(IgnoreReason::passive_interface);
+  ++itf.counters.reports_received;
+  if (itf.passive) return ignore(itf, IgnoreReason::passive_interface);
   // §5.2.13: a host may report from :: while its link-local is tentative; routers act only on
   // reports from link-local sources (§7.1 / §6.2), so these are counted and dropped.
-  if (src.is_unspecified()) return ignore(IgnoreReason::from_unspecified);
-  if (!src.is_link_local_unicast()) return ignore(IgnoreReason::source_not_link_local);
+  if (src.is_unspecified()) return ignore(itf, IgnoreReason::from_unspecified);
+  if (!src.is_link_local_unicast()) return ignore(itf, IgnoreReason::source_not_link_local);
   static const wire::AddressList kNoSources{};
   switch (msg.kind) {
     case wire::MldKind::report_v1:
@@ -211,7 +220,8 @@ void Engine::handle_report(Interface& itf, const Ipv6Address& src, const wire::M
       handle_record(itf, src, wire::MldRecordType::to_in, msg.v1.group, kNoSources, true, now);
       return;
     case wire::MldKind::report_v2:
-      if (itf.config.version == MldVersion::v1) return ignore(IgnoreReason::v2_report_in_v1_mode);
+      if (itf.config.version == MldVersion::v1)
+        return ignore(itf, IgnoreReason::v2_report_in_v1_mode);
       {
         // Records of one report are independent groups: look ahead so the table's cache
         // misses for record i+4 / i+8 overlap the work on record i.
@@ -240,7 +250,7 @@ void Engine::handle_report(Interface& itf, const Ipv6Address& src, const wire::M
       }
     case wire::MldKind::query: break;
   }
-  ignore(IgnoreReason::unknown_type);
+  ignore(itf, IgnoreReason::unknown_type);
 }
 
 // ---- outputs ----
@@ -274,6 +284,7 @@ void Engine::send_general_query(Interface& itf) {
   q.spec = itf.querier.general_query_spec();
   queries_.push_back(std::move(q));
   ++counters_.queries_sent;
+  ++itf.counters.queries_sent;
 }
 
 // ---- timers ----

@@ -41,6 +41,7 @@ struct Interface {
   uint64_t joins = 0;
   uint64_t leaves = 0;
   bool warned_v1_querier = false;  // §8.3.1 warning logged once per interface
+  InterfaceCounters counters;
 };
 
 class Engine {
@@ -92,6 +93,10 @@ class Engine {
   const Interface* find_interface(uint32_t ifindex) const;
   void log(const Interface& itf, LogLevel level, const std::string& line) const;
   void ignore(IgnoreReason r) { counters_.ignore(r); }
+  void ignore(Interface& itf, IgnoreReason r) {
+    counters_.ignore(r);
+    ++itf.counters.ignored[static_cast<size_t>(r)];
+  }
 
   // engine.cc
   void handle_query(Interface& itf, const Ipv6Address& src, const wire::MldQuery& q, TimePoint now);

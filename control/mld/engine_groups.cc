@@ -32,9 +32,9 @@ void Engine::handle_record(Interface& itf, const Ipv6Address& src, wire::MldReco
                            const Ipv6Address& group, const wire::AddressList& sources,
                            bool v1_message, TimePoint now) {
   ++counters_.records_processed;
-  if (!group.is_multicast()) return ignore(IgnoreReason::group_not_multicast);
+  if (!group.is_multicast()) return ignore(itf, IgnoreReason::group_not_multicast);
   // Link-scope groups (ff02::1, solicited-node, ...) are never routed off the link.
-  if (group.is_link_scope_multicast()) return ignore(IgnoreReason::link_scope_group);
+  if (group.is_link_scope_multicast()) return ignore(itf, IgnoreReason::link_scope_group);
 
   uint32_t slot = table_.find(itf.ifindex, group);
   const bool v1_compat =
@@ -52,9 +52,9 @@ void Engine::handle_record(Interface& itf, const Ipv6Address& src, wire::MldReco
   if (v1_compat && !v1_message) {
     // §8.3.2: with MLDv1 listeners present, BLOCK is ignored and TO_EX(x) acts as TO_EX({}),
     // or a v1 listener would lose the sources it cannot express.
-    if (type == wire::MldRecordType::block) return ignore(IgnoreReason::v1_mode_block);
+    if (type == wire::MldRecordType::block) return ignore(itf, IgnoreReason::v1_mode_block);
     if (type == wire::MldRecordType::to_ex && !report_sources_.empty()) {
-      ignore(IgnoreReason::v1_mode_to_ex_sources);
+      ignore(itf, IgnoreReason::v1_mode_to_ex_sources);
       report_sources_.clear();
     }
   }
@@ -69,7 +69,7 @@ void Engine::handle_record(Interface& itf, const Ipv6Address& src, wire::MldReco
             format_string("group %s from %s refused: access-limit %u", group.to_string().c_str(),
                           src.to_string().c_str(), itf.config.access_limit));
       }
-      return ignore(IgnoreReason::access_limit);
+      return ignore(itf, IgnoreReason::access_limit);
     }
     slot = create_record(itf, group, now);
     before_.clear();
@@ -86,7 +86,8 @@ void Engine::handle_record(Interface& itf, const Ipv6Address& src, wire::MldReco
   }
   actions_.clear();
   apply_report_record(r, type, report_sources_, FilterContext{now, t.mali()}, actions_);
-  for (uint32_t i = 0; i < actions_.sources_over_limit; ++i) ignore(IgnoreReason::source_limit);
+  for (uint32_t i = 0; i < actions_.sources_over_limit; ++i)
+    ignore(itf, IgnoreReason::source_limit);
   execute_actions(itf, r, now);
   finish_record_change(itf, slot, true, "report");
 }
@@ -95,7 +96,7 @@ void Engine::execute_actions(Interface& itf, GroupRecord& r, TimePoint now) {
   if (!actions_.send_group_query && actions_.source_query.empty()) return;
   // §7.6.3: only the querier sends specific queries; the others lower their timers when they
   // hear the querier's query (lower_timers_for_query).
-  if (!itf.querier.is_querier()) return ignore(IgnoreReason::not_querier);
+  if (!itf.querier.is_querier()) return ignore(itf, IgnoreReason::not_querier);
   const EffectiveTimers& t = itf.querier.timers();
   const TimePoint llqt = now + t.llqt();
   if (actions_.send_group_query) {
@@ -108,7 +109,7 @@ void Engine::execute_actions(Interface& itf, GroupRecord& r, TimePoint now) {
     if (itf.config.version == MldVersion::v1) {
       // MLDv1 cannot ask about sources; lowering their timers without asking would cut
       // listeners off, so the sources keep their timers.
-      ignore(IgnoreReason::v1_mode_source_query);
+      ignore(itf, IgnoreReason::v1_mode_source_query);
     } else {
       // §7.6.3.2: sources in X whose timer > LLQT are lowered to LLQT and queried LLQC times.
       for (const auto& a : actions_.source_query) {
@@ -156,6 +157,7 @@ void Engine::send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now,
     // §5.1.15: specific queries go to the queried group.
     queries_.push_back(OutgoingQuery{itf.ifindex, r.group, std::move(spec)});
     ++counters_.queries_sent;
+    ++itf.counters.queries_sent;
   };
 
   if (r.group_query_left > 0 && (!fresh_only || r.group_query_fresh)) {
@@ -206,7 +208,7 @@ void Engine::lower_timers_for_query(Interface& itf, const wire::MldQuery& q, Tim
   if (slot == GroupTable::kNone) return;
   // §7.6.1: the S flag suppresses these timer updates (a querier's retransmission after a
   // report has already refreshed the timers), never the election.
-  if (q.s_flag) return ignore(IgnoreReason::s_flag_suppressed);
+  if (q.s_flag) return ignore(itf, IgnoreReason::s_flag_suppressed);
   GroupRecord& r = table_.at(slot);
   const TimePoint llqt = now + itf.querier.timers().llqt();
   bool changed = false;
@@ -342,7 +344,7 @@ bool Engine::apply_upsert(const GroupRecordView& v, TimePoint now) {
   r.sources.clear();
   for (const auto& s : v.sources) {
     if (r.sources.size() >= kMaxSourcesPerGroup) {
-      ignore(IgnoreReason::source_limit);
+      ignore(*itf, IgnoreReason::source_limit);
       break;
     }
     if (s.remaining > Duration{}) {

@@ -16,6 +16,7 @@
 // timer (one min-heap for all timers, lazily invalidated); nothing scans all groups per tick.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,6 +35,16 @@
 
 namespace tandem::mld {
 
+// Per-interface message counters (metrics label `interface`).
+struct InterfaceCounters {
+  std::array<uint64_t, kIgnoreReasonCount> ignored{};
+  uint64_t queries_received = 0;
+  uint64_t reports_received = 0;
+  uint64_t queries_sent = 0;
+
+  uint64_t ignored_count(IgnoreReason r) const { return ignored[static_cast<size_t>(r)]; }
+};
+
 // `display mld interface` fields.
 struct InterfaceStatus {
   uint32_t ifindex = 0;
@@ -49,6 +60,7 @@ struct InterfaceStatus {
   uint32_t groups = 0;
   uint64_t joins = 0;   // records created
   uint64_t leaves = 0;  // records deleted
+  InterfaceCounters counters;
 };
 
 class Engine;  // implementation (router.cc and friends)

@@ -64,6 +64,10 @@ TEST(Scenario, Rfc3810_5_2_13_ReportFromUnspecifiedIsIgnoredAndCounted) {
   sim.feed(wire::build_mld_v2_report_frame(host_mac(), Ipv6Address{}, {{T::to_ex, kG, {}}}));
   EXPECT_FALSE(sim.group());
   EXPECT_EQ(sim.ignored(IgnoreReason::from_unspecified), 1u);
+  const auto st = sim.router.interface_status(kIf, sim.now);
+  EXPECT_EQ(st->counters.ignored_count(IgnoreReason::from_unspecified), 1u);
+  EXPECT_EQ(st->counters.reports_received, 1u);
+  EXPECT_GE(st->counters.queries_sent, 1u);  // the first start-up query
 }
 
 TEST(Scenario, ReportFromGlobalSourceIsIgnored) {
