@@ -168,6 +168,9 @@ lab_up() {
   done
 
   lab_kernel_if src tdm-eth0 "$SRC_ADDR/64" 2
+  # the source's kernel must fill in the UDP checksums: tandemd forwards the frames it reads
+  # through af_packet byte for byte (see tx_csum_off.py)
+  nsx src "$PY" "$LAB_LIB_DIR/tx_csum_off.py" tdm-eth0
   for ((i = 1; i <= LAB_HOSTS; i++)); do
     local v=2
     [ "$i" = "$LAB_V1_HOST" ] && v=1
@@ -293,8 +296,13 @@ lab_status() {
 
 # --- routers ----------------------------------------------------------------------------
 
-tandemd_bin() { echo "$TANDEM_BUILD/tandemd"; }
-tandemctl_bin() { echo "$TANDEM_BUILD/tandemctl"; }
+# build/tandemd per the contract; control/daemon/ is where meson puts them when the
+# executables are declared there
+lab_bin() {
+  if [ -x "$TANDEM_BUILD/$1" ]; then echo "$TANDEM_BUILD/$1"; else echo "$TANDEM_BUILD/control/daemon/$1"; fi
+}
+tandemd_bin() { lab_bin tandemd; }
+tandemctl_bin() { lab_bin tandemctl; }
 lab_have_tandemd() { [ -x "$(tandemd_bin)" ] && [ -x "$(tandemctl_bin)" ]; }
 router_socket() { echo "$LAB_STATE/$1.sock"; }
 
@@ -327,8 +335,9 @@ lab_router_start() {
   sock=$(router_socket "$r")
   lab_render_config "$role" "$cfg" "$mode"
   rm -f "$sock"
-  lab_spawn "tandemd-$r" "$r" "$(tandemd_bin)" --config "$cfg" --socket "$sock" \
-    -- --no-pci --no-huge --no-shconf --in-memory -l "$lcore" --file-prefix "$P-$r-$$" \
+  # a raised CPU share (nice) keeps 10 ms BFD alive while compilers load the 2 cores
+  lab_spawn "tandemd-$r" "$r" nice -n "${TANDEM_LAB_NICE:--10}" "$(tandemd_bin)" --config "$cfg" --socket "$sock" \
+    -- --no-pci --no-huge --no-shconf -m "${TANDEM_LAB_EAL_MB:-512}" -l "$lcore" --file-prefix "$P-$r-$$" \
     ${TANDEM_LAB_EAL_EXTRA:-}
   lab_log "tandemd $r ($role, $mode) pid $LAB_LAST_PID, socket $sock"
 }

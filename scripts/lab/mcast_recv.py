@@ -12,9 +12,12 @@ interface's force_mld_version, so this tool never crafts MLD.
 Each group has its own socket bound to (GROUP, PORT), so the kernel delivers only that
 group's datagrams to it. Payloads come from mcast_send.py (sequence numbers). Per group we
 count packets, duplicates and reordering, the packets missing between the first and the
-highest sequence seen ("lost"), and the inter-arrival gaps: every gap above --gap-ms is
-listed with its wall-clock start, its length and the packets missing across it;
-"max_gap_ms" is the longest interruption.
+highest sequence seen ("lost"), and the gaps, timed by the kernel's receive timestamps
+(SO_TIMESTAMPNS) so a receiver scheduled late on a busy machine still measures the network:
+"max_gap_ms" is the longest inter-arrival gap; "interruption_ms" the longest loss event in
+source time (send time of the first packet after a hole minus that of the last packet
+before it), i.e. how long the path was broken. Gaps above --gap-ms or with losses are listed
+as [wall start, arrival gap ms, source gap ms, missing packets].
 
 Signals: SIGUSR1 prints a report and goes on; SIGUSR2 resets the counters (the joins
 stay); SIGTERM/SIGINT print the final report and exit (closing the sockets, so the kernel
@@ -35,6 +38,8 @@ IPPROTO_IPV6 = socket.IPPROTO_IPV6
 MCAST_JOIN_GROUP = 42
 MCAST_JOIN_SOURCE_GROUP = 46
 SO_RCVBUFFORCE = 33
+SO_TIMESTAMPNS = 35          # SCM_TIMESTAMPNS: struct timespec of the kernel's receive time
+TIMESPEC = struct.Struct("=qq")
 SS_SIZE = 128
 HDR = struct.Struct("!4sIQQ")
 MAGIC = b"TDM1"
@@ -67,15 +72,19 @@ class GroupStats:
         self.reordered = 0
         self.first_seq = None
         self.highest = 0
+        self.highest_sent_ns = 0
         self.seen = bytearray()
-        self.last_rx = None          # monotonic
-        self.last_rx_wall = None
+        self.last_rx = None          # kernel receive time (s since the epoch)
         self.max_gap = 0.0
         self.max_gap_at = None
-        self.gaps = []               # [wall start, ms, missing seqs]
+        self.interruption = 0.0      # longest loss event, in source time
+        self.interruption_at = None
+        self.gaps = []               # [wall start, arrival gap ms, source gap ms, missing]
         self.latency_max = 0.0
 
-    def packet(self, seq, sent_ns, now, now_wall):
+    def packet(self, seq, sent_ns, rx):
+        """rx: kernel receive timestamp (SO_TIMESTAMPNS), so a receiver that is scheduled
+        late on a busy machine still measures the network's gaps, not its own."""
         self.received += 1
         if self.first_seq is None:
             self.first_seq = seq
@@ -91,18 +100,26 @@ class GroupStats:
         self.seen[idx] = 1
         if seq < self.highest:
             self.reordered += 1
+            return
         if self.last_rx is not None:
-            gap = now - self.last_rx
+            gap = rx - self.last_rx
+            missing = seq - self.highest - 1
+            # source-time span between the last packet before the hole and the first after
+            # it: how long the path was broken, independent of scheduling at either end
+            src_gap = (sent_ns - self.highest_sent_ns) / 1e9 if missing > 0 else 0.0
             if gap > self.max_gap:
                 self.max_gap = gap
-                self.max_gap_at = self.last_rx_wall
-            if gap > self.gap_s:
-                missing = max(0, seq - self.highest - 1)
-                self.gaps.append([round(self.last_rx_wall, 3), round(gap * 1e3, 1), missing])
-        self.highest = max(self.highest, seq)
-        self.last_rx = now
-        self.last_rx_wall = now_wall
-        lat = now_wall - sent_ns / 1e9
+                self.max_gap_at = self.last_rx
+            if src_gap > self.interruption:
+                self.interruption = src_gap
+                self.interruption_at = self.last_rx
+            if gap > self.gap_s or missing > 0:
+                self.gaps.append([round(self.last_rx, 3), round(gap * 1e3, 1),
+                                  round(src_gap * 1e3, 1), missing])
+        self.highest = seq
+        self.highest_sent_ns = sent_ns
+        self.last_rx = rx
+        lat = rx - sent_ns / 1e9
         if lat > self.latency_max:
             self.latency_max = lat
 
@@ -117,11 +134,13 @@ class GroupStats:
             "received": self.received, "unique": unique, "dups": self.dups,
             "reordered": self.reordered, "first_seq": self.first_seq,
             "last_seq": self.highest or None, "lost": lost,
+            "interruption_ms": round(self.interruption * 1e3, 1),
+            "interruption_at": None if self.interruption_at is None else round(self.interruption_at, 3),
             "max_gap_ms": round(self.max_gap * 1e3, 1),
             "max_gap_at": None if self.max_gap_at is None else round(self.max_gap_at, 3),
-            "gaps": sorted(self.gaps, key=lambda g: -g[1])[:10],
+            "gaps": sorted(self.gaps, key=lambda g: -max(g[1], g[2]))[:10],
             "last_rx_age_ms": None if self.last_rx is None else round((now - self.last_rx) * 1e3, 1),
-            "last_rx_wall": None if self.last_rx_wall is None else round(self.last_rx_wall, 3),
+            "last_rx_wall": None if self.last_rx is None else round(self.last_rx, 3),
             "max_latency_ms": round(self.latency_max * 1e3, 2),
         }
 
@@ -134,6 +153,7 @@ def open_group(spec, ifname, ifindex, port, api):
         s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 1 << 22)
     except OSError:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+    s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
     s.bind((group, port, 0, 0))
     if source:
         s.setsockopt(IPPROTO_IPV6, MCAST_JOIN_SOURCE_GROUP,
@@ -184,14 +204,15 @@ def main():
     signal.signal(signal.SIGINT, lambda *_: flags.__setitem__("stop", True))
 
     def emit(final):
-        now = time.monotonic()
+        now = time.time()
         groups = {spec: st.report(now) for spec, (_, st) in stats.items()}
         rep = {"host": a.name, "ifname": a.ifname, "mld": mldver, "joined_at": round(joined_at, 3),
                "at": round(time.time(), 3), "final": final, "groups": groups,
                "lost": sum(g["lost"] for g in groups.values()),
                "received": sum(g["received"] for g in groups.values()),
                "dups": sum(g["dups"] for g in groups.values()),
-               "max_gap_ms": max((g["max_gap_ms"] for g in groups.values()), default=0)}
+               "max_gap_ms": max((g["max_gap_ms"] for g in groups.values()), default=0),
+               "interruption_ms": max((g["interruption_ms"] for g in groups.values()), default=0)}
         line = json.dumps(rep)
         print(line, flush=True)
         if a.json:
@@ -202,6 +223,7 @@ def main():
 
     t_end = time.monotonic() + a.duration if a.duration else None
     buf = bytearray(2048)
+    ancbufsize = socket.CMSG_SPACE(TIMESPEC.size)
     while not flags["stop"]:
         if t_end and time.monotonic() >= t_end:
             break
@@ -210,7 +232,7 @@ def main():
             sock = key.fileobj
             while True:
                 try:
-                    n = sock.recv_into(buf)
+                    n, anc, _fl, _addr = sock.recvmsg_into([buf], ancbufsize)
                 except (BlockingIOError, InterruptedError):
                     break
                 if n < HDR.size:
@@ -218,7 +240,12 @@ def main():
                 magic, _gi, seq, sent_ns = HDR.unpack_from(buf)
                 if magic != MAGIC:
                     continue
-                st.packet(seq, sent_ns, time.monotonic(), time.time())
+                rx = None
+                for level, typ, data in anc:
+                    if level == socket.SOL_SOCKET and typ == SO_TIMESTAMPNS:
+                        sec, nsec = TIMESPEC.unpack_from(data)
+                        rx = sec + nsec / 1e9
+                st.packet(seq, sent_ns, rx if rx is not None else time.time())
         if flags["report"]:
             flags["report"] = False
             emit(False)

@@ -73,6 +73,7 @@ digests_equal() {
   local a b
   a=$(rbs_field r1 digest) && b=$(rbs_field r2 digest) && [ -n "$a" ] && [ "$a" != null ] && [ "$a" = "$b" ]
 }
+bfd_up() { [ "$(bfd_field "$1" state)" = Up ]; }
 is_state() { [ "$(vrrp_state "$1")" = "$2" ]; }
 rbs_connected() { [ "$(rbs_field "$1" tcp_state)" = connected ]; }
 
@@ -84,7 +85,7 @@ start_pair() {
   lab_router_start r2 "$mode"
   lab_wait_ctl r1 30 || fail "r1 did not start"
   lab_wait_ctl r2 30 || fail "r2 did not start"
-  wait_until 20 "BFD Up on r2" [ "$(bfd_field r2 state)" = Up ]
+  wait_until 20 "BFD Up on r2" bfd_up r2
   wait_until 25 "r1 VRRP6 Master" is_state r1 Master
   wait_until 10 "r2 VRRP6 Backup" is_state r2 Backup
   if [ "$mode" = rbp ]; then
@@ -107,7 +108,7 @@ start_sender() {       # start_sender [RATE]
 start_receiver() {
   local name=$1 host=$2
   shift 2
-  lab_spawn "$name" "$host" "$PY" "$LAB_TOOLS/mcast_recv.py" -i tdm-eth0 -p "$MCAST_PORT" \
+  lab_spawn "$name" "$host" ${TANDEM_LAB_TOOL_NICE:+nice -n "$TANDEM_LAB_TOOL_NICE"} "$PY" "$LAB_TOOLS/mcast_recv.py" -i tdm-eth0 -p "$MCAST_PORT" \
     --name "$name" --json "$LAB_STATE/$name.json" "$@"
 }
 start_default_receivers() {
@@ -141,10 +142,12 @@ final_report() {
   cat "$LAB_STATE/$1.json"
 }
 
-# interruption_ms REPORT_JSON : the longest interruption a receiver saw, counting a gap that
-# is still open (a stream that has not resumed yet) by its current length
+# interruption_ms REPORT_JSON : the longest interruption a receiver saw: its longest loss
+# event in source time (mcast_recv.py), or a gap still open (a stream that has not resumed)
+# by its current length
 interruption_ms() {
-  echo "$1" | jq -r '[.groups[] | .max_gap_ms, (.last_rx_age_ms // 0)] | max'
+  echo "$1" | jq -r '[.groups[] | .interruption_ms,
+      (if (.last_rx_age_ms // 0) > 100 then .last_rx_age_ms else 0 end)] | max'
 }
 lost_packets() { echo "$1" | jq -r '.lost'; }
 # group_count ROUTER : number of (interface, group) entries

@@ -42,7 +42,7 @@ sent=$(jq -r ".sent[\"$G1\"]" "$LAB_STATE/sender.json")
 say "sender: $(cat "$LAB_STATE/sender.json")"
 for r in recv-h1 recv-h2 recv-h3; do
   final_report "$r" >/dev/null
-  say "$r: $(jq -c '{received, lost, dups, max_gap_ms}' "$LAB_STATE/$r.json")"
+  say "$r: $(jq -c '{received, lost, dups, interruption_ms, max_gap_ms}' "$LAB_STATE/$r.json")"
 done
 h1=$LAB_STATE/recv-h1.json h2=$LAB_STATE/recv-h2.json h3=$LAB_STATE/recv-h3.json
 
@@ -60,14 +60,16 @@ pass "counts add up (sent $sent per group)"
 
 # the 300 ms cut: interruption between 250 and 800 ms, losses near 0.3 s x rate
 for f in "$h1" "$h2" "$h3"; do
-  jq -e --argjson at "$cut_at" '.max_gap_ms >= 250 and .max_gap_ms <= 800 and
-      (.groups[] | select(.received > 0) | .max_gap_at >= $at - 0.5 and .max_gap_at <= $at + 0.5)' \
-    "$f" >/dev/null || fail "$(basename "$f"): cut not measured right: $(jq -c '{max_gap_ms, lost}' "$f")"
+  jq -e --argjson at "$cut_at" '[.groups[] | select(.received > 0) |
+      .interruption_ms >= 250 and .interruption_ms <= 800 and .max_gap_ms >= 250 and
+      .interruption_at >= $at - 0.5 and .interruption_at <= $at + 0.5] | all' \
+    "$f" >/dev/null ||
+    fail "$(basename "$f"): cut not measured right: $(jq -c '{interruption_ms, max_gap_ms, lost}' "$f")"
   jq -e --argjson r "$RATE" '[.groups[] | select(.received > 0) | .lost] |
       all(. >= 0.2 * $r and . <= 0.8 * $r)' "$f" >/dev/null ||
     fail "$(basename "$f"): lost packets do not match a 300 ms cut"
 done
-pass "300 ms cut measured: $(jq -r .max_gap_ms "$h1") ms, $(jq -r .lost "$h1") packets"
+pass "300 ms cut measured: $(jq -r .interruption_ms "$h1") ms, $(jq -r .lost "$h1") packets"
 
 lab_stop watch-r1 TERM 5
 lab_stop watch-r2 TERM 5
