@@ -111,11 +111,13 @@ for t in "${targets[@]}"; do
   rm -f "$dir/artifacts"/*
   corpora=("$dir/corpus" "fuzz/corpus/$t")
   [ -d "fuzz/regressions/$t" ] && corpora+=("fuzz/regressions/$t")
+  dict=()
+  [ -f "fuzz/$t.dict" ] && dict=(-dict="fuzz/$t.dict")
   log="$dir/fuzz.log"
   t0=$(date +%s)
   "$build/fuzz/$t" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
     -rss_limit_mb=2048 -max_len="$(max_len_for "$t")" -artifact_prefix="$dir/artifacts/" \
-    "${corpora[@]}" >"$log" 2>&1
+    "${dict[@]}" "${corpora[@]}" >"$log" 2>&1
   rc=$?
   execs=$(grep -E '^stat::number_of_executed_units:' "$log" | tail -1 | awk '{print $2}')
   [ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
