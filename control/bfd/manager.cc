@@ -35,9 +35,18 @@ void Manager::set_admin_down(uint32_t local_discriminator, bool down, TimePoint 
   if (Session* s = find(local_discriminator)) s->set_admin_down(down, now);
 }
 
-void Manager::set_intervals(uint32_t local_discriminator, milliseconds min_tx, milliseconds min_rx,
-                            uint8_t detect_mult, TimePoint now) {
-  if (Session* s = find(local_discriminator)) s->set_intervals(min_tx, min_rx, detect_mult, now);
+std::string Manager::set_intervals(uint32_t local_discriminator, milliseconds min_tx,
+                                   milliseconds min_rx, uint8_t detect_mult, TimePoint now) {
+  Session* s = find(local_discriminator);
+  if (s == nullptr)
+    return format_string("no bfd session with discriminator local %u", local_discriminator);
+  SessionConfig c = s->config();
+  c.min_tx = min_tx;
+  c.min_rx = min_rx;
+  c.detect_mult = detect_mult;
+  if (std::string err = validate(c); !err.empty()) return err;
+  s->set_intervals(min_tx, min_rx, detect_mult, now);
+  return {};
 }
 
 bool Manager::on_packet(uint32_t ifindex, const wire::Ipv6Address& src,

@@ -30,8 +30,9 @@ class Manager {
   std::string add_session(SessionConfig cfg, TimePoint now);
   void remove_session(uint32_t local_discriminator);
   void set_admin_down(uint32_t local_discriminator, bool down, TimePoint now);
-  void set_intervals(uint32_t local_discriminator, milliseconds min_tx, milliseconds min_rx,
-                     uint8_t detect_mult, TimePoint now);
+  // Empty string on success, else the range error (nothing changed).
+  std::string set_intervals(uint32_t local_discriminator, milliseconds min_tx, milliseconds min_rx,
+                            uint8_t detect_mult, TimePoint now);
 
   // A BFD control packet that passed wire::parse_frame (hop limit 255, UDP 3784, source
   // port range, §6.8.6 context-free checks). Returns false when dropped (counted).

@@ -404,7 +404,7 @@ TEST(Bfd, Rfc5880_6_8_3_SlowerTxWaitsForFinal) {
   ASSERT_EQ(h.add(make_session()), "");
   h.bring_up();
   h.clear();
-  h.mgr.set_intervals(10, milliseconds(50), milliseconds(50), 3, h.now);
+  ASSERT_EQ(h.mgr.set_intervals(10, milliseconds(50), milliseconds(50), 3, h.now), "");
   h.collect();
   ASSERT_EQ(h.sent.size(), 1u);
   EXPECT_TRUE(h.sent[0].control.poll);
@@ -422,11 +422,11 @@ TEST(Bfd, Rfc5880_6_8_3_ShorterRequiredMinRxWaitsForFinal) {
   Harness h;
   ASSERT_EQ(h.add(make_session()), "");
   h.bring_up();
-  h.mgr.set_intervals(10, milliseconds(50), milliseconds(50), 3, h.now);
+  ASSERT_EQ(h.mgr.set_intervals(10, milliseconds(50), milliseconds(50), 3, h.now), "");
   h.rx(peer_packet(BfdState::up, 10, 50000, 50000, false, true));
   ASSERT_EQ(h.session().detection_time(), microseconds(150'000));
   h.clear();
-  h.mgr.set_intervals(10, milliseconds(10), milliseconds(10), 3, h.now);
+  ASSERT_EQ(h.mgr.set_intervals(10, milliseconds(10), milliseconds(10), 3, h.now), "");
   h.collect();
   ASSERT_EQ(h.sent.size(), 1u);
   EXPECT_TRUE(h.sent[0].control.poll);
@@ -486,6 +486,80 @@ TEST(Bfd, LogsTransitionsWithSessionPrefix) {
   h.bring_up();
   EXPECT_TRUE(std::any_of(h.logs.begin(), h.logs.end(),
                           [](const std::string& l) { return l.find("bfd s10: Down -> Up") == 0; }));
+}
+
+}  // namespace
+}  // namespace tandem::bfd::testing
+
+namespace tandem::bfd::testing {
+namespace {
+
+TEST(BfdManager, IntervalChangeOutOfRangeRejected) {
+  Harness h;
+  ASSERT_EQ(h.add(make_session()), "");
+  EXPECT_NE(h.mgr.set_intervals(10, std::chrono::milliseconds(2), std::chrono::milliseconds(10), 3,
+                                h.now),
+            "");
+  EXPECT_NE(h.mgr.set_intervals(99, std::chrono::milliseconds(10), std::chrono::milliseconds(10), 3,
+                                h.now),
+            "");
+  EXPECT_EQ(h.session().config().min_tx, std::chrono::milliseconds(10));
+}
+
+// Random packets (every state, flag and discriminator mix, RemoteMinRx 0 included) at
+// random times: no crash, and the invariants the daemon relies on hold throughout.
+TEST(BfdRobustness, RandomInputKeepsInvariants) {
+  Harness h;
+  ASSERT_EQ(h.add(make_session(10)), "");
+  ASSERT_EQ(h.add(make_session(11, 21, "fe80::a", "fe80::b")), "");
+  Rng rng(1234);
+  const uint32_t discs[] = {0, 10, 11, 99};
+  const uint32_t intervals[] = {0, 1, 3000, 10000, 1'000'000, 0xffffffff};
+  const char* sources[] = {"2001:db8:20::2", "fe80::b", "2001:db8:20::77"};
+  for (int i = 0; i < 20000; ++i) {
+    if (rng.uniform(0, 2) == 0) {
+      h.advance(std::chrono::microseconds(rng.uniform(0, 40000)));
+    } else {
+      wire::BfdControl c;
+      c.state = static_cast<BfdState>(rng.uniform(0, 3));
+      c.diag = static_cast<BfdDiag>(rng.uniform(0, 8));
+      c.your_disc = discs[rng.uniform(0, 3)];
+      c.my_disc = static_cast<uint32_t>(rng.uniform(19, 22));
+      c.poll = rng.uniform(0, 4) == 0;
+      c.final = !c.poll && rng.uniform(0, 4) == 0;
+      c.detect_mult = static_cast<uint8_t>(rng.uniform(1, 255));
+      c.desired_min_tx_us = intervals[rng.uniform(0, 5)];
+      c.required_min_rx_us = intervals[rng.uniform(0, 5)];
+      const char* src = sources[rng.uniform(0, 2)];
+      h.rx(c, src, src[0] == 'f' ? "fe80::a" : "2001:db8:20::1");
+    }
+    if (rng.uniform(0, 500) == 0) {
+      h.mgr.set_admin_down(10, rng.uniform(0, 1) == 0, h.now);
+      h.collect();
+    }
+    // Handling a due deadline always moves it into the future: the control loop cannot spin.
+    if (h.mgr.next_deadline() <= h.now) {
+      h.mgr.on_timer(h.now);
+      h.collect();
+    }
+    ASSERT_GT(h.mgr.next_deadline(), h.now);
+  }
+  BfdState last[2] = {BfdState::down, BfdState::down};
+  for (const auto& c : h.changes) {
+    const int k = c.local_discriminator == 10 ? 0 : 1;
+    EXPECT_EQ(c.from, last[k]);
+    EXPECT_NE(c.from, c.to);
+    last[k] = c.to;
+  }
+  for (size_t i = 0; i < h.sent.size(); ++i) {
+    const auto& c = h.sent[i].control;
+    EXPECT_FALSE(c.poll && c.final);
+    if (c.state != BfdState::up) {
+      EXPECT_GE(c.desired_min_tx_us, 1'000'000u);
+    }
+    EXPECT_GE(h.sent[i].src_port, 49152);
+  }
+  EXPECT_GT(h.changes.size(), 10u);
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
+#include "control/common/rng.h"
 #include "control/vrrp6/timers.h"
 #include "tests/vrrp6/vrrp6_harness.h"
 
@@ -604,6 +606,83 @@ TEST(Vrrp6, TwoRouters_ElectionFailoverAndPreemption) {
   EXPECT_EQ(lan.r2.state(), State::backup);
   EXPECT_EQ(lan.r1.inst().status().last_change_time - back,
             to_duration(master_down_interval(120, centiseconds{100})));
+}
+
+}  // namespace
+}  // namespace tandem::vrrp6::testing
+
+namespace tandem::vrrp6::testing {
+namespace {
+
+// Random adverts (any VRID, priority, interval, address list, source) and timer steps into a
+// normal group, an owner, an admin group and its member: no crash, and the invariants the
+// daemon relies on hold throughout.
+TEST(Vrrp6Robustness, RandomInputKeepsInvariants) {
+  Harness h;
+  ASSERT_EQ(h.add(make_config(100, 1, 1)), "");
+  ASSERT_EQ(h.add(make_config(255, 1, 2)), "");
+  InstanceConfig admin = make_config(150, 1, 3);
+  admin.type = ConfigType::admin;
+  admin.preempt_delay = std::chrono::seconds(2);
+  ASSERT_EQ(h.add(admin), "");
+  InstanceConfig member = make_config(100, 2, 4, "fe80::22");
+  member.type = ConfigType::member;
+  member.admin = AdminRef{1, "ge0", 3, true};
+  ASSERT_EQ(h.add(member), "");
+  Rng rng(42);
+  const std::vector<std::vector<wire::Ipv6Address>> lists = {vips(), {A("fe80::1")}, {}};
+  const char* sources[] = {"fe80::1:1", "fe80::2", "fe80::3", "fe80::ffff"};
+  for (int i = 0; i < 20000; ++i) {
+    switch (rng.uniform(0, 5)) {
+      case 0: h.advance(std::chrono::milliseconds(rng.uniform(0, 4000))); break;
+      case 1:
+        h.mgr.set_interface_up(static_cast<uint32_t>(rng.uniform(1, 2)), rng.uniform(0, 3) != 0,
+                               h.now);
+        h.collect();
+        break;
+      case 2:
+        h.inst(1, 1).set_priority_delta(static_cast<int>(rng.uniform(0, 300)) - 150, h.now);
+        h.collect();
+        break;
+      default: {
+        const auto& addrs = lists[rng.uniform(0, 2)];
+        Advert adv(static_cast<uint8_t>(rng.uniform(0, 5)),
+                   static_cast<uint8_t>(rng.uniform(0, 255)), addrs,
+                   static_cast<uint16_t>(rng.uniform(0, 0xffff)));
+        h.advert(A(sources[rng.uniform(0, 3)]), adv, static_cast<uint32_t>(rng.uniform(1, 2)));
+      }
+    }
+    if (h.mgr.next_deadline() <= h.now) {
+      h.mgr.on_timer(h.now);
+      h.collect();
+    }
+    ASSERT_GT(h.mgr.next_deadline(), h.now);
+    for (const Instance* inst : h.mgr.instances()) {
+      // NS answered exactly while Master.
+      EXPECT_EQ(inst->should_answer_ns(A("fe80::1")), inst->state() == State::master);
+    }
+  }
+  // State changes chain per instance; the vmac is added exactly on entering Master.
+  std::map<std::pair<uint32_t, uint8_t>, State> last;
+  std::map<std::pair<uint32_t, uint8_t>, bool> vmac;
+  for (const auto& c : h.seen.state_changes) {
+    auto key = std::make_pair(c.ifindex, c.vrid);
+    State from = last.count(key) ? last[key] : State::initialize;
+    EXPECT_EQ(c.from, from);
+    last[key] = c.to;
+  }
+  for (const auto& v : h.seen.vmac_changes) {
+    auto key = std::make_pair(v.ifindex, v.vrid);
+    EXPECT_NE(vmac[key], v.add);
+    vmac[key] = v.add;
+  }
+  for (const Instance* inst : h.mgr.instances()) {
+    const bool on = vmac[std::make_pair(inst->ifindex(), inst->vrid())];
+    EXPECT_EQ(on, inst->state() == State::master);
+  }
+  EXPECT_GT(h.seen.state_changes.size(), 20u);
+  // Members never advertise.
+  for (const auto& a : h.seen.adverts) EXPECT_NE(a.ifindex, 2u);
 }
 
 }  // namespace
