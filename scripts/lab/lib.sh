@@ -198,6 +198,7 @@ lab_spawn() {
     exec ip netns exec "$(ns "$node")" "$@" </dev/null >"$log" 2>&1
   ) &
   local pid=$!
+  disown "$pid" 2>/dev/null || true    # no "Killed" job notices; lab_stop polls the PID
   echo "$pid" >"$LAB_STATE/pids/$name.pid"
   echo "$node" >"$LAB_STATE/pids/$name.node"
   LAB_LAST_PID=$pid

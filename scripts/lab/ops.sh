@@ -13,6 +13,14 @@ fail() {
   exit 1
 }
 pass() { say "ok: $*"; }
+# a failed check that does not stop the run (the later checks still tell something);
+# finish_checks fails the test if any was recorded
+LATE_FAILS=()
+check_later() { say "NOT OK: $*"; LATE_FAILS+=("$*"); }
+finish_checks() {
+  [ ${#LATE_FAILS[@]} -eq 0 ] && return 0
+  fail "$(printf '%s; ' "${LATE_FAILS[@]}")"
+}
 
 # On failure: what the routers said, to make the log useful.
 lab_dump() {
