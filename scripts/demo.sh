@@ -31,7 +31,15 @@ banner "build ($TANDEM_BUILD)"
 if [ ! -f "$TANDEM_BUILD/build.ninja" ]; then
   meson setup "$TANDEM_BUILD"
 fi
-ninja -C "$TANDEM_BUILD" tandemd tandemctl
+bins=()
+for b in tandemd tandemctl control/daemon/tandemd control/daemon/tandemctl; do
+  [ -x "$TANDEM_BUILD/$b" ] && bins+=("$b")
+done
+if [ ${#bins[@]} -ge 2 ]; then
+  ninja -C "$TANDEM_BUILD" "${bins[@]}"     # up to date? then this is a no-op
+else
+  ninja -C "$TANDEM_BUILD"
+fi
 
 export TANDEM_LAB_PREFIX=${TANDEM_LAB_PREFIX:-tdm}
 export TANDEM_LAB_PREEMPT_S=${TANDEM_LAB_PREEMPT_S:-5}
