@@ -116,12 +116,6 @@ void TrackTable::reapply(TimePoint now) {
 
 // ---- VRRP6 → gates ----
 
-std::optional<vrrp6::State> TrackTable::group_state(uint32_t ifindex, uint8_t vrid) const {
-  const vrrp6::Instance* inst = vrrp_.find(ifindex, vrid);
-  if (inst == nullptr) return std::nullopt;
-  return inst->state();
-}
-
 void TrackTable::update_gate(GateState& g, const std::string& why) {
   bool open = false;
   if (const vrrp6::Instance* inst = vrrp_.find(g.group_ifindex, g.vrid)) {
@@ -195,9 +189,13 @@ std::vector<GateState> TrackTable::gates() const {
 }
 
 void TrackTable::on_vrrp_change(const vrrp6::StateChange& change) {
-  const std::string why = format_string(
-      "vrrp6 if%u/%u %s -> %s (%s)", change.ifindex, change.vrid, vrrp6::state_name(change.from),
-      vrrp6::state_name(change.to), vrrp6::reason_name(change.reason));
+  const vrrp6::Instance* inst = vrrp_.find(change.ifindex, change.vrid);
+  const std::string who = inst != nullptr
+                              ? inst->log_prefix()
+                              : format_string("vrrp6 if%u/%u", change.ifindex, change.vrid);
+  const std::string why =
+      format_string("%s %s -> %s (%s)", who.c_str(), vrrp6::state_name(change.from),
+                    vrrp6::state_name(change.to), vrrp6::reason_name(change.reason));
   for (auto& [i, g] : gates_) {
     if (g.group_ifindex == change.ifindex && g.vrid == change.vrid) update_gate(g, why);
   }

@@ -92,7 +92,6 @@ class TrackTable {
  private:
   void apply_priority(vrrp6::Instance& inst, TimePoint now, const std::string& why);
   void update_gate(GateState& g, const std::string& why);
-  std::optional<vrrp6::State> group_state(uint32_t ifindex, uint8_t vrid) const;
 
   vrrp6::Manager& vrrp_;
   LogSink log_;

@@ -188,7 +188,7 @@ TEST(Track, GateOpenIffGroupMaster) {
   EXPECT_TRUE(h.table.gate_open(1));
   ASSERT_EQ(h.count(EventKind::gate_changed), 2u);
   EXPECT_TRUE(h.events.back().open);
-  EXPECT_NE(h.events.back().reason.find("Backup -> Master"), std::string::npos);
+  EXPECT_NE(h.events.back().reason.find("vrrp6 ge0/1 Backup -> Master"), std::string::npos);
   h.advert(A("fe80::9"), Advert(1, 200, vips()));
   h.pump();
   EXPECT_FALSE(h.table.gate_open(1));
