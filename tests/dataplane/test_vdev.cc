@@ -177,6 +177,29 @@ TEST(Lookup, SourceSpecificEntryTakesPrecedenceOverStarG) {
   EXPECT_EQ(c.per_port[0].drop(DropReason::no_route), 1u);
 }
 
+TEST(Lookup, SourceOnlyGroupForwardsListedSourceAndDropsOthersAsNoRoute) {
+  // INCLUDE-only (SSM) group: (S1,G) exists, (*,G) does not.
+  Lab lab(2);
+  DataSpec from_s1 = spec(kS1, kG2);
+  DataSpec from_s2 = spec(kS2, kG2);
+  lab.set_input(0, {data_frame(from_s1), data_frame(from_s2)});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  ASSERT_TRUE(dp.fib().upsert(kS1, kG2, 0b10));
+  EXPECT_EQ(dp.fib().size(), 1u);
+  drain(dp);
+  CountersSnapshot c = dp.counters();
+  // Removing the last (S,G) also removes the group's marker; every object is reclaimed
+  // (one-lcore mode: the worker is offline between polls).
+  EXPECT_TRUE(dp.fib().remove(kS1, kG2));
+  EXPECT_FALSE(dp.fib().remove(kS1, kG2));
+  EXPECT_EQ(dp.fib().size(), 0u);
+  EXPECT_EQ(dp.fib().reclaim(), 0u);
+  dp.stop();
+  EXPECT_EQ(lab.output(1), (std::vector<Bytes>{expected_replica(from_s1, dp.port_mac(1))}));
+  EXPECT_EQ(c.per_port[0].drop(DropReason::no_route), 1u);
+}
+
 TEST(Filter, IncludeAndExcludeListsResolveIntoSourceSpecificEntries) {
   // Port 1 INCLUDE{S1}, port 2 EXCLUDE{S1}, port 3 EXCLUDE{} (RFC 3810 §7.2.1).
   std::vector<InterfaceFilter> f{{1, false, {kS1}}, {2, true, {kS1}}, {3, true, {}}};
