@@ -194,7 +194,11 @@ void Instance::on_timer(TimePoint now) {
                           master_ip_.to_string().c_str(), master_priority_));
         become_master(Reason::preempt_delay_expired, now);
       } else if (master_down_timer_ <= now) {
-        const bool lower_master_alive = last_lower_advert_ != kNever && preempt_deadline_ == kNever;
+        // Preemption (a lower-priority Master still advertising, heard within 1.5 of its
+        // intervals) waits for the delay; a Master that fell silent is replaced at once.
+        const bool lower_master_alive =
+            last_lower_advert_ != kNever && preempt_deadline_ == kNever &&
+            now - last_lower_advert_ <= to_duration(last_lower_interval_) * 3 / 2;
         if (lower_master_alive && cfg_.preempt_delay.count() > 0) {
           // Preemption, not failure: wait the configured delay while watching the Master.
           preempt_deadline_ = now + cfg_.preempt_delay;
@@ -277,6 +281,7 @@ void Instance::backup_on_advert(const wire::Ipv6Address& src, const wire::VrrpAd
   }
   // Preempt: a lower-priority Master is discarded; Master_Down_Timer runs out.
   last_lower_advert_ = now;
+  last_lower_interval_ = from_wire_interval(a.max_adver_int_cs);
   // While a preempt delay is pending keep watching: expiry then means the Master fell silent.
   if (preempt_deadline_ != kNever) arm_master_down(now);
   count_drop(RxDrop::lower_priority_ignored);

@@ -138,6 +138,7 @@ class Instance {
   // still advertising waits until this deadline before taking over.
   TimePoint preempt_deadline_ = kNever;
   TimePoint last_lower_advert_ = kNever;  // last lower-priority advert heard as Backup
+  centiseconds last_lower_interval_{0};   // its Max Adver Int
   bool preempt_hold_ = false;
   bool interface_up_ = true;
   bool link_bfd_down_ = false;

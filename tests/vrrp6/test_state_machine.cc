@@ -386,6 +386,19 @@ TEST(Vrrp6, PreemptDelay_MasterFailureDuringDelayTakesOverAtOnce) {
   EXPECT_EQ(h.inst().status().last_change_time, TimePoint{} + milliseconds(4000 + 3410));
 }
 
+TEST(Vrrp6, PreemptDelay_SilentLowerMasterReplacedWithoutDelay) {
+  Harness h;
+  InstanceConfig c = make_config(150);
+  c.preempt_delay = seconds(60);
+  ASSERT_EQ(h.add(c), "");
+  h.advance_to(TimePoint{} + seconds(1));
+  h.advert(A("fe80::9"), Advert(1, 100, vips()));  // then silence
+  h.advance_to(TimePoint{} + seconds(10));
+  EXPECT_EQ(h.state(), State::master);
+  EXPECT_EQ(h.seen.state_changes.back().reason, Reason::master_down_timer);
+  EXPECT_EQ(h.inst().status().last_change_time, TimePoint{} + milliseconds(3410));
+}
+
 TEST(Vrrp6, ReplicationHold_BackupDoesNotPreemptWhileHeld) {
   Harness h;
   h.mgr.set_preempt_hold(true, h.now);
