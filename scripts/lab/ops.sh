@@ -8,8 +8,8 @@ fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }   # float a
 fgt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }            # a > b ?
 say() { printf '[%6.2fs] %s\n' "$(fsub "$(date +%s.%N)" "$T0")" "$*"; }
 fail() {
-  echo "FAIL: $*"
-  lab_dump
+  echo "FAIL: $*" >&2
+  lab_dump >&2
   exit 1
 }
 pass() { say "ok: $*"; }
