@@ -11,28 +11,29 @@
 
 namespace tandem::mld {
 
-#define TANDEM_FOREACH_MLD_IGNORE(_)                                                    \
-  _(none, "not ignored")                                                                \
-  /* whole messages */                                                                  \
-  _(unknown_interface, "message on an interface without MLD")                           \
-  _(passive_interface, "interface is passive (hot-backup peer owns MLD there)")         \
-  _(unknown_type, "message kind the router does not process")                           \
-  _(from_unspecified, "report from :: (host still in DAD, RFC 3810 5.2.13)")            \
-  _(source_not_link_local, "message from a source that is not link-local (RFC 3810 5)") \
-  _(own_query, "query carrying this router's own address (looped back)")                \
-  _(v2_query_in_v1_mode, "MLDv2 query on an MLDv1 interface: election only (8.3.1)")    \
-  _(v2_report_in_v1_mode, "MLDv2 report on an interface set to MLDv1")                  \
-  /* records */                                                                         \
-  _(group_not_multicast, "record for an address that is not multicast")                 \
-  _(link_scope_group, "record for a link-scope group, never routed (RFC 4291 2.7)")     \
-  _(access_limit, "new group over the interface's mld access-limit")                    \
-  _(source_limit, "source list of a group full")                                        \
-  _(v1_mode_block, "BLOCK ignored: group in MLDv1 compatibility mode (RFC 3810 8.3.2)") \
-  _(v1_mode_to_ex_sources, "TO_EX sources ignored: MLDv1 compatibility mode (8.3.2)")   \
-  /* queries and actions */                                                             \
-  _(s_flag_suppressed, "timer update suppressed by a query's S flag (RFC 3810 7.6.1)")  \
-  _(not_querier, "specific query not sent: this router is not the querier (7.6.3)")     \
-  _(v1_mode_source_query, "source-specific query not sent: interface set to MLDv1")     \
+#define TANDEM_FOREACH_MLD_IGNORE(_)                                                      \
+  _(none, "not ignored")                                                                  \
+  /* whole messages */                                                                    \
+  _(unknown_interface, "message on an interface without MLD")                             \
+  _(passive_interface, "interface is passive (hot-backup peer owns MLD there)")           \
+  _(unknown_type, "message kind the router does not process")                             \
+  _(from_unspecified, "report from :: (host still in DAD, RFC 3810 5.2.13)")              \
+  _(source_not_link_local, "message from a source that is not link-local (RFC 3810 5)")   \
+  _(own_query, "query carrying this router's own address (looped back)")                  \
+  _(v2_query_in_v1_mode, "MLDv2 query on an MLDv1 interface: election only (8.3.1)")      \
+  _(v2_report_in_v1_mode, "MLDv2 report on an interface set to MLDv1")                    \
+  /* records */                                                                           \
+  _(group_not_multicast, "record for an address that is not multicast")                   \
+  _(link_scope_group, "record for a link-scope group, never routed (RFC 4291 2.7)")       \
+  _(access_limit, "new group over the interface's mld access-limit")                      \
+  _(source_limit, "source list of a group full")                                          \
+  _(bad_source_address, "record source that is ::, multicast or loopback (not a sender)") \
+  _(v1_mode_block, "BLOCK ignored: group in MLDv1 compatibility mode (RFC 3810 8.3.2)")   \
+  _(v1_mode_to_ex_sources, "TO_EX sources ignored: MLDv1 compatibility mode (8.3.2)")     \
+  /* queries and actions */                                                               \
+  _(s_flag_suppressed, "timer update suppressed by a query's S flag (RFC 3810 7.6.1)")    \
+  _(not_querier, "specific query not sent: this router is not the querier (7.6.3)")       \
+  _(v1_mode_source_query, "source-specific query not sent: interface set to MLDv1")       \
   _(apply_invalid, "replicated record rejected (unknown interface or bad group)")
 
 enum class IgnoreReason : uint8_t {

@@ -12,6 +12,13 @@ namespace {
 // - 8 (hop-by-hop Router Alert) - 28 (query header) = 1424 bytes = 89 addresses.
 constexpr size_t kMaxSourcesPerQuery = 89;
 
+// A source in a record names a sender: a unicast address. ::, multicast and ::1 cannot send
+// multicast data, and :: would read as "any source" in the forwarding events.
+bool valid_source(const Ipv6Address& a) {
+  static const Ipv6Address kLoopback = Ipv6Address::must_parse("::1");
+  return !a.is_unspecified() && !a.is_multicast() && a != kLoopback;
+}
+
 Duration remaining(TimePoint deadline, TimePoint now) {
   return deadline > now ? deadline - now : Duration{};
 }
@@ -42,7 +49,14 @@ void Engine::handle_record(Interface& itf, const Ipv6Address& src, wire::MldReco
 
   // B: the record's sources, sorted and without duplicates (a host may repeat one).
   report_sources_.clear();
-  for (size_t i = 0; i < sources.size(); ++i) report_sources_.push_back(sources[i]);
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const Ipv6Address a = sources[i];
+    if (valid_source(a)) {
+      report_sources_.push_back(a);
+    } else {
+      ignore(itf, IgnoreReason::bad_source_address);
+    }
+  }
   if (report_sources_.size() > 1) {
     std::sort(report_sources_.begin(), report_sources_.end());
     report_sources_.erase(std::unique(report_sources_.begin(), report_sources_.end()),
@@ -346,6 +360,10 @@ bool Engine::apply_upsert(const GroupRecordView& v, TimePoint now) {
     if (r.sources.size() >= kMaxSourcesPerGroup) {
       ignore(*itf, IgnoreReason::source_limit);
       break;
+    }
+    if (!valid_source(s.source)) {
+      ignore(*itf, IgnoreReason::bad_source_address);
+      continue;
     }
     if (s.remaining > Duration{}) {
       r.sources.push_back(SourceEntry{s.source, now + s.remaining, 0});

@@ -288,5 +288,19 @@ TEST(Scenario, Rfc3810_8_3_1_V1QueryOnV2InterfaceIsLoggedOnce) {
   EXPECT_EQ(warnings.size(), 1u);
 }
 
+TEST(Scenario, SourcesThatCannotSendAreDroppedFromRecords) {
+  Sim sim;
+  // :: would read as (*,G) in the events; multicast and loopback addresses never send.
+  sim.report(kHost1, T::is_ex, {Ipv6Address{}, A("ff05::9"), A("::1"), kS1});
+  auto g = sim.group();
+  ASSERT_TRUE(g);
+  ASSERT_EQ(g->sources.size(), 1u);
+  EXPECT_EQ(g->sources[0].source, kS1);
+  EXPECT_EQ(sim.ignored(IgnoreReason::bad_source_address), 3u);
+  for (const auto& e : sim.events) {
+    if (e.kind == EventKind::source_blocked) EXPECT_EQ(e.source, kS1);
+  }
+}
+
 }  // namespace
 }  // namespace tandem::mld::test
