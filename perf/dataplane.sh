@@ -28,7 +28,8 @@ fi
 warm=0.5
 mem=${DATAPLANE_MEM_MB:-1536}
 frames=65536
-work=$(mktemp -d /tmp/tandem-dp-bench-XXXXXX)
+# The working files live in the build tree: shared /tmp gets cleaned by other jobs.
+work=$(mktemp -d "$build/dataplane-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 results=$work/results.jsonl
 
@@ -40,22 +41,30 @@ for size in $sizes; do
   done
 done
 
+count_pps() {  # testpmd output file -> port 0 Rx-pps samples > 0, one a line
+  awk '/NIC statistics for port/ {port=$(NF-1)} /Rx-pps:/ && port == "0" && $2 > 0 {print $2}' "$1"
+}
+
 run_testpmd() {  # size
   # Non-interactive testpmd starts forwarding once it is up and prints port statistics every
-  # second (Rx-pps is over the last period, timed by testpmd's TSC). Start-up time varies on
-  # a loaded machine, so run long enough and drop the first non-zero (partial) period.
-  local pcap=$work/in_$1_1000.pcap out pps
-  out=$(timeout -s INT $((8 + ${secs%.*})) \
-        "$testpmd" -l 0-1 --no-huge --no-shconf -m "$mem" --no-telemetry --no-pci \
-          --file-prefix "tandem-dp-tpmd-$$" --log-level '*:error' \
-          --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev "net_null1,no-rx=1" \
-          -- --forward-mode=io --nb-cores=1 --total-num-mbufs=$((frames + 16384)) \
-          --stats-period 1 </dev/null 2>&1 || true)
-  pps=$(awk '/NIC statistics for port/ {port=$(NF-1)}
-             /Rx-pps:/ && port == "0" && $2 > 0 {v[++n]=$2}
-             END {for (i = (n > 1 ? 2 : 1); i <= n; i++) print v[i]}' <<<"$out" |
-        sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}')
-  [[ -n $pps ]] || { echo "dataplane.sh: testpmd gave no Rx-pps:" >&2; echo "$out" | tail -20 >&2; exit 1; }
+  # second (Rx-pps is over the last period, timed by testpmd's TSC). Start-up time varies a
+  # lot on a loaded machine, so wait for the samples, then drop the first (partial) one.
+  local pcap=$work/in_$1_1000.pcap log=$work/testpmd.out pid need waited=0 pps
+  need=$(awk -v s="$secs" 'BEGIN{printf "%d", s + 1.999}')
+  "$testpmd" -l 0-1 --no-huge --no-shconf -m "$mem" --no-telemetry --no-pci \
+    --file-prefix "tandem-dp-tpmd-$$" --log-level '*:error' \
+    --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev "net_null1,no-rx=1" \
+    -- --forward-mode=io --nb-cores=1 --total-num-mbufs=$((frames + 16384)) \
+    --stats-period 1 </dev/null >"$log" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null && (( $(count_pps "$log" | wc -l) <= need )); do
+    (( waited++ < 240 )) || break  # two minutes
+    sleep 0.5
+  done
+  kill -INT "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pps=$(count_pps "$log" | tail -n +2 | sort -n | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}')
+  [[ -n $pps ]] || { echo "dataplane.sh: testpmd gave no Rx-pps:" >&2; tail -20 "$log" >&2; exit 1; }
   echo "{\"kind\":\"testpmd\",\"frame\":$1,\"rx_mpps\":$(awk -v p="$pps" 'BEGIN{printf "%.4f", p/1e6}')}" >>"$results"
 }
 
