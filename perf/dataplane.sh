@@ -42,6 +42,7 @@ for size in $sizes; do
 done
 
 count_pps() {  # testpmd output file -> port 0 Rx-pps samples > 0, one a line
+  [[ -f $1 ]] || return 0
   awk '/NIC statistics for port/ {port=$(NF-1)} /Rx-pps:/ && port == "0" && $2 > 0 {print $2}' "$1"
 }
 
