@@ -374,7 +374,11 @@ TEST(FibUpdate, UnrelatedGroupsKeepFlowingWhileTheFibChurns) {
   ASSERT_TRUE(dp.fib().upsert(kAny, steady, 0b010));
   dp.start();
   uint64_t rounds = 0;
-  while (dp.counters().per_port[0].rx < static_cast<uint64_t>(kFrames)) {
+  uint64_t rounds_under_traffic = 0;
+  for (;;) {
+    uint64_t rx = dp.counters().per_port[0].rx;
+    if (rx >= static_cast<uint64_t>(kFrames) && rounds >= 20) break;
+    if (rx > 0 && rx < static_cast<uint64_t>(kFrames)) ++rounds_under_traffic;
     // Other groups come and go; the steady one is rewritten with the same and other sets.
     for (int k = 0; k < 200; ++k) {
       Ipv6Address g = Ipv6Address::must_parse("ff05::1:0");
@@ -413,7 +417,7 @@ TEST(FibUpdate, UnrelatedGroupsKeepFlowingWhileTheFibChurns) {
   EXPECT_EQ(steady_out, static_cast<size_t>(kFrames / 2)) << "after " << rounds << " rounds";
   EXPECT_EQ(c.per_port[0].rx, static_cast<uint64_t>(kFrames));
   EXPECT_EQ(c.total.drop(DropReason::mbuf_alloc_failed), 0u);
-  EXPECT_GT(rounds, 0u);
+  RecordProperty("churn_rounds_under_traffic", static_cast<int>(rounds_under_traffic));
 }
 
 }  // namespace
