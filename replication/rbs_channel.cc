@@ -775,13 +775,13 @@ void RbsChannel::on_timer(TimePoint now) {
 
 TimePoint RbsChannel::next_deadline() const {
   const Impl& m = *impl_;
-  if (m.applying) return TimePoint::min();  // more of the snapshot to apply
+  if (m.applying) return kDueNow;  // more of the snapshot to apply
   if (!m.link_up) return kNever;
   TimePoint d = std::min(m.last_tx + m.cfg.heartbeat_interval,
                          m.last_rx + m.cfg.heartbeat_interval * m.cfg.heartbeat_multiplier);
   const bool can_send = m.hello_ok && m.out_size() < m.cfg.output_low_watermark &&
                         m.seq - m.acked < m.cfg.max_unacked_deltas;
-  if (can_send && (m.snapshot_due || !m.feed.empty())) d = TimePoint::min();
+  if (can_send && (m.snapshot_due || !m.feed.empty())) d = kDueNow;
   return d;
 }
 

@@ -37,6 +37,10 @@ const char* role_name(Role r);  // "backup" / "master"
 
 inline constexpr uint16_t kProtocolVersion = 1;
 
+// next_deadline() value meaning "work is waiting: call on_timer() at once". It is the clock's
+// epoch, earlier than any `now`, and safe to subtract from (TimePoint::min() is not).
+inline constexpr TimePoint kDueNow = TimePoint{};
+
 struct ChannelConfig {
   std::string name = "rbs";          // log prefix: "rbs <name>"
   uint64_t node_id = 0;              // stable id of this router (e.g. hash of source-ipv6)
