@@ -227,6 +227,80 @@ TEST_F(Pair, RecordFailingSemanticChecksRejectsTheWholeDelta) {
   EXPECT_FALSE(backup.store.find(good.key, now));
 }
 
+std::vector<uint8_t> frame_bytes(flatbuffers::FlatBufferBuilder& fbb) {
+  std::vector<uint8_t> out;
+  append_frame(out, fbb);
+  return out;
+}
+
+TEST_F(Pair, SnapshotEndWithAnotherCountIsRefusedAndNothingApplied) {
+  synced_with(100);
+  const uint64_t digest = backup.store.digest();
+  const uint64_t n = backup.channel.status().last_seq_applied + 1;
+  std::vector<uint8_t> bytes;
+  {
+    flatbuffers::FlatBufferBuilder fbb;
+    std::vector<uint16_t> ids = {kBackupId};
+    fbb.Finish(
+        fb::CreateFrame(fbb, fb::Message::SnapshotBegin,
+                        fb::CreateSnapshotBegin(fbb, n, 0x1111, fbb.CreateVector(ids), 2).Union()),
+        fb::FrameIdentifier());
+    auto f = frame_bytes(fbb);
+    bytes.insert(bytes.end(), f.begin(), f.end());
+  }
+  {
+    flatbuffers::FlatBufferBuilder fbb;
+    InterfaceNameCache names;
+    std::vector<flatbuffers::Offset<fb::GroupRecord>> recs = {
+        encode_record(fbb, random_record(rng, key_of(8001)), names),
+        encode_record(fbb, random_record(rng, key_of(8002)), names)};
+    fbb.Finish(fb::CreateFrame(fbb, fb::Message::SnapshotChunk,
+                               fb::CreateSnapshotChunk(fbb, n, fbb.CreateVector(recs)).Union()),
+               fb::FrameIdentifier());
+    auto f = frame_bytes(fbb);
+    bytes.insert(bytes.end(), f.begin(), f.end());
+  }
+  {
+    flatbuffers::FlatBufferBuilder fbb;
+    fbb.Finish(
+        fb::CreateFrame(fbb, fb::Message::SnapshotEnd, fb::CreateSnapshotEnd(fbb, n, 3).Union()),
+        fb::FrameIdentifier());
+    auto f = frame_bytes(fbb);
+    bytes.insert(bytes.end(), f.begin(), f.end());
+  }
+  backup.channel.on_bytes(bytes, now);
+  EXPECT_EQ(backup.closes(CloseReason::snapshot_mismatch), 1u);
+  EXPECT_EQ(backup.channel.status().counters.snapshots_discarded, 1u);
+  EXPECT_EQ(backup.store.digest(), digest);
+  EXPECT_FALSE(backup.store.find(key_of(8001), now));
+}
+
+TEST_F(Pair, SecondHelloIsAnUnexpectedMessage) {
+  synced_with(10);
+  flatbuffers::FlatBufferBuilder fbb;
+  std::vector<uint16_t> ids = {kBackupId};
+  fbb.Finish(fb::CreateFrame(fbb, fb::Message::Hello,
+                             fb::CreateHello(fbb, 1, 9, 0x1111, fbb.CreateVector(ids)).Union()),
+             fb::FrameIdentifier());
+  backup.channel.on_bytes(frame_bytes(fbb), now);
+  EXPECT_EQ(backup.closes(CloseReason::unexpected_message), 1u);
+}
+
+TEST(Hello, OtherProtocolVersionIsRefused) {
+  Router a{1, 0x1};
+  TimePoint now = kT0;
+  a.channel.on_connected(now);
+  flatbuffers::FlatBufferBuilder fbb;
+  std::vector<uint16_t> ids = {kBackupId};
+  fbb.Finish(fb::CreateFrame(fbb, fb::Message::Hello,
+                             fb::CreateHello(fbb, 2, 9, 0x5, fbb.CreateVector(ids)).Union()),
+             fb::FrameIdentifier());
+  a.channel.on_bytes(frame_bytes(fbb), now);
+  EXPECT_EQ(a.closes(CloseReason::bad_version), 1u);
+  EXPECT_TRUE(a.channel.wants_close());
+  EXPECT_FALSE(a.channel.output().empty());  // the Error frame for the peer
+}
+
 TEST(Hello, WrongBackupIdRefusesTheConnectionOnBothSides) {
   Router a{1, 0x1, {10}};
   Router b{2, 0x2, {11}};
