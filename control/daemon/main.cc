@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "control/daemon/cli/protocol.h"
+#include "control/daemon/config/parser.h"
 #include "control/daemon/daemon.h"
 #include "control/daemon/log_sink.h"
 
@@ -35,6 +36,12 @@ int main(int argc, char** argv) {
       break;
     } else if (a == "--config" || a == "-c") {
       opts.config_path = value("--config");
+    } else if (a == "--check-config") {
+      std::string path = value("--check-config");
+      auto r = tandem::config::load_config_file(path);
+      std::cerr << tandem::config::format_errors(r.errors);
+      if (r.ok()) std::cout << path << ": OK\n";
+      return r.ok() ? 0 : 1;
     } else if (a == "--socket") {
       opts.socket_path = value("--socket");
     } else if (a == "--log-level") {

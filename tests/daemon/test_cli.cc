@@ -272,6 +272,12 @@ TEST(CliDisplay, Vrrp6TextHasTheVendorFields) {
   std::string b = render_text(sample_vrrp(), true);
   EXPECT_NE(b.find("1     Master      ge0"), std::string::npos) << b;
   EXPECT_NE(b.find("Total:1"), std::string::npos) << b;
+  // Further virtual addresses line up under the first one.
+  size_t first = b.find("fe80::1");
+  size_t line_start = b.rfind('\n', first) + 1;
+  EXPECT_NE(b.find("\n" + std::string(first - line_start, ' ') + "2001:db8:1::1\n"),
+            std::string::npos)
+      << b;
 }
 
 TEST(CliDisplay, Vrrp6Json) {

@@ -134,6 +134,23 @@ TEST(Metrics, PromtoolAcceptsTheExposition) {
   EXPECT_EQ(out, "") << out;  // lint findings are printed even with exit status 0
 }
 
+TEST(Metrics, GrafanaDashboardQueriesOnlyExportedFamilies) {
+  std::ifstream in(TANDEM_GRAFANA_DASHBOARD);
+  ASSERT_TRUE(in) << TANDEM_GRAFANA_DASHBOARD;
+  std::string dash((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Exporter e;
+  e.update(sample());
+  e.observe_loop_latency(0.001);
+  std::string t = e.serialize();
+  std::regex name_re("tandem_[a-z0-9_]+");
+  int names = 0;
+  for (std::sregex_iterator it(dash.begin(), dash.end(), name_re), end; it != end; ++it) {
+    ++names;
+    EXPECT_NE(t.find("\n" + it->str()), std::string::npos) << it->str();
+  }
+  EXPECT_GT(names, 10);
+}
+
 // ---- HTTP ----
 
 std::string http_get(int family, const std::string& addr, uint16_t port, const std::string& req) {

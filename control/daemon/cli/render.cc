@@ -190,7 +190,7 @@ std::string render_text(const Vrrp6Snapshot& s, bool brief) {
       out += pad(std::to_string(g.vrid), 5) + pad(g.state, 11) + pad(g.interface, 22) +
              pad(g.config_type, 12) + (g.virtual_ips.empty() ? "--" : g.virtual_ips[0]) + "\n";
       for (size_t i = 1; i < g.virtual_ips.size(); ++i)
-        out += std::string(52, ' ') + g.virtual_ips[i] + "\n";
+        out += std::string(54, ' ') + g.virtual_ips[i] + "\n";
     }
     out += std::string(72, '-') + "\nTotal:" + std::to_string(s.groups.size()) + "\n";
     return out;
