@@ -131,6 +131,7 @@ class MldRouter {
   // Per-group debug lines (created/deleted with the rule that decided it); off by default.
   void set_debug(bool on);
   // Bytes the group table, the timer heap and source lists hold (the benchmark's figure).
+  // Walks every record (O(groups)): for benchmarks and display, not for every metrics scrape.
   size_t memory_bytes() const;
   // Entries in the timer queue, stale ones included (bounded by about 2 per group).
   size_t pending_timers() const;
