@@ -150,8 +150,11 @@ done
 
 banner "metrics"
 echo "    http://[::1]:9464/metrics inside each router's namespace, e.g."
-echo "    ip netns exec $(ns r1) curl -s 'http://[::1]:9464/metrics'"
-nsx r1 curl -s --max-time 2 'http://[::1]:9464/metrics' | grep '^tandem_' | head -8 | indent || true
+echo "    ip netns exec $(ns r1) curl -s 'http://[::1]:9464/metrics'   (while the lab runs)"
+nsx r1 "$PY" -c 'import urllib.request, sys
+sys.stdout.write(urllib.request.urlopen("http://[::1]:9464/metrics", timeout=2).read().decode())' |
+  grep -E '^tandem_(port_(rx|tx|forwarded)_packets_total|vrrp6_state|rbs_connected|mld_groups)' |
+  head -10 | indent || true
 
 lab_stop sender TERM 3
 echo

@@ -14,7 +14,9 @@
 # Environment: TANDEM_LAB_PREFIX (default tdm) names everything, so labs can coexist;
 # TANDEM_LAB_HOSTS (3) receivers; TANDEM_LAB_V1_HOST (the last one) speaks MLDv1;
 # TANDEM_BUILD (build/) holds tandemd and tandemctl; TANDEM_LAB_PREEMPT_S (5) preempt delay;
-# TANDEM_LAB_IDLE_US (200) dataplane idle sleep.
+# TANDEM_LAB_IDLE_US (200) dataplane idle sleep; TANDEM_LAB_NICE (-10) tandemd's nice level
+# (10 ms BFD on a loaded 2-core machine); TANDEM_LAB_EAL_MB (512) EAL memory (--no-huge);
+# TANDEM_LAB_EAL_EXTRA more EAL arguments; TANDEM_LAB_AFP_ARGS appended to each af_packet vdev.
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lab/lib.sh"
@@ -39,5 +41,5 @@ case $cmd in
     ;;
   kernel-path) lab_kernel_path "${1:-on}" ;;
   exec) node=$1; shift; nsx "$node" "$@" ;;
-  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
 esac

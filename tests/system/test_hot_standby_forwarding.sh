@@ -5,7 +5,9 @@
 #  - r2's group table equals r1's (RBS digest) within 1 s of the join burst;
 #  - the only listener of a group leaves -> r1 stops that group within LLQT + 1 s
 #    (LLQT = last listener query interval 1 s x count 2), the others keep flowing;
-#  - the digests are equal again within 1 s of the leave taking effect.
+#  - the digests are equal again within 1 s of the leave taking effect;
+#  - a burst: two hosts join 16 more groups at once (RFC 3678 MCAST_JOIN_GROUP), then all
+#    leave at once: r2's digest equals r1's within 1 s of r1's table settling each time.
 source "$(dirname "$0")/lib.sh"
 require_root_netns
 require_tandemd
@@ -54,3 +56,22 @@ g1_last=$(echo "$w1" | jq -r ".groups[\"$G1\"].last")
 fgt "$(fsub "$(now)" "$g1_last")" 1.0 && fail "G1 stopped too"
 pass "G3 stopped ${stop_s} s after the leave; G1/G2 go on"
 jctl r2 display remote-backup-service verbose | jq -c '.services[0]'
+
+# join/leave bursts
+burst=()
+for i in $(seq 256 271); do burst+=("ff05::db8:$(printf %x "$i")"); done
+start_burst() {
+  lab_spawn "$1" "$2" "$PY" "$LAB_TOOLS/mcast_recv.py" -i tdm-eth0 -p "$MCAST_PORT" \
+    --api rfc3678 --name "$1" --json "$LAB_STATE/$1.json" "${burst[@]}"
+}
+start_burst burst-h1 h1
+start_burst burst-h2 h2
+wait_until 5 "r1 has the 16 burst groups" eval '[ "$(group_count r1)" -eq 18 ]'
+wait_until 1 "digests equal after the join burst" digests_equal
+[ "$(mld_table r1)" = "$(mld_table r2)" ] || fail "tables differ after the join burst"
+lab_stop burst-h1 TERM 5
+lab_stop burst-h2 TERM 5
+wait_until 6 "r1 dropped the 16 burst groups" eval '[ "$(group_count r1)" -eq 2 ]'
+wait_until 1 "digests equal after the leave burst" digests_equal
+[ "$(mld_table r1)" = "$(mld_table r2)" ] || fail "tables differ after the leave burst"
+pass "join/leave bursts of 16 groups mirrored on r2"
