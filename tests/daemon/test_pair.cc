@@ -1,0 +1,173 @@
+// Two control cores on one simulated LAN (each one's frames are the other's punts): VRRP6
+// elects the higher priority, the Backup's MLD is passive on the RBP-bound interface
+// (DESIGN.md §4), and when the Master resigns the Backup takes over, goes active and queries.
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "control/daemon/config/parser.h"
+#include "control/daemon/core/router_core.h"
+#include "control/wire/frame.h"
+
+namespace tandem::daemon {
+namespace {
+
+using wire::Ipv6Address;
+using wire::MacAddress;
+
+class NullFib : public dataplane::FibWriter {
+ public:
+  std::map<std::pair<Ipv6Address, Ipv6Address>, dataplane::PortMask> entries;
+  std::map<dataplane::PortIndex, bool> gates;
+  bool upsert(const Ipv6Address& s, const Ipv6Address& g, dataplane::PortMask m) override {
+    entries[{s, g}] = m;
+    return true;
+  }
+  bool remove(const Ipv6Address& s, const Ipv6Address& g) override { return entries.erase({s, g}); }
+  void clear() override { entries.clear(); }
+  void set_gate(dataplane::PortIndex p, bool open) override { gates[p] = open; }
+  void set_upstream(dataplane::PortIndex, bool) override {}
+  void set_src_mac(dataplane::PortIndex, const MacAddress&) override {}
+  size_t reclaim() override { return 0; }
+  size_t size() const override { return entries.size(); }
+  size_t capacity() const override { return 1000; }
+  bool gate(dataplane::PortIndex p) const override {
+    auto it = gates.find(p);
+    return it != gates.end() && it->second;
+  }
+  bool upstream(dataplane::PortIndex) const override { return false; }
+  MacAddress src_mac(dataplane::PortIndex) const override { return {}; }
+};
+
+// Frames sent on ge0 are queued for the peer's ge0.
+struct LanIo : PacketIo {
+  NullFib fib_;
+  std::deque<std::pair<uint32_t, std::vector<uint8_t>>>* to_peer = nullptr;
+  std::vector<wire::Frame> sent;
+  bool send(uint32_t ifindex, std::span<const uint8_t> frame) override {
+    to_peer->emplace_back(ifindex, std::vector<uint8_t>(frame.begin(), frame.end()));
+    sent.push_back(wire::parse_frame(frame));
+    return true;
+  }
+  dataplane::FibWriter& fib() override { return fib_; }
+};
+
+std::string router_config(int priority, const char* self, const char* peer) {
+  return std::string(R"(
+remote-backup-service rbs1
+ peer-ipv6 )") +
+         peer + " source-ipv6 " + self + R"( port 2046
+quit
+remote-backup-profile rbp1
+ backup-id 10 remote-backup-service rbs1
+ vrrp6-id 1 interface ge0
+quit
+multicast ipv6 routing-enable
+interface ge0
+ device net_null0
+ pim ipv6 sm
+ mld enable
+ vrrp6 vrid 1 virtual-ip fe80::1 link-local
+ vrrp6 vrid 1 priority )" +
+         std::to_string(priority) + R"(
+ multicast ipv6 track vrrp6 vrid 1
+ remote-backup-profile rbp1
+quit
+)";
+}
+
+struct Pair : ::testing::Test {
+  std::deque<std::pair<uint32_t, std::vector<uint8_t>>> a_to_b, b_to_a;
+  LanIo io_a, io_b;
+  RouterCore a{io_a, null_log_sink(), 1};
+  RouterCore b{io_b, null_log_sink(), 2};
+  TimePoint now{};
+
+  void SetUp() override {
+    io_a.to_peer = &a_to_b;
+    io_b.to_peer = &b_to_a;
+    // The RBS addresses are documentation addresses: the channel's listener cannot bind
+    // them here, which leaves the roles and VRRP6 logic under test on their own.
+    auto ca = config::parse_config(router_config(120, "2001:db8:10::1", "2001:db8:10::2"), "a");
+    auto cb = config::parse_config(router_config(100, "2001:db8:10::2", "2001:db8:10::1"), "b");
+    ASSERT_TRUE(ca.ok()) << config::format_errors(ca.errors);
+    ASSERT_TRUE(cb.ok()) << config::format_errors(cb.errors);
+    a.apply(ca.config, {*MacAddress::parse("02:00:00:00:00:0a")}, now);
+    b.apply(cb.config, {*MacAddress::parse("02:00:00:00:00:0b")}, now);
+    deliver();
+  }
+  void deliver() {
+    for (int i = 0; i < 100 && (!a_to_b.empty() || !b_to_a.empty()); ++i) {
+      while (!a_to_b.empty()) {
+        auto [ifi, f] = a_to_b.front();
+        a_to_b.pop_front();
+        b.on_frame(ifi, f, now);
+      }
+      while (!b_to_a.empty()) {
+        auto [ifi, f] = b_to_a.front();
+        b_to_a.pop_front();
+        a.on_frame(ifi, f, now);
+      }
+    }
+  }
+  void run_for(Duration d) {
+    TimePoint end = now + d;
+    for (;;) {
+      TimePoint next = std::min(a.next_deadline(), b.next_deadline());
+      if (next > end) break;
+      now = std::max(now, next);
+      a.on_timer(now);
+      b.on_timer(now);
+      deliver();
+    }
+    now = end;
+  }
+  std::string state(RouterCore& r) { return r.vrrp6_snapshot(now).groups.at(0).state; }
+  void host_joins(const Ipv6Address& g) {
+    auto frame = wire::build_mld_v2_report_frame(*MacAddress::parse("02:00:00:00:aa:01"),
+                                                 Ipv6Address::must_parse("fe80::aa"),
+                                                 {{wire::MldRecordType::to_ex, g, {}}});
+    a.on_frame(1, frame, now);
+    b.on_frame(1, frame, now);
+    deliver();
+  }
+};
+
+TEST_F(Pair, HigherPriorityBecomesMasterAndTheOtherBackup) {
+  run_for(std::chrono::seconds(6));
+  EXPECT_EQ(state(a), "Master");
+  EXPECT_EQ(state(b), "Backup");
+  EXPECT_EQ(a.rbp_snapshot("").profiles.at(0).state, "master");
+  EXPECT_EQ(b.rbp_snapshot("").profiles.at(0).state, "backup");
+  EXPECT_TRUE(io_a.fib_.gate(0));
+  EXPECT_FALSE(io_b.fib_.gate(0));
+}
+
+TEST_F(Pair, BackupIgnoresReportsOnTheRbpInterface) {
+  run_for(std::chrono::seconds(6));
+  EXPECT_FALSE(a.mld_interface_snapshot("ge0", now).interfaces.at(0).backup_mode);
+  EXPECT_TRUE(b.mld_interface_snapshot("ge0", now).interfaces.at(0).backup_mode);
+  Ipv6Address g = Ipv6Address::must_parse("ff05::db8:1");
+  host_joins(g);
+  EXPECT_EQ(a.mld_group_snapshot("", now).groups.size(), 1u);
+  EXPECT_EQ(b.mld_group_snapshot("", now).groups.size(), 0u);  // its state comes from the RBS
+  EXPECT_EQ(io_a.fib_.entries.size(), 1u);
+  EXPECT_EQ(io_b.fib_.entries.size(), 0u);
+}
+
+TEST_F(Pair, BackupTakesOverWhenTheMasterResignsAndQueriesAtOnce) {
+  run_for(std::chrono::seconds(6));
+  io_b.sent.clear();
+  a.shutdown(now);  // priority-0 advert (RFC 5798 §6.4.3 → Backup waits only Skew_Time)
+  deliver();
+  run_for(std::chrono::seconds(1));
+  EXPECT_EQ(state(b), "Master");
+  EXPECT_TRUE(io_b.fib_.gate(0));
+  EXPECT_FALSE(b.mld_interface_snapshot("ge0", now).interfaces.at(0).backup_mode);
+  bool queried = false;
+  for (const auto& f : io_b.sent) queried |= f.kind == wire::PacketKind::mld_query;
+  EXPECT_TRUE(queried) << "the new Master sends a general query on becoming active";
+}
+
+}  // namespace
+}  // namespace tandem::daemon
