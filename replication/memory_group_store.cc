@@ -22,14 +22,65 @@ int64_t remaining_from(TimePoint now, TimePoint deadline) {
 
 }  // namespace
 
+size_t MemoryGroupStore::probe(const GroupKey& key, size_t h) const {
+  const size_t mask = index_.size() - 1;
+  const uint64_t tag = cell(h, 0);
+  size_t i = h & mask;
+  while (index_[i] != kEmpty) {
+    if ((index_[i] & 0xffffffff00000000ULL) == tag) {
+      const Entry& e = slots_[slot_of(index_[i])];
+      if (e.key_hash == h && e.record.key == key) return i;
+    }
+    i = (i + 1) & mask;
+  }
+  return i;
+}
+
+void MemoryGroupStore::grow_index(size_t min_records) {
+  size_t cap = index_.empty() ? 16 : index_.size();
+  while (cap < 2 * min_records) cap *= 2;
+  if (cap == index_.size()) return;
+  index_.assign(cap, kEmpty);
+  const size_t mask = cap - 1;
+  for (uint32_t slot = 0; slot < slots_.size(); ++slot) {
+    size_t i = slots_[slot].key_hash & mask;
+    while (index_[i] != kEmpty) i = (i + 1) & mask;
+    index_[i] = cell(slots_[slot].key_hash, slot);
+  }
+}
+
+// Linear-probing delete by backward shift: later entries of the same run move up so every
+// key stays reachable from its home position without tombstones.
+void MemoryGroupStore::erase_position(size_t pos) {
+  const size_t mask = index_.size() - 1;
+  size_t hole = pos;
+  size_t j = pos;
+  while (true) {
+    j = (j + 1) & mask;
+    if (index_[j] == kEmpty) break;
+    const size_t home = slots_[slot_of(index_[j])].key_hash & mask;
+    // Move j into the hole unless its home lies cyclically in (hole, j].
+    const bool home_in_between =
+        hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+    if (!home_in_between) {
+      index_[hole] = index_[j];
+      hole = j;
+    }
+  }
+  index_[hole] = kEmpty;
+}
+
 void MemoryGroupStore::put(Entry entry) {
   entry.hash = record_digest(entry.record);
+  entry.key_hash = GroupKeyHash{}(entry.record.key);
   digest_ += entry.hash;
-  auto [it, inserted] = index_.try_emplace(entry.record.key, static_cast<uint32_t>(slots_.size()));
-  if (inserted) {
+  if (2 * (slots_.size() + 1) > index_.size()) grow_index(slots_.size() + 1);
+  const size_t pos = probe(entry.record.key, entry.key_hash);
+  if (index_[pos] == kEmpty) {
+    index_[pos] = cell(entry.key_hash, static_cast<uint32_t>(slots_.size()));
     slots_.push_back(std::move(entry));
   } else {
-    Entry& slot = slots_[it->second];
+    Entry& slot = slots_[slot_of(index_[pos])];
     digest_ -= slot.hash;
     slot = std::move(entry);
   }
@@ -37,7 +88,7 @@ void MemoryGroupStore::put(Entry entry) {
 
 void MemoryGroupStore::reserve(size_t records) {
   slots_.reserve(records);
-  index_.reserve(records);
+  grow_index(records);
 }
 
 void MemoryGroupStore::upsert(const GroupRecord& record, TimePoint now) {
@@ -61,15 +112,20 @@ void MemoryGroupStore::upsert(const GroupRecord& record, TimePoint now) {
 }
 
 void MemoryGroupStore::remove(const GroupKey& key, TimePoint) {
-  auto it = index_.find(key);
-  if (it == index_.end()) return;
-  const uint32_t slot = it->second;
+  if (slots_.empty()) return;
+  const size_t pos = probe(key, GroupKeyHash{}(key));
+  if (index_[pos] == kEmpty) return;
+  const uint32_t slot = slot_of(index_[pos]);
   digest_ -= slots_[slot].hash;
-  index_.erase(it);
-  if (slot + 1 != slots_.size()) {
-    // Keep the vector dense: the last record moves into the hole.
-    slots_[slot] = std::move(slots_.back());
-    index_[slots_[slot].record.key] = slot;
+  erase_position(pos);
+  const uint32_t last = static_cast<uint32_t>(slots_.size() - 1);
+  if (slot != last) {
+    // Keep the vector dense: the last record moves into the hole; repoint its index entry.
+    const size_t mask = index_.size() - 1;
+    size_t i = slots_[last].key_hash & mask;
+    while (index_[i] == kEmpty || slot_of(index_[i]) != last) i = (i + 1) & mask;
+    index_[i] = cell(slots_[last].key_hash, slot);
+    slots_[slot] = std::move(slots_[last]);
   }
   slots_.pop_back();
 }
@@ -85,9 +141,10 @@ GroupRecord MemoryGroupStore::materialize(const Entry& e, TimePoint now) {
 }
 
 std::optional<GroupRecord> MemoryGroupStore::find(const GroupKey& key, TimePoint now) const {
-  auto it = index_.find(key);
-  if (it == index_.end()) return std::nullopt;
-  return materialize(slots_[it->second], now);
+  if (slots_.empty()) return std::nullopt;
+  const size_t pos = probe(key, GroupKeyHash{}(key));
+  if (index_[pos] == kEmpty) return std::nullopt;
+  return materialize(slots_[slot_of(index_[pos])], now);
 }
 
 void MemoryGroupStore::for_each(TimePoint now,

@@ -3,7 +3,8 @@
 // durations, so a record written on a Backup ages exactly as on the Master.
 #pragma once
 
-#include <unordered_map>
+#include <cstdint>
+#include <vector>
 
 #include "replication/group_store.h"
 
@@ -37,14 +38,27 @@ class MemoryGroupStore : public GroupStore {
     TimePoint filter_deadline{};              // EXCLUDE only
     std::vector<TimePoint> source_deadlines;  // parallel to record.sources; min() = blocked
     TimePoint ohp_deadline{};                 // MLDv1 compat only
-    uint64_t hash = 0;
+    uint64_t hash = 0;                        // record_digest()
+    size_t key_hash = 0;                      // GroupKeyHash, for the index
   };
   void put(Entry entry);
   static GroupRecord materialize(const Entry& e, TimePoint now);
-  // Records live in a dense vector (walked in order by for_each and snapshots, which is what
-  // a million-record table needs); the map only indexes them.
+
+  // Records live in a dense vector (walked in order by for_each and snapshots); an
+  // open-addressing index (linear probing, power-of-two size, at most half full) maps a key
+  // to its slot without a heap node per record, which is what a million-record table needs.
+  // An index cell holds the slot (low 32 bits) and the upper half of the key hash (high 32
+  // bits), so a probe compares hashes without touching the record.
+  static constexpr uint64_t kEmpty = UINT64_MAX;
+  static uint64_t cell(size_t key_hash, uint32_t slot) {
+    return (static_cast<uint64_t>(key_hash) & 0xffffffff00000000ULL) | slot;
+  }
+  static uint32_t slot_of(uint64_t c) { return static_cast<uint32_t>(c); }
+  size_t probe(const GroupKey& key, size_t h) const;  // position of key, or the empty one
+  void grow_index(size_t min_records);
+  void erase_position(size_t pos);
   std::vector<Entry> slots_;
-  std::unordered_map<GroupKey, uint32_t, GroupKeyHash> index_;
+  std::vector<uint64_t> index_;
   uint64_t digest_ = 0;
 };
 

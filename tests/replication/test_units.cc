@@ -2,6 +2,8 @@
 // the connection rules (tie-break, refusal, backoff, BFD tracking).
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "replication/connector.h"
 #include "replication/frame_codec.h"
 #include "replication/record_codec.h"
@@ -122,6 +124,38 @@ TEST(Digest, IndependentOfInsertionOrderAndOfTimes) {
   EXPECT_EQ(digest_hex(a.digest()).size(), 16u);
   b.remove(recs[17].key, kT0);
   EXPECT_NE(a.digest(), b.digest());
+}
+
+TEST(Store, RandomInsertsAndRemovesMatchAReferenceMap) {
+  Rng rng(123);
+  MemoryGroupStore s;
+  std::map<GroupKey, GroupRecord> ref;
+  for (int i = 0; i < 50'000; ++i) {
+    const GroupKey k = key_of(static_cast<uint32_t>(rng.uniform(0, 3000)));
+    if (rng.uniform(0, 2) == 0) {
+      s.remove(k, kT0);
+      ref.erase(k);
+    } else {
+      GroupRecord r = random_record(rng, k);
+      s.upsert(r, kT0);
+      ref[k] = r;
+    }
+  }
+  ASSERT_EQ(s.size(), ref.size());
+  uint64_t digest = 0;
+  for (const auto& [k, r] : ref) {
+    auto got = s.find(k, kT0);
+    ASSERT_TRUE(got);
+    EXPECT_TRUE(same_state(*got, r));
+    digest += record_digest(r);
+  }
+  EXPECT_EQ(s.digest(), digest);
+  EXPECT_EQ(table_digest(s, kT0), digest);
+  for (uint32_t i = 0; i <= 3000; ++i) {
+    if (!ref.count(key_of(i))) {
+      EXPECT_FALSE(s.find(key_of(i), kT0));
+    }
+  }
 }
 
 GroupRecord exclude_record() {
