@@ -298,7 +298,9 @@ TEST(Scenario, SourcesThatCannotSendAreDroppedFromRecords) {
   EXPECT_EQ(g->sources[0].source, kS1);
   EXPECT_EQ(sim.ignored(IgnoreReason::bad_source_address), 3u);
   for (const auto& e : sim.events) {
-    if (e.kind == EventKind::source_blocked) EXPECT_EQ(e.source, kS1);
+    if (e.kind == EventKind::source_blocked) {
+      EXPECT_EQ(e.source, kS1);
+    }
   }
 }
 
