@@ -138,6 +138,10 @@ void RouterCore::drain(TimePoint now) {
         bfd_.pending_actions().empty())
       break;
   }
+  // Changes just marked in a change feed leave in this same turn (deltas within ms), and a
+  // role change is announced at once.
+  for (auto& [name, r] : rbs_)
+    if (r.started && r.endpoint->next_deadline() <= now) r.endpoint->on_timer(now);
 }
 
 void RouterCore::drain_mld(TimePoint now) {
