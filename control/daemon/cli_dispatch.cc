@@ -1,6 +1,7 @@
 #include "control/daemon/cli_dispatch.h"
 
 #include "control/daemon/cli/commands.h"
+#include "control/daemon/cli/json.h"
 #include "control/daemon/cli/render.h"
 
 namespace tandem::daemon {
@@ -59,9 +60,23 @@ cli::WireResponse dispatch_cli(const cli::WireRequest& req, RouterCore& core,
         actions.reset_dataplane();
       return {true, json ? "{\"reset\":\"" + r->subsystem + "\"}\n"
                          : "Info: " + r->subsystem + " statistics reset.\n"};
-    case CliCommand::commit:
+    case CliCommand::commit: {
       if (!actions.commit) return {false, "commit is not available\n"};
-      return actions.commit(r->path);
+      cli::WireResponse resp = actions.commit(r->path);
+      if (!json) return resp;
+      // {"applied":true|false,"lines":["interface ge0 changed: mld", ...]}
+      cli::JsonWriter w;
+      w.begin_object().field("applied", resp.ok).key("lines").begin_array();
+      size_t start = 0;
+      while (start < resp.body.size()) {
+        size_t nl = resp.body.find('\n', start);
+        if (nl == std::string::npos) nl = resp.body.size();
+        if (nl > start) w.value(resp.body.substr(start, nl - start));
+        start = nl + 1;
+      }
+      w.end_array().end_object();
+      return {resp.ok, w.str() + "\n"};
+    }
     case CliCommand::decode: return {false, "decode runs in tandemctl itself (no daemon needed)\n"};
   }
   return {false, "unhandled command\n"};

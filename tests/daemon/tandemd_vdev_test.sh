@@ -51,6 +51,10 @@ metrics listen 127.0.0.1 $port
 CFG
 }
 write_config "$dir/a.cfg" 120 ""
+"$tandemd" --check-config "$dir/a.cfg" > /dev/null || fail "--check-config rejects a good file"
+write_config "$dir/bad.cfg" 300 "mld robust-count 9"
+if "$tandemd" --check-config "$dir/bad.cfg" 2> "$dir/err"; then fail "--check-config accepts a bad file"; fi
+[ "$(wc -l < "$dir/err")" = 2 ] || fail "--check-config: expected 2 errors, got $(cat "$dir/err")"
 
 "$tandemd" --config "$dir/a.cfg" --socket "$sock" -- --no-huge --no-shconf -l 0 -m 256 \
   --file-prefix "tandem-daemon-test-$$" > "$dir/tandemd.log" 2>&1 &
@@ -95,6 +99,8 @@ write_config "$dir/bad.cfg" 300 "mld robust-count 9"
 if ctl commit "$dir/bad.cfg" > "$dir/out" 2>&1; then fail "bad config accepted"; fi
 grep -q "bad.cfg:20:24: priority 300 out of range 1-254" "$dir/out" || { cat "$dir/out"; fail "priority error"; }
 grep -q "bad.cfg:24:19: count 9 out of range 2-5" "$dir/out" || { cat "$dir/out"; fail "robust-count error"; }
+{ ctl --json commit "$dir/bad.cfg" 2>&1 || true; } | grep -q '^{"applied":false,"lines":\[".*priority 300 out of range' \
+  || fail "--json commit of a bad file"
 ctl --json display vrrp6 | grep -q '"priority_config":120' || fail "bad reload changed something"
 
 # A good file: only the difference is applied.
