@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 K=${1:-5}
-CONTRAST_RUNS=${FAILOVER_CONTRAST_RUNS:-2}
+CONTRAST_RUNS=${FAILOVER_CONTRAST_RUNS:-1}
 export TANDEM_BUILD=${TANDEM_BUILD:-$REPO/build}
 export TANDEM_LAB_PREFIX=${TANDEM_LAB_PREFIX:-tdmperf}
 export TANDEM_LAB_PREEMPT_S=${TANDEM_LAB_PREEMPT_S:-2}
@@ -136,20 +136,22 @@ for ((run = 1; run <= CONTRAST_RUNS; run++)); do
   r2_groups=$(group_count r2)
   one_run contrast
   read -r ms gl lp <<<"$RUN_RESULT"
-  printf 'no hot backup (no RBP, r2 without state: %d groups) kill run %d: interruption %7s ms, packets lost %d\n' \
+  printf 'no hot backup (no RBP, r2 restarted: %d groups) kill run %d: interruption %7s ms, packets lost %d\n' \
     "$r2_groups" "$run" "$ms" "$lp"
-  contrast+=("$ms")
+  # a restarted r2 relearns the groups if the hosts answered a query of r1's meanwhile
+  # (r1's own start-up queries after a restart); such a run is no "backup without state"
+  if [ "$r2_groups" -eq 0 ]; then contrast+=("$ms"); else echo "  (r2 had relearned the groups: not counted)"; fi
 done
 teardown
 
 read -r kmed kmax < <(printf '%s\n' ${RES[kill]} | median_max)
 read -r lmed lmax < <(printf '%s\n' ${RES[linkdown]} | median_max)
 read -r med max < <(printf '%s\n' "${all[@]}" | median_max)
-read -r cmed cmax < <(printf '%s\n' "${contrast[@]}" | median_max)
+read -r cmed cmax < <(printf '%s\n' "${contrast[@]}" | grep . | median_max)
 echo "kill:          median $kmed ms, max $kmax ms ($K runs)"
 echo "link down:     median $lmed ms, max $lmax ms ($K runs)"
-echo "no hot backup: median $cmed ms, max $cmax ms ($CONTRAST_RUNS runs, SIGKILL, backup without state)"
+echo "no hot backup: median $cmed ms, max $cmax ms (${#contrast[@]} runs, SIGKILL, backup without state)"
 echo "no RBP, both run MLD: $both_ms ms"
 printf '{"bench":"failover","runs":%d,"median_ms":%s,"max_ms":%s,"groups_lost":%d,"kill":{"median_ms":%s,"max_ms":%s},"linkdown":{"median_ms":%s,"max_ms":%s},"no_hot_backup":{"runs":%d,"median_ms":%s,"max_ms":%s},"no_rbp_both_mld_ms":%s}\n' \
   "$((2 * K))" "$med" "$max" "$groups_lost" "$kmed" "$kmax" "$lmed" "$lmax" \
-  "$CONTRAST_RUNS" "$cmed" "$cmax" "$both_ms"
+  "${#contrast[@]}" "$cmed" "$cmax" "$both_ms"

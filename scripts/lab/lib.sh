@@ -232,8 +232,8 @@ lab_stop() {
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null || true
+  # still there (and still ours): SIGKILL
+  if [ "$(lab_pid "$name" 2>/dev/null)" = "$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
   rm -f "$LAB_STATE/pids/$name.pid"
 }
 

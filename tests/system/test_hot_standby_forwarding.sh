@@ -25,7 +25,7 @@ wait_until 1 "r2's digest equals r1's after the joins" digests_equal
 [ "$(mld_table r1)" = "$(mld_table r2)" ] ||
   fail "tables differ: r1 <$(mld_table r1)> r2 <$(mld_table r2)>"
 jctl r2 display mld group | jq -e '[.groups[].origin] | all(. == "backup")' >/dev/null ||
-  fail "r2's groups are not marked origin backup"
+  fail "r2's groups are not all origin backup: $(jctl r2 display mld group | jq -c "[.groups[] | {group, origin}]"); r2 VRRP6 $(vrrp_state r2), transitions $(vrrp_field r2 transitions)"
 pass "r2 holds r1's table: $(mld_table r2 | tr '\n' ';')"
 
 sleep 2
