@@ -174,7 +174,8 @@ struct RbsChannel::Impl {
 
   void send_heartbeat(TimePoint now) {
     flatbuffers::FlatBufferBuilder fbb(64);
-    send(fbb, fb::CreateHeartbeat(fbb, seq, last_applied), fb::Message::Heartbeat, now);
+    auto masters = fbb.CreateVector(master_ids());
+    send(fbb, fb::CreateHeartbeat(fbb, seq, last_applied, masters), fb::Message::Heartbeat, now);
     ++c.heartbeats_sent;
   }
 
@@ -675,7 +676,10 @@ struct RbsChannel::Impl {
         acked = std::max(acked, s);
         return;
       }
-      case fb::Message::Heartbeat: ++c.heartbeats_received; return;
+      case fb::Message::Heartbeat:
+        ++c.heartbeats_received;
+        peer_masters = decode_ids(f->message_as_Heartbeat()->master_backup_ids());
+        return;
       case fb::Message::BatchBackupRequest: {
         ++c.batch_requests_received;
         auto ids = decode_ids(f->message_as_BatchBackupRequest()->backup_ids());
@@ -839,6 +843,8 @@ void RbsChannel::set_role(uint16_t backup_id, Role role, TimePoint now) {
       m.send_batch_request({backup_id}, fb::BatchReason::RoleChange, now);
     }
   }
+  // The peer's "Peer State" follows at once rather than at the next idle heartbeat.
+  if (m.link_up && m.hello_ok) m.send_heartbeat(now);
 }
 
 Role RbsChannel::role(uint16_t backup_id) const {
@@ -888,6 +894,7 @@ ChannelStatus RbsChannel::status() const {
   s.pending_keys = m.feed.size();
   s.output_bytes = m.out_size();
   for (const auto& [id, r] : m.roles) s.roles.emplace_back(id, r);
+  s.peer_master_ids = m.peer_masters;
   s.last_close = m.last_close;
   s.counters = m.c;
   return s;

@@ -94,12 +94,13 @@ struct ChannelStatus {
   bool hello_ok = false;
   bool snapshot_complete = false;
   uint64_t epoch = 0, peer_epoch = 0, peer_node_id = 0;
-  uint64_t last_seq_sent = 0;     // our stream
-  uint64_t last_seq_acked = 0;    // our stream, acked by the peer
-  uint64_t last_seq_applied = 0;  // peer's stream, applied here
-  uint64_t pending_keys = 0;      // feed backlog
-  size_t output_bytes = 0;        // not yet written
-  std::vector<std::pair<uint16_t, Role>> roles;
+  uint64_t last_seq_sent = 0;                    // our stream
+  uint64_t last_seq_acked = 0;                   // our stream, acked by the peer
+  uint64_t last_seq_applied = 0;                 // peer's stream, applied here
+  uint64_t pending_keys = 0;                     // feed backlog
+  size_t output_bytes = 0;                       // not yet written
+  std::vector<std::pair<uint16_t, Role>> roles;  // ours, per backup-id
+  std::vector<uint16_t> peer_master_ids;  // backup-ids the peer is Master of (Hello/Heartbeat)
   CloseReason last_close = CloseReason::none;
   ChannelCounters counters;
 };

@@ -60,6 +60,10 @@ std::string service_status_json(const ServiceStatus& s) {
     j += "{\"backup_id\":" + std::to_string(s.channel.roles[i].first) +
          ",\"role\":" + quoted(role_name(s.channel.roles[i].second)) + "}";
   }
+  j += "],\"peer_master_backup_ids\":[";
+  for (size_t i = 0; i < s.channel.peer_master_ids.size(); ++i) {
+    j += (i ? "," : "") + std::to_string(s.channel.peer_master_ids[i]);
+  }
   j += "],\"closes\":{";
   bool first = true;
   for (size_t i = 0; i < kCloseReasonCount; ++i) {

@@ -99,6 +99,8 @@ TEST_F(Pair, HeartbeatsKeepAnIdleLinkUp) {
   EXPECT_TRUE(backup.channel.link_up());
   EXPECT_GT(master.channel.status().counters.heartbeats_sent, 10u);
   EXPECT_GT(backup.channel.status().counters.heartbeats_received, 10u);
+  EXPECT_EQ(backup.channel.status().peer_master_ids, std::vector<uint16_t>{kBackupId});
+  EXPECT_TRUE(master.channel.status().peer_master_ids.empty());
 }
 
 TEST_F(Pair, HalfOpenPeerDetectedWithinThreeIntervals) {
