@@ -8,9 +8,12 @@
 //  - an accepted MLD / VRRP / BFD / ND message rebuilt by the wire builders parses back to
 //    the same fields (parse ∘ build ∘ parse = parse).
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "control/wire/byte_io.h"
+#include "control/wire/checksum.h"
 #include "control/wire/decode_json.h"
 #include "control/wire/frame.h"
 #include "control/wire/headers.h"
@@ -254,16 +257,54 @@ void check_rebuild(const Frame& f) {
 }  // namespace
 }  // namespace tandem::fuzz
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace tandem::fuzz;
-  if (size > 0xffff) return 0;  // one frame; jumbo sizes add nothing but time
-  const std::span<const uint8_t> bytes(data, size);
-  const tandem::wire::HeaderWalk w = tandem::wire::walk_headers(data, static_cast<uint32_t>(size));
-  check_walk(w, size);
-  const tandem::wire::Frame f = tandem::wire::parse_frame(bytes);
+namespace tandem::fuzz {
+namespace {
+
+void check_frame(std::span<const uint8_t> bytes) {
+  const HeaderWalk w = walk_headers(bytes.data(), static_cast<uint32_t>(bytes.size()));
+  check_walk(w, bytes.size());
+  const Frame f = parse_frame(bytes);
   FUZZ_CHECK(same_walk(w, f.walk), "parse_frame starts from walk_headers");
   check_receive_rules(f);
   check_json(f, bytes);
   check_rebuild(f);
+}
+
+// Offset of the checksum field in the upper-layer header, when it has one we know.
+std::optional<uint32_t> checksum_offset(uint8_t proto) {
+  switch (proto) {
+    case kProtoIcmpv6: return 2;
+    case kProtoVrrp: return 6;
+    case kProtoUdp: return 6;
+    default: return std::nullopt;
+  }
+}
+
+// A copy of the frame with a correct upper-layer checksum, so mutations of MLD, ND, VRRP and
+// BFD bodies get past the checksum check and reach the message parsers.
+std::optional<std::vector<uint8_t>> with_checksum_fixed(std::span<const uint8_t> bytes) {
+  const HeaderWalk w = walk_headers(bytes.data(), static_cast<uint32_t>(bytes.size()));
+  if (w.drop != DropReason::none || (w.fragment && !w.first_fragment)) return std::nullopt;
+  const auto off = checksum_offset(w.upper_protocol);
+  if (!off || w.upper_len() < *off + 2) return std::nullopt;
+  std::vector<uint8_t> copy(bytes.begin(), bytes.end());
+  uint8_t* upper = copy.data() + w.upper_offset;
+  const Ipv6Address src = Ipv6Address::from_bytes(copy.data() + w.l3_offset + 8);
+  const Ipv6Address dst = Ipv6Address::from_bytes(copy.data() + w.l3_offset + 24);
+  store_be16(upper + *off, 0);
+  const uint16_t sum = ipv6_upper_checksum(src, dst, w.upper_protocol, upper, w.upper_len());
+  store_be16(upper + *off, sum);
+  return copy;
+}
+
+}  // namespace
+}  // namespace tandem::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace tandem::fuzz;
+  if (size > 0xffff) return 0;  // one frame; jumbo sizes add nothing but time
+  const std::span<const uint8_t> bytes(data, size);
+  check_frame(bytes);
+  if (auto fixed = with_checksum_fixed(bytes)) check_frame(*fixed);
   return 0;
 }

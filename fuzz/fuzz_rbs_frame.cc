@@ -169,15 +169,28 @@ class StreamWriter {
     }
   }
 
-  flatbuffers::Offset<fbs::GroupKey> key(flatbuffers::FlatBufferBuilder& fbb) {
+  // The identity of a record (backup-id, interface, group), valid most of the time: the
+  // GroupKey table of removes and the inlined key fields of GroupRecord share it.
+  struct KeyFields {
+    uint16_t backup_id = 0;
+    flatbuffers::Offset<flatbuffers::String> interface;
+    fbs::Ipv6Addr group;
+    bool has_group = true;
+  };
+  KeyFields key_fields(flatbuffers::FlatBufferBuilder& fbb) {
+    KeyFields k;
     const uint8_t sel = in_.u8();
     std::string name = (sel & 1) ? "ge1" : "ge0";
     if ((sel & 0x0e) == 0x0e) name.assign(in_.u8() % 80, 'x');  // empty or over 64
-    wire::Ipv6Address g = pick_or_raw(in_, pools().groups);
-    const auto group = addr(g);
-    const auto iface =
-        (sel & 0x30) == 0x30 ? flatbuffers::Offset<flatbuffers::String>() : fbb.CreateString(name);
-    return fbs::CreateGroupKey(fbb, backup_id(), iface, (sel & 0xc0) == 0xc0 ? nullptr : &group);
+    k.group = addr(pick_or_raw(in_, pools().groups));
+    k.has_group = (sel & 0xc0) != 0xc0;
+    if ((sel & 0x30) != 0x30) k.interface = fbb.CreateString(name);
+    k.backup_id = backup_id();
+    return k;
+  }
+  flatbuffers::Offset<fbs::GroupKey> key(flatbuffers::FlatBufferBuilder& fbb) {
+    const KeyFields k = key_fields(fbb);
+    return fbs::CreateGroupKey(fbb, k.backup_id, k.interface, k.has_group ? &k.group : nullptr);
   }
 
   int64_t time_ms() {
@@ -188,7 +201,7 @@ class StreamWriter {
   }
 
   flatbuffers::Offset<fbs::GroupRecord> record(flatbuffers::FlatBufferBuilder& fbb) {
-    const auto k = key(fbb);
+    const KeyFields k = key_fields(fbb);
     std::vector<fbs::SourceTimer> sources;
     for (uint32_t i = in_.range(0, 4); i > 0; --i)
       sources.emplace_back(addr(pick_or_raw(in_, pools().sources)), time_ms());
@@ -196,9 +209,9 @@ class StreamWriter {
     const auto mode = static_cast<fbs::FilterMode>(sel == 0xff ? in_.u8() : sel & 1);
     const auto compat = static_cast<fbs::CompatMode>(sel == 0xfe ? in_.u8() : (sel >> 1) & 1);
     const auto reporter = addr(pick_or_raw(in_, pools().link_locals));
-    return fbs::CreateGroupRecord(fbb, k, mode, fbb.CreateVectorOfStructs(sources), time_ms(),
-                                  compat, time_ms(), static_cast<fbs::Origin>((sel >> 2) & 1),
-                                  &reporter);
+    return fbs::CreateGroupRecord(fbb, k.backup_id, k.interface, k.has_group ? &k.group : nullptr,
+                                  mode, fbb.CreateVectorOfStructs(sources), time_ms(), compat,
+                                  time_ms(), static_cast<fbs::Origin>((sel >> 2) & 1), &reporter);
   }
 
   // Mostly the value the receiver expects, sometimes another.
