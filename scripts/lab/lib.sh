@@ -336,8 +336,12 @@ lab_router_start() {
   sock=$(router_socket "$r")
   lab_render_config "$role" "$cfg" "$mode"
   rm -f "$sock"
-  # a raised CPU share (nice) keeps 10 ms BFD alive while compilers load the 2 cores
-  lab_spawn "tandemd-$r" "$r" nice -n "${TANDEM_LAB_NICE:--10}" "$(tandemd_bin)" --config "$cfg" --socket "$sock" \
+  # a raised CPU share (nice) keeps 10 ms BFD alive while compilers load the 2 cores;
+  # TANDEM_LAB_RT=N runs tandemd SCHED_RR N instead (opt-in: a spinning RT process would
+  # take a whole core from everyone else on a shared machine)
+  local sched=(nice -n "${TANDEM_LAB_NICE:--10}")
+  [ -n "${TANDEM_LAB_RT:-}" ] && sched=(chrt -r "$TANDEM_LAB_RT")
+  lab_spawn "tandemd-$r" "$r" "${sched[@]}" "$(tandemd_bin)" --config "$cfg" --socket "$sock" \
     -- --no-pci --no-huge --no-shconf -m "${TANDEM_LAB_EAL_MB:-512}" -l "$lcore" --file-prefix "$P-$r-$$" \
     ${TANDEM_LAB_EAL_EXTRA:-}
   lab_log "tandemd $r ($role, $mode) pid $LAB_LAST_PID, socket $sock"

@@ -100,6 +100,17 @@ start_pair() {
     wait_until 15 "RBS connected" rbs_connected r1
     wait_until 5 "digests equal" digests_equal
   fi
+  R2_FLAPS=$(bfd_field r2 flaps)
+}
+
+# The pair is still as start_pair left it: r2's BFD session has not flapped since (a flap
+# means r1 was silent for a detection time, 30 ms, and r2 took over: a false switchover)
+check_no_flap() {
+  local f
+  f=$(bfd_field r2 flaps)
+  [ "$f" = "${R2_FLAPS:-0}" ] && return 0
+  fail "false switchover $1: r2's BFD flapped ($R2_FLAPS -> $f flaps: r1 silent for more" \
+    "than 30 ms), r2 VRRP6 $(vrrp_state r2) after $(vrrp_field r2 transitions) transitions"
 }
 
 # --- traffic ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ start_default_receivers
 wait_until 5 "r1 has the three groups" eval \
   'has_group r1 $G1 && has_group r1 $G2 && has_group r1 $G3'
 wait_until 2 "digests equal" digests_equal
+check_no_flap "after the joins"
 before=$(mld_table r2)
 sleep 1.5
 for r in recv-h1 recv-h2 recv-h3; do reset_counters "$r"; done

@@ -22,6 +22,7 @@ start_default_receivers
 wait_until 5 "r1 has the three groups" eval \
   'has_group r1 $G1 && has_group r1 $G2 && has_group r1 $G3'
 wait_until 1 "r2's digest equals r1's after the joins" digests_equal
+check_no_flap "after the joins"
 [ "$(mld_table r1)" = "$(mld_table r2)" ] ||
   fail "tables differ: r1 <$(mld_table r1)> r2 <$(mld_table r2)>"
 jctl r2 display mld group | jq -e '[.groups[].origin] | all(. == "backup")' >/dev/null ||
@@ -75,3 +76,4 @@ wait_until 6 "r1 dropped the 16 burst groups" eval '[ "$(group_count r1)" -eq 2 
 wait_until 1 "digests equal after the leave burst" digests_equal
 [ "$(mld_table r1)" = "$(mld_table r2)" ] || fail "tables differ after the leave burst"
 pass "join/leave bursts of 16 groups mirrored on r2"
+check_no_flap "during the test"

@@ -17,6 +17,7 @@ start_receiver recv-h1 h1 "$G1"
 start_receiver recv-h2 h2 "$G2@$SRC_ADDR"
 wait_until 5 "r1 has G1 and G2" eval 'has_group r1 $G1 && has_group r1 $G2'
 wait_until 2 "digests equal" digests_equal
+check_no_flap "after the joins"
 sleep 1
 for r in recv-h1 recv-h2; do reset_counters "$r"; done
 
@@ -38,6 +39,7 @@ for r in recv-h1 recv-h2; do
 done
 report recv-h3 | jq -e '.groups[] | .received > 0' >/dev/null || fail "h3 gets nothing"
 report watch-r2 | jq -e '.data_total == 0' >/dev/null || fail "r2 forwarded during the cut"
+check_no_flap "during the RBS cut"
 pass "cut: forwarding unchanged (r1 Master, r2 Backup and silent)"
 
 nsx r1 ip link set tdm-rbs up
