@@ -249,6 +249,18 @@ TEST_F(Fixture, ShutdownResignsVrrpAndAdminDownsBfd) {
   EXPECT_EQ(b.sessions[0].state, "AdminDown");
 }
 
+TEST_F(Fixture, ResetStatisticsZeroesDisplaysButNotMetrics) {
+  report({{wire::MldRecordType::to_ex, Ipv6Address::must_parse("ff05::7"), {}}});
+  ASSERT_EQ(core.mld_interface_snapshot("ge0", now).interfaces[0].joins, 1u);
+  core.reset_statistics("mld");
+  EXPECT_EQ(core.mld_interface_snapshot("ge0", now).interfaces[0].joins, 0u);
+  metrics::MetricsSnapshot m;
+  core.fill_metrics(m, now);
+  EXPECT_EQ(m.mld[0].joins, 1u);
+  report({{wire::MldRecordType::to_ex, Ipv6Address::must_parse("ff05::8"), {}}});
+  EXPECT_EQ(core.mld_interface_snapshot("ge0", now).interfaces[0].joins, 1u);
+}
+
 TEST_F(Fixture, GarbageFramesAreCountedNotFatal) {
   std::vector<uint8_t> junk(10, 0xff);
   core.on_frame(ge0(), junk, now);

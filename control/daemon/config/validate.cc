@@ -93,8 +93,8 @@ struct Checker {
                                                std::to_string(*s.discriminator_local) +
                                                " is already used by BFD session " + it->second);
       }
-      if (!s.discriminator_remote)
-        error(s.pos, "BFD session " + name + " has no `discriminator remote N`");
+      // `discriminator remote` may be omitted: the session learns the peer's (RFC 5880
+      // §6.8.6), which a peer with a random discriminator (FRR bfdd) needs.
       if (s.peer_ipv6.is_multicast() || s.peer_ipv6.is_unspecified())
         error(s.pos, "BFD session " + name + ": peer-ipv6 must be a unicast address");
     }

@@ -305,10 +305,21 @@ void RouterCore::batch_backup(TimePoint now) {
 }
 
 void RouterCore::reset_statistics(const std::string& subsystem) {
-  if (subsystem == "all" || subsystem == "dataplane") {
+  const bool all = subsystem == "all";
+  if (all || subsystem == "dataplane") {
     counters_.frames = counters_.parse_drops = counters_.unhandled_kind = 0;
     counters_.unknown_interface = counters_.tx_failed = counters_.bfd_no_neighbor = 0;
   }
+  if (all || subsystem == "mld") {
+    for (uint32_t ifindex : mld_.interfaces())
+      if (auto st = mld_.interface_status(ifindex, TimePoint{}))
+        mld_baseline_[st->name] = {st->joins, st->leaves};
+  }
+  if (all || subsystem == "vrrp6")
+    for (const auto& st : vrrp_.status())
+      vrrp_baseline_[st.ifname + "/" + std::to_string(st.vrid)] = st.transitions;
+  if (all || subsystem == "bfd")
+    for (const auto& st : bfd_.status()) bfd_baseline_[st.name] = st.flaps;
   log(LogLevel::info, "tandemd", "reset " + subsystem + " statistics");
 }
 

@@ -80,6 +80,8 @@ class RouterCore {
 
   void shutdown(TimePoint now);
   void batch_backup(TimePoint now);
+  // `reset ... statistics`: displays count from now on (metrics stay monotonic: the
+  // baselines only apply to the display snapshots).
   void reset_statistics(const std::string& subsystem);
 
   // ---- displays and metrics (one snapshot each) ----
@@ -152,6 +154,9 @@ class RouterCore {
   std::map<uint32_t, bool> link_up_;
   CoreCounters counters_;
   std::vector<wire::MacAddress> macs_;
+  // Display baselines set by reset_statistics, keyed by interface, "if/vrid" or session.
+  std::map<std::string, std::pair<uint64_t, uint64_t>> mld_baseline_;  // joins, leaves
+  std::map<std::string, uint64_t> vrrp_baseline_, bfd_baseline_;
   bool preempt_hold_ = false;
   bool shut_down_ = false;
   TimePoint started_{};

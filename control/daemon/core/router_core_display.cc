@@ -118,7 +118,9 @@ cli::Vrrp6Snapshot RouterCore::vrrp6_snapshot(TimePoint now) const {
             inst->config().admin->ifname + " vrid " + std::to_string(inst->config().admin->vrid);
     g.create_ms_ago = to_ms(now - s.create_time);
     g.last_change_ms_ago = s.transitions ? to_ms(now - s.last_change_time) : -1;
-    g.transitions = s.transitions;
+    auto vb = vrrp_baseline_.find(s.ifname + "/" + std::to_string(s.vrid));
+    g.transitions =
+        s.transitions - (vb == vrrp_baseline_.end() ? 0 : std::min(vb->second, s.transitions));
     out.groups.push_back(g);
   }
   return out;
@@ -142,7 +144,8 @@ cli::BfdSnapshot RouterCore::bfd_snapshot() const {
     b.detect_multiplier = s.detect_mult;
     b.bind_application = s.bind_application;
     b.not_up_reason = s.not_up_reason;
-    b.flaps = s.flaps;
+    auto bb = bfd_baseline_.find(s.name);
+    b.flaps = s.flaps - (bb == bfd_baseline_.end() ? 0 : std::min(bb->second, s.flaps));
     out.sessions.push_back(b);
   }
   return out;
@@ -203,8 +206,10 @@ cli::MldInterfaceSnapshot RouterCore::mld_interface_snapshot(const std::string& 
             .count());
     r.last_listener_query_count = st->timers.last_listener_query_count;
     r.groups = st->groups;
-    r.joins = st->joins;
-    r.leaves = st->leaves;
+    auto mb = mld_baseline_.find(st->name);
+    r.joins = st->joins - (mb == mld_baseline_.end() ? 0 : std::min(mb->second.first, st->joins));
+    r.leaves =
+        st->leaves - (mb == mld_baseline_.end() ? 0 : std::min(mb->second.second, st->leaves));
     r.backup_mode = st->passive;
     out.interfaces.push_back(r);
   }
