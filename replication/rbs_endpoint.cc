@@ -33,16 +33,22 @@ void RbsEndpoint::log(LogLevel level, const std::string& line) const {
 }
 
 bool RbsEndpoint::start(std::string* error) {
+  // Enabled from now on: a listener that cannot open yet (address not configured, port
+  // busy) is retried from on_timer() every kListenRetry.
+  started_ = true;
+  return open_listener(error);
+}
+
+bool RbsEndpoint::open_listener(std::string* error) {
   std::string err;
   listener_ = TcpListener::listen(config_.local, config_.port, &err);
   if (!listener_) {
     log(LogLevel::error,
-        format_string("cannot listen on [%s]:%u: %s", config_.local.to_string().c_str(),
+        format_string("cannot listen on [%s]:%u: %s (retrying)", config_.local.to_string().c_str(),
                       config_.port, err.c_str()));
     if (error) *error = err;
     return false;
   }
-  started_ = true;
   log(LogLevel::info,
       format_string("listening on [%s]:%u, peer [%s]", config_.local.to_string().c_str(),
                     listener_->port(), config_.peer.to_string().c_str()));
@@ -181,6 +187,10 @@ void RbsEndpoint::on_fd_ready(int fd, bool readable, bool writable, TimePoint no
 
 void RbsEndpoint::on_timer(TimePoint now) {
   if (!started_) return;
+  if (!listener_ && now >= next_listen_retry_) {
+    next_listen_retry_ = now + kListenRetry;
+    open_listener(nullptr);
+  }
   channel_.on_timer(now);
   if (active_) {
     pump_writes(now);
@@ -202,6 +212,7 @@ void RbsEndpoint::on_timer(TimePoint now) {
 TimePoint RbsEndpoint::next_deadline() const {
   if (!started_) return kNever;
   TimePoint d = channel_.next_deadline();
+  if (!listener_) d = std::min(d, next_listen_retry_);
   if (!active_ && !dialing_ && !connector_.bfd_blocked())
     d = std::min(d, connector_.next_dial_time());
   return d;

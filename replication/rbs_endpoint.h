@@ -43,8 +43,10 @@ class RbsEndpoint {
   RbsEndpoint(EndpointConfig config, GroupStore& store, LogSink log = null_log_sink());
   ~RbsEndpoint();
 
-  // Opens the listener; false + log line on failure (address not configured, port in use).
+  // Enables the service and opens the listener; false + log line when the listener cannot
+  // open yet (address not configured, port in use): on_timer() then retries every second.
   bool start(std::string* error = nullptr);
+  static constexpr Duration kListenRetry = milliseconds(1000);
   void stop(TimePoint now);
 
   std::vector<PollFd> poll_fds() const;
@@ -69,6 +71,7 @@ class RbsEndpoint {
     Direction dir;
     bool established;
   };
+  bool open_listener(std::string* error);
   void accept_all(TimePoint now);
   void promote(Conn conn, TimePoint now);
   void pump_reads(TimePoint now);
@@ -86,6 +89,7 @@ class RbsEndpoint {
   std::vector<Conn> candidates_;  // accepted, waiting for the tie-break
   TimePoint last_up_{};
   bool started_ = false;
+  TimePoint next_listen_retry_{};
 };
 
 }  // namespace tandem::replication

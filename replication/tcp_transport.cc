@@ -13,6 +13,9 @@
 namespace tandem::replication {
 namespace {
 
+// <linux/in6.h> value; not exposed by glibc's <netinet/in.h> (Linux >= 4.15).
+constexpr int kIpv6Freebind = 78;
+
 sockaddr_in6 make_addr(const wire::Ipv6Address& a, uint16_t port) {
   sockaddr_in6 sa{};
   sa.sin6_family = AF_INET6;
@@ -32,6 +35,9 @@ int make_socket(std::string* error) {
   int zero = 0, one = 1;
   ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // source-ipv6 may not be configured yet when the service starts (or may be held by an
+  // interface still in DAD): bind anyway, traffic flows once it is.
+  ::setsockopt(fd, IPPROTO_IPV6, kIpv6Freebind, &one, sizeof one);
   return fd;
 }
 

@@ -195,6 +195,25 @@ TEST_F(Loopback, BackupRestartReconnectsAndResyncs) {
   EXPECT_EQ(a->ch().status().counters.epoch_changes, 1u);
 }
 
+TEST_F(Loopback, ListenerThatCannotOpenYetIsRetried) {
+  b.reset();
+  std::string err;
+  auto blocker = TcpListener::listen(kAddrB, port, &err);  // someone holds B's port
+  ASSERT_TRUE(blocker) << err;
+  b = std::make_unique<Node>(kAddrB, kAddrA, port, 0xbbbb);
+  EXPECT_FALSE(b->ep->start());
+  run_until(
+      {a.get(), b.get()}, [] { return false; }, milliseconds(200));
+  blocker.reset();
+  churn(rng, a->store, a->ch().feed(), 300, 300, Clock::now());
+  // B still reaches A by dialing; its own listener comes back on the next retry.
+  ASSERT_TRUE(sync());
+  run_until(
+      {a.get(), b.get()}, [&] { return b->ep->listen_port() != 0; }, seconds(3));
+  EXPECT_EQ(b->ep->listen_port(), port);
+  expect_tables_match(a->store, b->store, Clock::now(), 250);
+}
+
 TEST_F(Loopback, TrackedBfdDownDropsTheLinkAndUpResyncs) {
   a = std::make_unique<Node>(kAddrA, kAddrB, port, 0xaaaa, /*track_bfd=*/true);
   b.reset();
