@@ -37,8 +37,10 @@ def main():
     ap.add_argument("--json")
     a = ap.parse_args()
 
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-    s.bind((a.ifname, 0))
+    # protocol 0 first: an ETH_P_ALL socket would queue frames from every interface until
+    # bind(); bound to the one port, it then takes all protocols from there only
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+    s.bind((a.ifname, ETH_P_ALL))
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
     flags = {"stop": False, "report": False}
     signal.signal(signal.SIGTERM, lambda *_: flags.__setitem__("stop", True))
@@ -82,7 +84,7 @@ def main():
                 data, addr = s.recvfrom(2048, socket.MSG_DONTWAIT)
             except (BlockingIOError, InterruptedError):
                 break
-            if addr[2] == PACKET_OUTGOING or len(data) < 54:
+            if addr[0] != a.ifname or addr[2] == PACKET_OUTGOING or len(data) < 54:
                 continue
             if struct.unpack_from("!H", data, 12)[0] != 0x86DD:
                 continue
