@@ -527,7 +527,8 @@ struct RbsChannel::Impl {
         stale.insert(r.key);
       }
     });
-    store.reserve(store.size() + staging_count);
+    // Most of a resync's keys are usually present already; a fresh Backup has none.
+    store.reserve(std::max<size_t>(store.size(), staging_count));
     // Everything has arrived and been checked: from here on the snapshot is applied whatever
     // happens to the link, in slices so the event loop keeps running (heartbeats) meanwhile.
     staging = false;
@@ -537,7 +538,7 @@ struct RbsChannel::Impl {
     apply_seq = staging_seq;
     apply_link = link_generation;
     apply_applied_before = c.records_applied;
-    (void)now;  // process_frames() applies the first slice right away
+    // process_frames() applies the first slice right away.
   }
 
   // Applies up to apply_slice_records staged records; finishes the snapshot after the last.
