@@ -101,9 +101,20 @@ banner "digests: r1 $d1, r2 $d2 -> $([ "$d1" = "$d2" ] && echo EQUAL || echo DIF
 echo "    data frames on the LAN so far: from r1 $(report watch-r1 | jq .data_total)," \
   "from r2 $(report watch-r2 | jq .data_total) (r2 is Backup: its gate is closed)"
 
-before=$(mld_table r2)
-for r in recv-h1 recv-h2 recv-h3; do reset_counters "$r"; done
-sleep 1
+# Kill from the steady state only: on a loaded 2-core machine a 30 ms stall of r1 can make
+# r2's BFD (10 ms x 3) fire and r2 take over (a false switchover, shown as BFD flaps);
+# r1 preempts back after the delay.
+steady() { is_state r1 Master && is_state r2 Backup && digests_equal; }
+for attempt in 1 2 3; do
+  wait_until $((TANDEM_LAB_PREEMPT_S + 15)) "steady: r1 Master, r2 Backup, digests equal" steady
+  flaps=$(bfd_field r2 flaps)
+  [ "$flaps" = 0 ] || echo "    note: r2's BFD session flapped $flaps time(s) so far (r1 silent > 30 ms)"
+  before=$(mld_table r2)
+  for r in recv-h1 recv-h2 recv-h3; do reset_counters "$r"; done
+  sleep 1
+  [ "$(bfd_field r2 flaps)" = "$flaps" ] && steady && break
+  echo "    r2's BFD flapped while settling: waiting for the steady state again"
+done
 
 banner "SIGKILL r1"
 lab_stop tandemd-r1 KILL 2
