@@ -40,7 +40,29 @@ struct Classified {
 // ports are set up without scattered RX and with the default MTU, so a received frame is
 // always one segment (a multi-segment frame would fail the payload-length check and be
 // counted, never read out of bounds).
+// The forwarding fast path's usual frame: untagged IPv6, UDP right after the fixed header,
+// not BFD, to a routable multicast group. Accepts exactly the frames the full walk below
+// would classify as data with no extension header; anything else takes the full walk.
+inline bool plain_udp_multicast(const uint8_t* f, uint32_t len, wire::HeaderWalk& w) {
+  constexpr uint32_t kUdpOffset = kEthLen + wire::kIpv6HeaderLen;
+  if (len < kUdpOffset + 8) return false;
+  const uint8_t* ip = f + kEthLen;
+  const uint32_t payload = wire::load_be16(ip + 4);
+  if (wire::load_be16(f + 12) != wire::kEtherTypeIpv6 || (ip[0] >> 4) != 6 ||
+      ip[6] != wire::kProtoUdp || payload < 8 || payload > len - kUdpOffset ||
+      ip[kIpv6SrcOffset] == 0xff || ip[kIpv6DstOffset] != 0xff ||
+      (ip[kIpv6DstOffset + 1] & 0x0f) <= 2 || wire::load_be16(f + kUdpOffset + 2) == kBfdPort) {
+    return false;
+  }
+  w.l3_offset = kEthLen;
+  w.l3_end = kUdpOffset + payload;
+  return true;
+}
+
 inline Classified classify(const uint8_t* frame, uint32_t len, wire::HeaderWalk& w) {
+  if (plain_udp_multicast(frame, len, w)) [[likely]] {
+    return {Verdict::data, DropReason::none, PuntClass::mld};
+  }
   w = wire::walk_headers(frame, len);
   if (w.drop != DropReason::none) [[unlikely]] {
     return {Verdict::drop, w.drop, PuntClass::mld};
