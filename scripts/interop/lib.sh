@@ -7,9 +7,11 @@
 # by PID (newest first), never by name.
 #
 #   IOP_KEEP=1           keep the work directory (logs, configs, pcaps) after exit
-#   IOP_TANDEMD_NICE     nice level of tandemd (default 5: it sleeps when idle anyway)
+#   IOP_TANDEMD_SCHED    command prefix setting tandemd's scheduling (default "nice -n 5": it
+#                        sleeps when idle anyway)
 #   IOP_IDLE_US          tandemd's `dataplane idle-sleep-us` (default 100)
-#   IOP_LCORE            EAL lcore of tandemd (default: the last CPU)
+#   IOP_LCORES           EAL --lcores of tandemd (default "0@(0-N)": one lcore that may run
+#                        on any CPU, so a compiler busy on one core does not stall it)
 
 set -euo pipefail
 
@@ -172,15 +174,15 @@ iop_tx_csum_off() {
 # $IOP_WORK/tandemd-NODE.N.log), wait until it answers. PID in $IOP_TANDEMD_PID.
 iop_tandemd_start() {
   local node=$1 cfg=$2 sock="$IOP_WORK/$1.sock" prefix="$IOP_P-$1"
-  local lcore=${IOP_LCORE:-$(($(nproc) - 1))}
+  local lcores=${IOP_LCORES:-"0@(0-$(($(nproc) - 1)))"}
   local n=0
   while [ -e "$IOP_WORK/tandemd-$node.$n.log" ]; do n=$((n + 1)); done
   IOP_TANDEMD_LOG="$IOP_WORK/tandemd-$node.$n.log"
   rm -f "$sock"
   IOP_DPDK_PREFIXES+=("$prefix")
   iop_bg "$IOP_TANDEMD_LOG" ip netns exec "$(nsname "$node")" \
-    nice -n "${IOP_TANDEMD_NICE:-5}" "$IOP_TANDEMD" --config "$cfg" --socket "$sock" -- \
-    --no-pci --no-huge --no-shconf -m 256 -l "$lcore" --file-prefix "$prefix"
+    ${IOP_TANDEMD_SCHED:-nice -n 5} "$IOP_TANDEMD" --config "$cfg" --socket "$sock" -- \
+    --no-pci --no-huge --no-shconf -m 256 --lcores "$lcores" --file-prefix "$prefix"
   IOP_TANDEMD_PID=$IOP_BG_PID
   local i
   for ((i = 0; i < 300; i++)); do
