@@ -164,7 +164,7 @@ iop_tx_csum_off() {
   if command -v ethtool >/dev/null 2>&1; then
     nsx "$1" ethtool -K "$2" tx off >/dev/null 2>&1 || true
   else
-    nsx "$1" "$PY" "$IOP_REPO/scripts/lab/tx_csum_off.py" "$2" || true
+    nsx "$1" "$PY" "$IOP_REPO/scripts/lab/tx_csum_off.py" "$2" 2>/dev/null || true
   fi
 }
 
