@@ -7,6 +7,7 @@
 //  - the decode line is one valid JSON object naming the kind, and is deterministic;
 //  - an accepted MLD / VRRP / BFD / ND message rebuilt by the wire builders parses back to
 //    the same fields (parse ∘ build ∘ parse = parse).
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -122,12 +123,92 @@ void check_receive_rules(const Frame& f) {
   }
 }
 
+// RFC 5952 §4 text: lower-case hex, no leading zeros, the longest run (first on a tie) of two
+// or more zero groups as "::". Dotted forms (glibc's inet_ntop for ::a.b.c.d and
+// ::ffff:a.b.c.d, RFC 5952 §5) only where the first 80 bits are zero. Always parses back.
+void check_address_text(const Ipv6Address& a) {
+  const std::string text = a.to_string();
+  const auto back = Ipv6Address::parse(text);
+  FUZZ_CHECK(back && *back == a, "address text parses back to the same address");
+  uint16_t w[8];
+  for (int i = 0; i < 8; ++i) w[i] = load_be16(a.bytes.data() + 2 * i);
+  if (text.find('.') != std::string::npos) {
+    FUZZ_CHECK(w[0] == 0 && w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 &&
+                   (w[5] == 0 || w[5] == 0xffff),
+               "dotted form only for IPv4-compatible or -mapped addresses");
+    return;
+  }
+  int best = -1, best_len = 0;
+  for (int i = 0; i < 8;) {
+    int j = i;
+    while (j < 8 && w[j] == 0) ++j;
+    if (j - i > best_len && j - i >= 2) best = i, best_len = j - i;
+    i = j == i ? i + 1 : j;
+  }
+  std::string want;
+  for (int i = 0; i < 8; ++i) {
+    if (i == best) {
+      want += "::";
+      i += best_len - 1;
+      continue;
+    }
+    if (!want.empty() && want.back() != ':') want += ':';
+    char g[8];
+    std::snprintf(g, sizeof(g), "%x", w[i]);
+    want += g;
+  }
+  FUZZ_CHECK(text == want, "RFC 5952 §4 canonical text");
+}
+
+bool has_key(const std::string& line, const char* key) {
+  return line.find(std::string("\"") + key + "\":") != std::string::npos;
+}
+
+// DESIGN.md §6 "decode": the keys each kind must carry.
+void check_decode_keys(const Frame& f, const std::string& line) {
+  if (f.kind == PacketKind::drop) {
+    const std::string reason =
+        "\"drop_reason\":\"" + std::string(drop_reason_name(f.drop_reason)) + "\"";
+    FUZZ_CHECK(line.find(reason) != std::string::npos, "drop lines name their reason");
+  }
+  if (f.is_ipv6) {
+    FUZZ_CHECK(line.find("\"src\":\"" + f.src.to_string() + "\"") != std::string::npos &&
+                   line.find("\"dst\":\"" + f.dst.to_string() + "\"") != std::string::npos &&
+                   has_key(line, "hop_limit"),
+               "IPv6 lines carry src, dst, hop_limit");
+    check_address_text(f.src);
+    check_address_text(f.dst);
+  }
+  switch (f.kind) {
+    case PacketKind::mld_query:
+    case PacketKind::mld_report_v1:
+    case PacketKind::mld_done:
+      FUZZ_CHECK(has_key(line, "group") && has_key(line, "max_resp_ms"), "MLD keys");
+      break;
+    case PacketKind::mld_report_v2:
+      FUZZ_CHECK(has_key(line, "records"), "MLDv2 report lists its records");
+      for (const MldRecord& r : f.mld.report) check_address_text(r.group);
+      break;
+    case PacketKind::vrrp:
+      for (const char* k : {"version", "vrid", "priority", "max_adver_int_cs", "addresses"})
+        FUZZ_CHECK(has_key(line, k), "VRRP keys");
+      break;
+    case PacketKind::bfd:
+      for (const char* k : {"state", "diag", "detect_mult", "my_disc", "your_disc",
+                            "desired_min_tx_us", "required_min_rx_us", "poll", "final"})
+        FUZZ_CHECK(has_key(line, k), "BFD keys");
+      break;
+    default: break;
+  }
+}
+
 void check_json(const Frame& f, std::span<const uint8_t> bytes) {
   const std::string line = frame_to_json(7, f);
   FUZZ_CHECK(is_json_object(line), "decode line is one JSON object");
   FUZZ_CHECK(line.rfind("{\"frame\":7,", 0) == 0, "decode line starts with the frame number");
   const std::string kind = std::string("\"kind\":\"") + packet_kind_name(f.kind) + "\"";
   FUZZ_CHECK(line.find(kind) != std::string::npos, "decode line names the kind");
+  check_decode_keys(f, line);
   FUZZ_CHECK(frame_to_json(7, parse_frame(bytes)) == line, "decode is deterministic");
 }
 
