@@ -275,3 +275,15 @@ now() { date +%s.%N; }
 # fdiff A B : A - B in seconds (3 decimals); lt A B : A < B
 fdiff() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a - b }'; }
 flt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+
+# iop_tandem_drops NODE : tandem's non-zero drop counters (`metrics listen 127.0.0.1 9464` in
+# its config), "reason=N" per line -- logged so an interop run shows what tandem refused
+iop_tandem_drops() {
+  nsx "$1" "$PY" -c '
+import re, urllib.request
+text = urllib.request.urlopen("http://127.0.0.1:9464/metrics", timeout=5).read().decode()
+for line in text.splitlines():
+    m = re.match(r"tandem_drops_total\{(.*)\} (\S+)$", line)
+    if m and float(m.group(2)) > 0:
+        print(m.group(1), "=", m.group(2))' 2>/dev/null || echo "(metrics unavailable)"
+}

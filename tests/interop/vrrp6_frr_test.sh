@@ -83,6 +83,7 @@ interface ge0
  vrrp6 vrid 1 priority $1
  vrrp6 vrid 1 timer advertise 100
 quit
+metrics listen 127.0.0.1 9464
 CFG
 }
 
@@ -142,6 +143,7 @@ t_fstop=$(now)
 frr_set "vrrp 1 shutdown"
 iop_wait_for 5 "tandem Master after FRR's priority 0" td_is Master
 sleep 1.5
+iop_log "tandem's drop counters: $(iop_tandem_drops td | tr '\n' ' ')"
 iop_cap_stop "$IOP_CAP_PID"
 
 # --- the adverts on the wire -------------------------------------------------------------

@@ -42,6 +42,7 @@ interface ge0
  vrrp6 vrid 1 priority $1
  vrrp6 vrid 1 timer advertise 100
 quit
+metrics listen 127.0.0.1 9464
 CFG
 }
 
@@ -126,6 +127,7 @@ t_kstop=$(now)
 iop_stop "$KA_PID" TERM 5
 iop_wait_for 5 "tandem Master after keepalived's priority 0" td_is Master
 sleep 1.5
+iop_log "tandem's drop counters: $(iop_tandem_drops td | tr '\n' ' ')"
 iop_cap_stop "$IOP_CAP_PID"
 
 # --- the adverts on the wire -------------------------------------------------------------
