@@ -41,16 +41,19 @@ polls=()
 for ((i = 1; i <= N; i++)); do
   sleep 1  # Up at 10 ms for a while (FRR's Poll Sequence done)
   iop_wait_for 20 "BFD Up before kill $i" bfd_both_up
+  disown "$BFDD_PID"  # no "Killed" job notice; cleanup still stops it by PID
   out=$("$PY" "$here/bfd_kill_poll.py" "$IOP_TANDEMCTL" "$IOP_WORK/td.sock" "$BFDD_PID" 5) ||
     iop_fail "kill $i: $out"
-  { wait "$BFDD_PID"; } 2>/dev/null || true
-  read -r t_kill poll_ms <<<"$(echo "$out" | "$PY" -c \
+    read -r t_kill poll_ms <<<"$(echo "$out" | "$PY" -c \
     'import json,sys; d=json.load(sys.stdin); print(d["t_kill"], d["poll_ms"])')"
   kills+=("$t_kill")
   polls+=("$poll_ms")
   bfd_bfdd_start
 done
-sleep 0.5
+# let tcpdump (not real-time) catch up before it stops: a loaded machine once left the last
+# kill's packets unread in its socket when SIGINT came
+iop_wait_for 20 "BFD Up after the last restart" bfd_both_up
+sleep 1
 iop_cap_stop "$IOP_CAP_PID"
 
 # Match each kill with tandem's first diag-1 Down in the capture within 1 s after it; a

@@ -129,3 +129,11 @@ bfd_start_all() {
   bfd_zebra_start
   bfd_bfdd_start
 }
+
+# frr_peer_field KEY... : values of FRR's peer JSON keys, space separated
+frr_peer_field() {
+  frr_vty -c "show bfd peers json" 2>/dev/null | "$PY" -c '
+import json, sys
+p = json.load(sys.stdin)[0]
+print(" ".join(str(p.get(k)) for k in sys.argv[1:]))' "$@" 2>/dev/null || echo none
+}
