@@ -62,9 +62,9 @@ run_testpmd() {  # size
     (( waited++ < 240 )) || break  # two minutes
     sleep 0.5
   done
-  # testpmd's SIGINT handler stops the ports from signal context and can hang; give it a
+  # testpmd's SIGTERM handler stops the ports from signal context and can hang; give it a
   # few seconds, then make sure it is gone.
-  kill -INT "$pid" 2>/dev/null || true
+  kill -TERM "$pid" 2>/dev/null || true
   for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
