@@ -84,7 +84,9 @@ int Daemon::start() {
   io_ = std::make_unique<DataplaneIo>(dataplane_);
   core_ = std::make_unique<RouterCore>(*io_, log_, static_cast<uint64_t>(::getpid()) * 2654435761u);
   TimePoint now = Clock::now();
-  for (const auto& p : core_->apply(config_, macs, now)) log_(LogLevel::warning, "config", p);
+  // Problems the engines report (each already logged) leave the rest of the config running:
+  // e.g. an RBS whose source-ipv6 is not configured on the host cannot listen.
+  size_t problems = core_->apply(config_, macs, now).size();
 
   cli_ = std::make_unique<cli::CliServer>(loop_, [this](const cli::WireRequest& req) {
     CliActions actions;
@@ -107,7 +109,8 @@ int Daemon::start() {
   log_(LogLevel::notice, "tandemd",
        "started: " + std::to_string(dataplane_.port_count()) + " ports, " +
            std::to_string(dataplane_.worker_count()) + " workers" +
-           (one_lcore_ ? " (one-lcore mode)" : "") + ", socket " + opts_.socket_path);
+           (one_lcore_ ? " (one-lcore mode)" : "") + ", socket " + opts_.socket_path +
+           (problems ? ", " + std::to_string(problems) + " config problem(s) logged above" : ""));
   return 0;
 }
 

@@ -57,6 +57,8 @@ std::string router_config(int priority, const char* self, const char* peer) {
 remote-backup-service rbs1
  peer-ipv6 )") +
          peer + " source-ipv6 " + self + R"( port 2046
+
+ shutdown
 quit
 remote-backup-profile rbp1
  backup-id 10 remote-backup-service rbs1
@@ -86,13 +88,13 @@ struct Pair : ::testing::Test {
   void SetUp() override {
     io_a.to_peer = &a_to_b;
     io_b.to_peer = &b_to_a;
-    // The RBS addresses are documentation addresses: the channel's listener cannot bind
-    // them here, which leaves the roles and VRRP6 logic under test on their own.
+    // The RBS is `shutdown` (no sockets in a unit test): roles and VRRP6 are under test here.
     auto ca = config::parse_config(router_config(120, "2001:db8:10::1", "2001:db8:10::2"), "a");
     auto cb = config::parse_config(router_config(100, "2001:db8:10::2", "2001:db8:10::1"), "b");
     ASSERT_TRUE(ca.ok()) << config::format_errors(ca.errors);
     ASSERT_TRUE(cb.ok()) << config::format_errors(cb.errors);
-    a.apply(ca.config, {*MacAddress::parse("02:00:00:00:00:0a")}, now);
+    auto problems = a.apply(ca.config, {*MacAddress::parse("02:00:00:00:00:0a")}, now);
+    EXPECT_TRUE(problems.empty()) << problems[0];
     b.apply(cb.config, {*MacAddress::parse("02:00:00:00:00:0b")}, now);
     deliver();
   }

@@ -9,6 +9,7 @@ namespace tandem::daemon {
 
 void RouterCore::problem(std::vector<std::string>* out, const std::string& line) {
   log(LogLevel::error, "config", line);
+  if (!out) out = problems_;
   if (out) out->push_back(line);
 }
 
@@ -104,8 +105,11 @@ void RouterCore::start_rbs(const config::RbsConfig& r, TimePoint now) {
     log(LogLevel::notice, "rbs " + r.name, "shutdown (configured)");
   } else {
     std::string err;
-    entry.started = entry.endpoint->start(&err);
-    if (!entry.started) problem(nullptr, "rbs " + r.name + ": cannot start: " + err);
+    // The endpoint retries a listener that cannot open yet (address not configured, port
+    // busy) from its own timer, so it runs either way.
+    bool listening = entry.endpoint->start(&err);
+    entry.started = true;
+    if (!listening) problem(nullptr, "rbs " + r.name + ": cannot listen yet (retrying): " + err);
   }
   if (r.track_bfd_session)
     track_.set_rbs_track(r.name, *r.track_bfd_session);
@@ -174,6 +178,7 @@ std::vector<std::string> RouterCore::apply(const config::Config& cfg,
                                            const std::vector<wire::MacAddress>& macs,
                                            TimePoint now) {
   std::vector<std::string> problems;
+  problems_ = &problems;
   config_ = cfg;
   macs_ = macs;
   started_ = now;
@@ -191,7 +196,7 @@ std::vector<std::string> RouterCore::apply(const config::Config& cfg,
   track_.reapply(now);
   update_roles(now);
   drain(now);
-  (void)problems;
+  problems_ = nullptr;
   return problems;
 }
 
