@@ -17,8 +17,8 @@ FRR_BIN=/usr/lib/frr
 if [ -z "${IOP_BFD_SCHED:-}" ]; then
   if chrt -r 10 true 2>/dev/null; then IOP_BFD_SCHED="chrt -r 10"; else IOP_BFD_SCHED="nice -n -10"; fi
 fi
-TD_BFD_ADDR=2001:db8:20::1
-FR_BFD_ADDR=2001:db8:20::2
+TD_BFD_ADDR=${TD_BFD_ADDR:-2001:db8:20::1}
+FR_BFD_ADDR=${FR_BFD_ADDR:-2001:db8:20::2}
 
 bfd_require() { iop_require "$FRR_BIN/zebra" "$FRR_BIN/bfdd" vtysh tcpdump tshark; }
 
@@ -30,7 +30,11 @@ bfd_topology() {
   nsx fr ip link set fr0 address 02:74:64:20:00:02
   nsx td ip link set td0 up
   iop_kernel_if fr fr0 "$FR_BFD_ADDR/64"
-  # the FRR daemons run as user frr: they need to reach their directory
+  bfd_frr_dir
+}
+
+# the FRR daemons run as user frr: they need to reach their directory
+bfd_frr_dir() {
   chmod 711 "$IOP_WORK"
   FR_DIR="$IOP_WORK/frr"
   mkdir -p "$FR_DIR"

@@ -89,6 +89,7 @@ iop_bg() {
 iop_stop() {
   local pid=$1 sig=${2:-TERM} t=${3:-5} i
   kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  disown "$pid" 2>/dev/null || true  # no "Killed" job notice; bash still reaps it
   kill -"$sig" "$pid" 2>/dev/null || true
   for ((i = 0; i < t * 20; i++)); do
     kill -0 "$pid" 2>/dev/null || break
