@@ -40,11 +40,12 @@ command -v clang++ >/dev/null || die "clang++ not found (scripts/install-deps.sh
 # ---- configure (once) and build ----
 start=$(date +%s)
 if [ ! -f "$build/build.ninja" ]; then
+  setup_log=$(mktemp)
   CC=clang CXX=clang++ meson setup "$build" \
     -Dfuzzers=true -Dsanitize=true -Db_lundef=false --buildtype=debugoptimized \
-    -Dcpp_args=-fsanitize=fuzzer-no-link >"$build.setup.log" 2>&1 ||
-    { cat "$build.setup.log" >&2; die "meson setup $build failed"; }
-  rm -f "$build.setup.log"
+    -Dcpp_args=-fsanitize=fuzzer-no-link >"$setup_log" 2>&1 ||
+    { cat "$setup_log" >&2; rm -f "$setup_log"; die "meson setup $build failed"; }
+  rm -f "$setup_log"
 else
   # Re-run meson if a meson.build changed since (new targets must show up below).
   ninja -C "$build" build.ninja >/dev/null 2>&1 || die "reconfiguring $build failed"
