@@ -2,8 +2,8 @@
 """Field-by-field agreement of `decode` (our JSON lines) with tshark's dissection.
 
 Usage: tshark_compare.py DECODER FIXTURES_DIR
-DECODER is a program that prints decode's JSON lines for a pcap (wire_decode or
-`tandemctl decode`). Every frame of every *.pcap in FIXTURES_DIR is compared: kind, addresses,
+DECODER is a program that prints decode's JSON lines for a pcap (`tandemctl decode` or
+any equivalent). Every frame of every *.pcap in FIXTURES_DIR is compared: kind, addresses,
 hop limit, MLD group/max response/S/QRV/QQI/sources/records, VRRP and BFD fields, ND target.
 Exits 77 (meson's "skipped") when tshark is not installed.
 """
