@@ -19,9 +19,9 @@ bin() { if [ -x "$build/$1" ]; then echo "$build/$1"; else echo "$build/control/
 IOP_TANDEMD=$(bin tandemd)
 IOP_TANDEMCTL=$(bin tandemctl)
 here="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source=scripts/interop/lib.sh
 source "$here/lib.sh"
-# shellcheck source=bfd_lib.sh
+# shellcheck source=scripts/interop/bfd_lib.sh
 source "$here/bfd_lib.sh"
 bfd_require
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # scripts/interop/bfd_lib.sh -- tandem BFD against FRR bfdd (RFC 5880/5881 single hop, IPv6).
 # Source after lib.sh.
 #
@@ -82,7 +83,6 @@ bfd_zebra_start() {
   iop_bg "$FR_DIR/zebra.log" ip netns exec "$(nsname fr)" "$FRR_BIN/zebra" \
     -f "$FR_DIR/zebra.conf" -i "$FR_DIR/zebra.pid" -z "$FR_DIR/zserv.api" \
     --vty_socket "$FR_DIR" -P 0 -u frr -g frr --log stdout
-  ZEBRA_PID=$IOP_BG_PID
   iop_wait_for 10 "zebra's API socket" test -S "$FR_DIR/zserv.api"
 }
 
@@ -90,10 +90,12 @@ bfd_zebra_start() {
 bfd_bfdd_start() {
   local n=0
   while [ -e "$FR_DIR/bfdd.$n.log" ]; do n=$((n + 1)); done
+  # shellcheck disable=SC2086 # the scheduling prefix is a command with its arguments
   iop_bg "$FR_DIR/bfdd.$n.log" ip netns exec "$(nsname fr)" \
     $IOP_BFD_SCHED "$FRR_BIN/bfdd" \
     -f "$FR_DIR/bfdd.conf" -i "$FR_DIR/bfdd.pid" -z "$FR_DIR/zserv.api" --vty_socket "$FR_DIR" \
     --bfdctl "$FR_DIR/bfdd.sock" -P 0 -u frr -g frr --log stdout
+  # shellcheck disable=SC2034 # read by the callers
   BFDD_PID=$IOP_BG_PID
 }
 

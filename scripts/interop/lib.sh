@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # scripts/interop/lib.sh -- namespaces, processes and captures for the interop tests (tandem
 # against keepalived and FRR). Source it after setting IOP_TANDEMD and IOP_TANDEMCTL.
 #
@@ -181,6 +182,7 @@ iop_tandemd_start() {
   IOP_TANDEMD_LOG="$IOP_WORK/tandemd-$node.$n.log"
   rm -f "$sock"
   IOP_DPDK_PREFIXES+=("$prefix")
+  # shellcheck disable=SC2086 # the scheduling prefix is a command with its arguments
   iop_bg "$IOP_TANDEMD_LOG" ip netns exec "$(nsname "$node")" \
     ${IOP_TANDEMD_SCHED:-nice -n 5} "$IOP_TANDEMD" --config "$cfg" --socket "$sock" -- \
     --no-pci --no-huge --no-shconf -m 256 --lcores "$lcores" --file-prefix "$prefix"

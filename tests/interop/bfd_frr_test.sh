@@ -13,9 +13,9 @@
 IOP_TANDEMD=$1
 IOP_TANDEMCTL=$2
 here="$(dirname "$0")/../../scripts/interop"
-# shellcheck source=../../scripts/interop/lib.sh
+# shellcheck source=scripts/interop/lib.sh
 source "$here/lib.sh"
-# shellcheck source=../../scripts/interop/bfd_lib.sh
+# shellcheck source=scripts/interop/bfd_lib.sh
 source "$here/bfd_lib.sh"
 bfd_require
 bfd_topology

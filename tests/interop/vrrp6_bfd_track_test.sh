@@ -14,11 +14,11 @@
 IOP_TANDEMD=$1
 IOP_TANDEMCTL=$2
 here="$(dirname "$0")/../../scripts/interop"
-# shellcheck source=../../scripts/interop/lib.sh
+# shellcheck source=scripts/interop/lib.sh
 source "$here/lib.sh"
 TD_BFD_ADDR=2001:db8:1::2
 FR_BFD_ADDR=2001:db8:1::12
-# shellcheck source=../../scripts/interop/bfd_lib.sh
+# shellcheck source=scripts/interop/bfd_lib.sh
 source "$here/bfd_lib.sh"
 bfd_require
 iop_require keepalived

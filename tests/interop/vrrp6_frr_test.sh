@@ -17,7 +17,7 @@
 # Usage: vrrp6_frr_test.sh TANDEMD TANDEMCTL
 IOP_TANDEMD=$1
 IOP_TANDEMCTL=$2
-# shellcheck source=../../scripts/interop/lib.sh
+# shellcheck source=scripts/interop/lib.sh
 source "$(dirname "$0")/../../scripts/interop/lib.sh"
 FRR_BIN=/usr/lib/frr
 iop_require "$FRR_BIN/zebra" "$FRR_BIN/vrrpd" vtysh tcpdump tshark

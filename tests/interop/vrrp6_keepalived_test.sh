@@ -15,7 +15,7 @@
 # Usage: vrrp6_keepalived_test.sh TANDEMD TANDEMCTL
 IOP_TANDEMD=$1
 IOP_TANDEMCTL=$2
-# shellcheck source=../../scripts/interop/lib.sh
+# shellcheck source=scripts/interop/lib.sh
 source "$(dirname "$0")/../../scripts/interop/lib.sh"
 iop_require keepalived tcpdump tshark
 
