@@ -84,7 +84,8 @@ bool decode_record(const fb::GroupRecord* in, GroupRecord* out) {
   if (mode != fb::FilterMode::Include && mode != fb::FilterMode::Exclude) return false;
   const auto compat = in->compat_mode();
   if (compat != fb::CompatMode::MLDv2 && compat != fb::CompatMode::MLDv1) return false;
-  if (in->filter_timer_ms() < 0 || in->older_host_present_ms() < 0) return false;
+  auto valid_ms = [](int64_t ms) { return ms >= 0 && ms <= kMaxRemainingMs; };
+  if (!valid_ms(in->filter_timer_ms()) || !valid_ms(in->older_host_present_ms())) return false;
   out->mode = mode == fb::FilterMode::Exclude ? FilterMode::exclude : FilterMode::include;
   out->compat = compat == fb::CompatMode::MLDv1 ? CompatMode::mldv1 : CompatMode::mldv2;
   out->filter_timer_ms = out->mode == FilterMode::exclude ? in->filter_timer_ms() : 0;
@@ -95,7 +96,7 @@ bool decode_record(const fb::GroupRecord* in, GroupRecord* out) {
   if (const auto* srcs = in->sources()) {
     out->sources.reserve(srcs->size());
     for (const auto* s : *srcs) {
-      if (s->remaining_ms() < 0) return false;
+      if (!valid_ms(s->remaining_ms())) return false;
       // RFC 3810 §7.2.1: INCLUDE mode holds running sources only.
       if (out->mode == FilterMode::include && s->remaining_ms() == 0) continue;
       out->sources.push_back({from_fb(s->address()), s->remaining_ms()});

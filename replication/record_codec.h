@@ -14,6 +14,10 @@
 namespace tandem::replication {
 
 inline constexpr size_t kMaxInterfaceName = 64;
+// The longest timer MLD can run is MALI = RV × QI + QRI = 5 × 18000 s + 125 s (about 25 h,
+// commands.md ranges). A peer's record claiming more than a week is refused as bad_record:
+// it would overflow the receiver's nanosecond clock arithmetic (found by fuzz_rbs_frame).
+inline constexpr int64_t kMaxRemainingMs = 7LL * 24 * 3600 * 1000;
 
 // Interface names repeat across records: each is written once per frame and shared.
 class InterfaceNameCache {

@@ -64,6 +64,7 @@ void Instance::change_state(State to, Reason reason, TimePoint now) {
   state_ = to;
   ++transitions_;
   last_change_time_ = now;
+  last_change_reason_ = reason;
   // Entry actions. A member group sends no adverts and runs no timers of its own.
   if (to == State::master) enter_master(now);
   if (to == State::backup && cfg_.type != ConfigType::member) arm_master_down(now);
@@ -406,6 +407,7 @@ Status Instance::status() const {
   s.bfd_down = bfd_down_;
   s.create_time = create_time_;
   s.last_change_time = last_change_time_;
+  if (transitions_) s.last_change_reason = reason_text(last_change_reason_);
   s.preempt_hold = preempt_hold_;
   s.link_bfd_down = link_bfd_down_;
   s.interface_up = interface_up_;

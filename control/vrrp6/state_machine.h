@@ -41,6 +41,7 @@ struct Status {
   std::vector<uint32_t> bfd_down;               // tracked sessions currently down
   TimePoint create_time{};                      // "Create Time"
   TimePoint last_change_time{};                 // "Last Change Time"
+  std::string last_change_reason;               // why the last transition happened
   bool preempt_hold = false;
   bool link_bfd_down = false;
   bool interface_up = true;
@@ -153,6 +154,7 @@ class Instance {
 
   TimePoint create_time_;
   TimePoint last_change_time_;
+  Reason last_change_reason_{};
   uint64_t transitions_ = 0;
   uint64_t adverts_sent_ = 0;
   uint64_t adverts_received_ = 0;

@@ -28,11 +28,51 @@ Ipv6Address Ipv6Address::must_parse(std::string_view text) {
 }
 
 std::string Ipv6Address::to_string() const {
-  // RFC 5952 §4: glibc's inet_ntop already implements the recommended form, including the
-  // "no :: for a single zero group" rule and lower-case hex; IPv4-mapped stays dotted.
-  char buf[INET6_ADDRSTRLEN];
-  inet_ntop(AF_INET6, bytes.data(), buf, sizeof(buf));
-  return buf;
+  // RFC 5952 §4: lower-case hex without leading zeros; the longest run of two or more zero
+  // groups becomes "::" (the first on a tie); a single zero group stays "0". §5: dotted
+  // quad only for IPv4-mapped addresses (inet_ntop would also print ::a.b.c.d for the
+  // deprecated IPv4-compatible form, which §5 does not recommend).
+  uint16_t g[8];
+  for (int i = 0; i < 8; ++i) g[i] = static_cast<uint16_t>(bytes[2 * i] << 8 | bytes[2 * i + 1]);
+  const bool mapped =
+      g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 && g[5] == 0xffff;
+  const int groups = mapped ? 6 : 8;
+  int best_at = -1, best_len = 1;
+  for (int i = 0; i < groups;) {
+    if (g[i] != 0) {
+      ++i;
+      continue;
+    }
+    int j = i;
+    while (j < groups && g[j] == 0) ++j;
+    if (j - i > best_len) {
+      best_at = i;
+      best_len = j - i;
+    }
+    i = j;
+  }
+  std::string out;
+  char buf[8];
+  for (int i = 0; i < groups; ++i) {
+    if (i == best_at) {
+      out += "::";
+      i += best_len - 1;
+      continue;
+    }
+    if (!out.empty() && out.back() != ':') out += ':';
+    std::snprintf(buf, sizeof(buf), "%x", g[i]);
+    out += buf;
+  }
+  if (mapped) {
+    if (out.back() != ':') out += ':';
+    std::snprintf(buf, sizeof(buf), "%u", bytes[12]);
+    out += buf;
+    for (int i = 13; i < 16; ++i) {
+      std::snprintf(buf, sizeof(buf), ".%u", bytes[i]);
+      out += buf;
+    }
+  }
+  return out;
 }
 
 bool Ipv6Address::is_unspecified() const {

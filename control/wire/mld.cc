@@ -174,7 +174,7 @@ std::vector<uint8_t> build_mld_v1_body(uint8_t type, const Ipv6Address& group,
   w.u8(type);
   w.u8(0);
   w.be16(0);
-  w.be16(static_cast<uint16_t>(max_resp_ms));
+  w.be16(static_cast<uint16_t>(max_resp_ms > 0xffff ? 0xffff : max_resp_ms));  // RFC 2710 §3.4
   w.be16(0);
   w.bytes(group.bytes.data(), 16);
   return out;

@@ -107,6 +107,31 @@ TEST(RecordCodec, RoundTripKeepsEveryField) {
   }
 }
 
+// A peer's timer beyond any MLD interval would overflow the receiver's clock arithmetic
+// (fuzz_rbs_frame found remaining_ms = 119846767427584): refused, never applied.
+TEST(RecordCodec, TimersBeyondAWeekAreRefused) {
+  Rng rng(6);
+  auto decodes = [](const GroupRecord& r) {
+    flatbuffers::FlatBufferBuilder fbb;
+    InterfaceNameCache names;
+    fbb.Finish(encode_record(fbb, r, names));
+    GroupRecord back;
+    return decode_record(flatbuffers::GetRoot<fb::GroupRecord>(fbb.GetBufferPointer()), &back);
+  };
+  GroupRecord r = random_record(rng, key_of(1));
+  r.mode = FilterMode::exclude;
+  r.filter_timer_ms = kMaxRemainingMs;
+  EXPECT_TRUE(decodes(r));
+  r.filter_timer_ms = kMaxRemainingMs + 1;
+  EXPECT_FALSE(decodes(r));
+  r.filter_timer_ms = 1000;
+  r.older_host_present_ms = 119846767427584;
+  EXPECT_FALSE(decodes(r));
+  r.older_host_present_ms = 0;
+  r.sources = {{wire::Ipv6Address::must_parse("2001:db8::1"), 119846767427584}};
+  EXPECT_FALSE(decodes(r));
+}
+
 TEST(Digest, IndependentOfInsertionOrderAndOfTimes) {
   Rng rng(11);
   std::vector<GroupRecord> recs;

@@ -367,6 +367,7 @@ TEST(Vrrp6, PreemptDelay_WaitsBeforePreemptingLowerMaster) {
   ASSERT_GE(h.seen.state_changes.size(), 2u);
   EXPECT_EQ(h.seen.state_changes[1].reason, Reason::preempt_delay_expired);
   EXPECT_EQ(h.inst().status().last_change_time, TimePoint{} + milliseconds(8410));
+  EXPECT_EQ(h.inst().status().last_change_reason, reason_text(Reason::preempt_delay_expired));
 }
 
 TEST(Vrrp6, PreemptDelay_MasterFailureDuringDelayTakesOverAtOnce) {

@@ -1,5 +1,6 @@
 // Build → parse round trips for every message kind, byte-exact encodings, and tshark's
 // verdict on the frames we build (checksums good, nothing malformed).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -50,8 +51,35 @@ TEST(Encodings, Rfc5952TextForm) {
   EXPECT_EQ(Ipv6Address::must_parse("2001:db8:0:1:1:1:1:1").to_string(), "2001:db8:0:1:1:1:1:1");
   EXPECT_EQ(Ipv6Address::must_parse("2001:0:0:1:0:0:0:1").to_string(), "2001:0:0:1::1");
   EXPECT_EQ(Ipv6Address::must_parse("FF02::16").to_string(), "ff02::16");
+  EXPECT_EQ(Ipv6Address::must_parse("::").to_string(), "::");
+  EXPECT_EQ(Ipv6Address::must_parse("::1").to_string(), "::1");
+  EXPECT_EQ(Ipv6Address::must_parse("1::").to_string(), "1::");
+  EXPECT_EQ(Ipv6Address::must_parse("1:0:0:2:0:0:0:3").to_string(), "1:0:0:2::3");
+  EXPECT_EQ(Ipv6Address::must_parse("1:0:0:2:0:0:3:4").to_string(), "1::2:0:0:3:4");  // first tie
+  EXPECT_EQ(Ipv6Address::must_parse("::ffff:192.0.2.1").to_string(), "::ffff:192.0.2.1");
+  EXPECT_EQ(Ipv6Address::must_parse("::192.0.2.1").to_string(), "::c000:201");  // §5
   EXPECT_FALSE(Ipv6Address::parse("fe80::1%eth0"));
   EXPECT_FALSE(Ipv6Address::parse("1.2.3.4"));
+}
+
+// Against glibc's inet_ntop (which follows RFC 5952 outside the ::a.b.c.d case) on random
+// addresses with many zero groups, and parse(to_string(a)) == a.
+TEST(Encodings, Rfc5952AgreesWithInetNtopOnRandomAddresses) {
+  uint64_t x = 0x1234567;
+  for (int n = 0; n < 20000; ++n) {
+    Ipv6Address a;
+    for (int i = 0; i < 8; ++i) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      uint16_t v = (x >> 60) < 9 ? 0 : static_cast<uint16_t>(x >> 40);  // ~half zero groups
+      a.bytes[2 * i] = static_cast<uint8_t>(v >> 8);
+      a.bytes[2 * i + 1] = static_cast<uint8_t>(v);
+    }
+    a.bytes[0] |= 0x20;  // stay clear of the ::/96 and ::ffff:0:0/96 dotted forms
+    char buf[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, a.bytes.data(), buf, sizeof(buf));
+    ASSERT_EQ(a.to_string(), buf);
+    ASSERT_EQ(Ipv6Address::must_parse(a.to_string()), a);
+  }
 }
 
 TEST(Encodings, GroupMacAndVirtualMac) {

@@ -118,6 +118,7 @@ cli::Vrrp6Snapshot RouterCore::vrrp6_snapshot(TimePoint now) const {
             inst->config().admin->ifname + " vrid " + std::to_string(inst->config().admin->vrid);
     g.create_ms_ago = to_ms(now - s.create_time);
     g.last_change_ms_ago = s.transitions ? to_ms(now - s.last_change_time) : -1;
+    g.last_change_reason = s.last_change_reason;
     auto vb = vrrp_baseline_.find(s.ifname + "/" + std::to_string(s.vrid));
     g.transitions =
         s.transitions - (vb == vrrp_baseline_.end() ? 0 : std::min(vb->second, s.transitions));
