@@ -59,7 +59,7 @@ iop_cap_stop "$IOP_CAP_PID"
 # Match each kill with tandem's first diag-1 Down in the capture within 1 s after it; a
 # Down that matches no kill is a flap (counted, not measured).
 events="$IOP_WORK/events.txt"
-"$PY" "$here/bfd_detect_times.py" "$cap" "$TD_BFD_ADDR" >"$events"
+"$PY" "$here/bfd_detect_times.py" "$cap" "$TD_BFD_SRC" >"$events"
 printf '%s\n' "${kills[@]}" >"$IOP_WORK/kills.txt"
 printf '%s\n' "${polls[@]}" >"$IOP_WORK/polls.txt"
 "$PY" - "$events" "$IOP_WORK/kills.txt" "$IOP_WORK/polls.txt" "$N" <<'PY'

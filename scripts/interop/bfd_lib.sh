@@ -20,6 +20,16 @@ if [ -z "${IOP_BFD_SCHED:-}" ]; then
 fi
 TD_BFD_ADDR=${TD_BFD_ADDR:-2001:db8:20::1}
 FR_BFD_ADDR=${FR_BFD_ADDR:-2001:db8:20::2}
+# BFD_PEERS=linklocal: the session runs between link-local addresses instead (tandem's
+# EUI-64 one from td0's MAC, FRR's fe80::b)
+BFD_PEERS=${BFD_PEERS:-global}
+if [ "$BFD_PEERS" = linklocal ]; then
+  TD_BFD_SRC=fe80::74:64ff:fe20:1 FR_BFD_PEER=fe80::b
+  FR_PEER_LINE="peer $TD_BFD_SRC local-address $FR_BFD_PEER interface fr0"
+else
+  TD_BFD_SRC=$TD_BFD_ADDR FR_BFD_PEER=$FR_BFD_ADDR
+  FR_PEER_LINE="peer $TD_BFD_ADDR local-address $FR_BFD_ADDR interface fr0"
+fi
 
 bfd_require() { iop_require "$FRR_BIN/zebra" "$FRR_BIN/bfdd" vtysh tcpdump tshark; }
 
@@ -30,6 +40,10 @@ bfd_topology() {
   nsx td ip link set td0 address 02:74:64:20:00:01
   nsx fr ip link set fr0 address 02:74:64:20:00:02
   nsx td ip link set td0 up
+  if [ "$BFD_PEERS" = linklocal ]; then
+    nsx fr ip link set fr0 addrgenmode none
+    nsx fr ip addr add "$FR_BFD_PEER/64" dev fr0 nodad
+  fi
   iop_kernel_if fr fr0 "$FR_BFD_ADDR/64"
   bfd_frr_dir
 }
@@ -48,7 +62,7 @@ dataplane idle-sleep-us ${IOP_IDLE_US:-100}
 bfd
 quit
 # no discriminator remote: learnt from FRR's packets (RFC 5880 6.8.6), new at each restart
-bfd frr bind peer-ipv6 $FR_BFD_ADDR track-interface interface ge0
+bfd frr bind peer-ipv6 $FR_BFD_PEER track-interface interface ge0
  discriminator local 10
  min-tx-interval 10
  min-rx-interval 10
@@ -69,7 +83,7 @@ hostname $IOP_P-fr
 log stdout informational
 !
 bfd
- peer $TD_BFD_ADDR local-address $FR_BFD_ADDR interface fr0
+ $FR_PEER_LINE
   detect-multiplier 3
   receive-interval 10
   transmit-interval 10

@@ -9,9 +9,10 @@
 #     first Down packet, ~30 ms) and by polling tandemctl every 5 ms after the kill
 #  3. bfdd restarted (new discriminator) -> Up again, the new discriminator learnt
 #  4. tandemd SIGTERM -> AdminDown (diag 7): FRR's peer goes down at once
-# Usage: bfd_frr_test.sh TANDEMD TANDEMCTL
+# Usage: bfd_frr_test.sh TANDEMD TANDEMCTL [global|linklocal]  (peer addresses, default global)
 IOP_TANDEMD=$1
 IOP_TANDEMCTL=$2
+BFD_PEERS=${3:-global}
 here="$(dirname "$0")/../../scripts/interop"
 # shellcheck source=scripts/interop/lib.sh
 source "$here/lib.sh"
@@ -73,13 +74,13 @@ iop_wait_for 3 "FRR: peer down, remote diagnostic 'administratively down'" fr_ad
 iop_cap_stop "$IOP_CAP_PID"
 
 # tandem's first Down (diag 1) after the kill, and the detection time the capture gives it
-det=$("$PY" "$here/bfd_detect_times.py" "$cap" "$TD_BFD_ADDR" | awk -v k="$t_kill" '$1 >= k { print; exit }')
+det=$("$PY" "$here/bfd_detect_times.py" "$cap" "$TD_BFD_SRC" | awk -v k="$t_kill" '$1 >= k { print; exit }')
 [ -n "$det" ] || iop_fail "no Up -> Down (diag 1) from tandem in the capture after the kill"
 det_ms=$(echo "$det" | awk '{print $2}')
 # 3 x 10 ms from FRR's last packet; a loose upper bound for a shared 2-core machine
 flt 20 "$det_ms" && flt "$det_ms" 200 ||
   iop_fail "detection time ${det_ms} ms (capture), expected ~30 ms (3 x 10 ms)"
 # FRR's packets at 10 ms while Up: > 100 packets/s from both sides around the kill
-n=$(tshark -r "$cap" -Y "bfd && ipv6.src == $TD_BFD_ADDR && bfd.sta == 3" 2>/dev/null | wc -l)
+n=$(tshark -r "$cap" -Y "bfd && ipv6.src == $TD_BFD_SRC && bfd.sta == 3" 2>/dev/null | wc -l)
 [ "$n" -ge 150 ] || iop_fail "only $n Up packets from tandem in ~3 s at 10 ms"
-echo "PASS: tandem BFD vs FRR bfdd (detection ${det_ms} ms in the capture, Down seen ${poll_ms} ms after the kill by polling)"
+echo "PASS: tandem BFD vs FRR bfdd, $BFD_PEERS addresses (detection ${det_ms} ms in the capture, Down seen ${poll_ms} ms after the kill by polling)"
