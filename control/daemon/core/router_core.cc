@@ -152,9 +152,12 @@ void RouterCore::drain_mld(TimePoint now) {
   }
   std::set<wire::Ipv6Address> touched;
   for (const auto& e : mld_.take_events()) {
-    touched.insert(e.group);
-    if (e.kind != mld::EventKind::record_changed && e.kind != mld::EventKind::record_removed)
+    // Only listener and source events change forwarding; record_* fire on every refresh
+    // (a million groups re-reported each query interval) and only feed replication.
+    if (e.kind != mld::EventKind::record_changed && e.kind != mld::EventKind::record_removed) {
+      touched.insert(e.group);
       continue;
+    }
     if (e.origin != mld::Origin::local) continue;  // replicated records are not sent back
     const InterfaceInfo* info = interfaces_.by_ifindex(e.ifindex);
     if (!info) continue;
