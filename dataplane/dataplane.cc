@@ -99,8 +99,9 @@ class DataplaneImpl {
   CountersSnapshot baseline_;
   bool has_baseline_ = false;
 
- private:
   void log(LogLevel l, const std::string& line) const { cfg_.log(l, "dataplane", line); }
+
+ private:
   InitResult fail(std::string e) {
     log(LogLevel::error, e);
     return InitResult{false, std::move(e)};
@@ -471,6 +472,25 @@ size_t Dataplane::port_count() const {
 wire::MacAddress Dataplane::port_mac(PortIndex port) const {
   return port < impl_->ports_.size() ? impl_->ports_[port].mac : wire::MacAddress{};
 }
+bool Dataplane::set_extra_mac(PortIndex port, const wire::MacAddress& mac, bool add) {
+  if (port >= impl_->ports_.size()) return false;
+  const uint16_t id = impl_->ports_[port].dpdk_port;
+  rte_ether_addr a;
+  std::copy(mac.bytes.begin(), mac.bytes.end(), a.addr_bytes);
+  int rc = add ? rte_eth_dev_mac_addr_add(id, &a, 0) : rte_eth_dev_mac_addr_remove(id, &a);
+  if (rc == 0) return true;
+  if (rc == -ENOTSUP && add) {
+    // No filter table to program: receive everything rather than miss frames to the VIP.
+    if (rte_eth_promiscuous_get(id) == 1) return true;
+    rc = rte_eth_promiscuous_enable(id);
+    impl_->log(LogLevel::notice,
+               format_string("port %u: no MAC filter for %s, promiscuous mode %s", port,
+                             mac.to_string().c_str(), rc == 0 ? "on" : "refused"));
+    return rc == 0 || rc == -ENOTSUP;
+  }
+  return rc == -ENOTSUP;  // removing from a port that never had a filter
+}
+
 uint16_t Dataplane::dpdk_port_id(PortIndex port) const {
   return port < impl_->ports_.size() ? impl_->ports_[port].dpdk_port : 0;
 }

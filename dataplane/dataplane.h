@@ -123,6 +123,10 @@ class Dataplane {
   void set_idle_sleep_us(uint32_t us);
   size_t port_count() const;
   wire::MacAddress port_mac(PortIndex port) const;
+  // Accept (add) or stop accepting (remove) unicast frames to a second MAC on the port: the
+  // VRRP6 virtual MAC while its group is Master (RFC 5798 §7.3). A PMD without a MAC filter
+  // table (net_af_packet, net_null, ...) is put in promiscuous mode instead, once.
+  bool set_extra_mac(PortIndex port, const wire::MacAddress& mac, bool add);
   uint16_t dpdk_port_id(PortIndex port) const;
   unsigned worker_count() const;
 

@@ -14,6 +14,10 @@ class DataplaneIo : public PacketIo {
     return dp_.inject(static_cast<dataplane::PortIndex>(ifindex - 1), frame);
   }
   dataplane::FibWriter& fib() override { return dp_.fib(); }
+  void set_virtual_mac(uint32_t ifindex, const wire::MacAddress& mac, bool add) override {
+    if (ifindex == 0 || ifindex > dp_.port_count()) return;
+    dp_.set_extra_mac(static_cast<dataplane::PortIndex>(ifindex - 1), mac, add);
+  }
 
  private:
   dataplane::Dataplane& dp_;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "control/daemon/cli/render.h"
 #include "control/daemon/config/parser.h"
@@ -59,6 +60,13 @@ class FakeIo : public PacketIo {
     return true;
   }
   dataplane::FibWriter& fib() override { return fib_; }
+  std::set<std::pair<uint32_t, MacAddress>> virtual_macs;  // programmed on the ports now
+  void set_virtual_mac(uint32_t ifindex, const MacAddress& mac, bool add) override {
+    if (add)
+      virtual_macs.insert({ifindex, mac});
+    else
+      virtual_macs.erase({ifindex, mac});
+  }
   size_t count(wire::PacketKind k) const {
     size_t n = 0;
     for (const auto& [i, f] : sent) n += f.kind == k;
@@ -152,6 +160,9 @@ TEST_F(Fixture, StartupSendsGeneralQueriesAndVrrpBecomesMaster) {
   // The gate of ge0 follows VRRP6 vrid 1 and replicas leave from its virtual MAC.
   EXPECT_TRUE(io.fib_.gate(0));
   EXPECT_EQ(io.fib_.src_mac(0), MacAddress::vrrp6_virtual(1));
+  // RFC 5798 §7.3: ge0's port accepts the virtual MAC while Master (ge0 is ifindex 1).
+  EXPECT_EQ(io.virtual_macs,
+            (std::set<std::pair<uint32_t, MacAddress>>{{1u, MacAddress::vrrp6_virtual(1)}}));
   bool logged = false;
   for (const auto& l : logs)
     logged |= l.find("vrrp6 ge0/1: Initialize -> Backup") == 0 ||
@@ -245,6 +256,7 @@ TEST_F(Fixture, ShutdownResignsVrrpAndAdminDownsBfd) {
   for (const auto& [i, f] : io.sent)
     resign |= f.kind == wire::PacketKind::vrrp && f.vrrp.priority == 0;
   EXPECT_TRUE(resign);
+  EXPECT_TRUE(io.virtual_macs.empty());  // leaving Master removes the virtual MAC
   auto b = core.bfd_snapshot();
   EXPECT_EQ(b.sessions[0].state, "AdminDown");
 }

@@ -50,6 +50,7 @@ struct LanIo : PacketIo {
     return true;
   }
   dataplane::FibWriter& fib() override { return fib_; }
+  void set_virtual_mac(uint32_t, const wire::MacAddress&, bool) override {}
 };
 
 std::string router_config(int priority, const char* self, const char* peer) {

@@ -17,6 +17,8 @@ class PacketIo {
   // Sends a whole Ethernet frame on the control core's TX queue of `ifindex`'s port.
   virtual bool send(uint32_t ifindex, std::span<const uint8_t> frame) = 0;
   virtual dataplane::FibWriter& fib() = 0;
+  // The port of `ifindex` starts (add) or stops accepting frames to a VRRP6 virtual MAC.
+  virtual void set_virtual_mac(uint32_t ifindex, const wire::MacAddress& mac, bool add) = 0;
 };
 
 }  // namespace tandem::daemon

@@ -204,6 +204,8 @@ void RouterCore::drain_vrrp(TimePoint now) {
     send(na.ifindex,
          wire::build_icmpv6_frame(l, wire::build_na_body(na.target, true, false, true, na.vmac)));
   }
+  // RFC 5798 §7.3: the port accepts the virtual MAC only while the group is Master.
+  for (const auto& v : a.vmac_changes) io_.set_virtual_mac(v.ifindex, v.vmac, v.add);
   for (const auto& sc : a.state_changes) {
     track_.on_vrrp_change(sc);
   }
