@@ -407,7 +407,6 @@ TEST(CliDisplay, ForwardingTableTextAndJson) {
   e.group = "ff05::1";
   e.upstream = {"up0"};
   e.egress = {{"ge0", true}, {"ge1", false}};
-  e.packets = 7;
   ForwardingSnapshot s{{e}, 4};
   std::string t = render_text(s);
   EXPECT_NE(t.find("(2001:db8:100::10, ff05::1)"), std::string::npos) << t;

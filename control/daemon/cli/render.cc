@@ -454,7 +454,6 @@ std::string render_text(const ForwardingSnapshot& s) {
     for (const auto& d : e.egress)
       out += "       " + std::to_string(++k) + ": " + d.interface +
              (d.gate_open ? "" : " (blocked: VRRP6 not Master)") + "\n";
-    out += "     Matched " + std::to_string(e.packets) + " packets\n";
   }
   return out;
 }
@@ -470,7 +469,7 @@ std::string render_json(const ForwardingSnapshot& s) {
     w.key("downstream").begin_array();
     for (const auto& d : e.egress)
       w.begin_object().field("interface", d.interface).field("gate_open", d.gate_open).end_object();
-    w.end_array().field("packets", e.packets).end_object();
+    w.end_array().end_object();
   }
   w.end_array().end_object();
   return w.str() + "\n";

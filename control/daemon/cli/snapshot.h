@@ -142,8 +142,9 @@ struct ForwardingRow {
   std::string source;  // "*" for (*,G)
   std::string group;
   std::vector<std::string> upstream;  // accepting (RPF) interfaces
+  // No per-entry packet count: workers keep counters per port, not per entry (a counter per
+  // entry would be a shared write on the hot path); see tandem_port_forwarded_packets_total.
   std::vector<ForwardingEgress> egress;
-  uint64_t packets = 0;
 };
 struct ForwardingSnapshot {
   std::vector<ForwardingRow> entries;
