@@ -1,5 +1,6 @@
 #include "control/vrrp6/events.h"
 
+#include "control/common/name_table.h"
 #include "control/vrrp6/config.h"
 
 namespace tandem::vrrp6 {
@@ -22,24 +23,19 @@ constexpr const char* kRxDropNames[] = {TANDEM_VRRP6_FOREACH_RX_DROP(TANDEM_VRRP
 constexpr const char* kRxDropTexts[] = {TANDEM_VRRP6_FOREACH_RX_DROP(TANDEM_VRRP6_TEXT)};
 #undef TANDEM_VRRP6_NAME
 #undef TANDEM_VRRP6_TEXT
-
-template <size_t N>
-const char* pick(const char* const (&table)[N], size_t i) {
-  return i < N ? table[i] : "?";
-}
 }  // namespace
 
 const char* reason_name(Reason r) {
-  return pick(kReasonNames, static_cast<size_t>(r));
+  return name_at(kReasonNames, static_cast<size_t>(r));
 }
 const char* reason_text(Reason r) {
-  return pick(kReasonTexts, static_cast<size_t>(r));
+  return name_at(kReasonTexts, static_cast<size_t>(r));
 }
 const char* rx_drop_name(RxDrop d) {
-  return pick(kRxDropNames, static_cast<size_t>(d));
+  return name_at(kRxDropNames, static_cast<size_t>(d));
 }
 const char* rx_drop_text(RxDrop d) {
-  return pick(kRxDropTexts, static_cast<size_t>(d));
+  return name_at(kRxDropTexts, static_cast<size_t>(d));
 }
 
 const char* config_type_name(ConfigType t) {

@@ -1,5 +1,7 @@
 #include "control/daemon/core/router_core.h"
 
+#include "control/nd/frames.h"
+#include "control/vrrp6/frames.h"
 #include "control/wire/frame.h"
 #include "control/wire/nd.h"
 #include "replication/digest.h"
@@ -52,17 +54,8 @@ void RouterCore::on_frame(uint32_t ifindex, std::span<const uint8_t> bytes, Time
       break;
     case wire::PacketKind::nd_ns: {
       neighbors_.on_ns(ifindex, f.src, f.nd, now);
-      if (auto na = responder_.on_ns(ifindex, f.src, f.eth_src, f.nd)) {
-        wire::L2L3Spec l;
-        l.src_mac = na->src_mac;
-        l.dst_mac = na->dst_mac;
-        l.src = na->src;
-        l.dst = na->dst;
-        l.hop_limit = 255;  // RFC 4861 §7.1.2
-        send(ifindex,
-             wire::build_icmpv6_frame(l, wire::build_na_body(na->target, na->router, na->solicited,
-                                                             na->override_flag, na->target_lla)));
-      }
+      if (auto na = responder_.on_ns(ifindex, f.src, f.eth_src, f.nd))
+        send(ifindex, nd::na_frame(*na));
       break;
     }
     case wire::PacketKind::nd_na: neighbors_.on_na(ifindex, f.nd, now); break;
@@ -192,18 +185,9 @@ void RouterCore::drain_bfd(TimePoint now) {
 
 void RouterCore::drain_vrrp(TimePoint now) {
   vrrp6::Actions a = vrrp_.take_actions();
-  for (const auto& ad : a.adverts)
-    send(ad.ifindex, wire::build_vrrp_advert_frame(ad.src, ad.advert));
-  for (const auto& na : a.neighbor_adverts) {
-    // Unsolicited NA for a virtual address (RFC 5798 §6.4.2): from the virtual MAC to ff02::1.
-    wire::L2L3Spec l;
-    l.src_mac = na.vmac;
-    l.src = na.target;
-    l.dst = wire::addr::all_nodes();
-    l.hop_limit = 255;
-    send(na.ifindex,
-         wire::build_icmpv6_frame(l, wire::build_na_body(na.target, true, false, true, na.vmac)));
-  }
+  for (const auto& ad : a.adverts) send(ad.ifindex, vrrp6::advert_frame(ad));
+  // Unsolicited NA per virtual address (RFC 5798 §6.4.2), from the virtual MAC to ff02::1.
+  for (const auto& na : a.neighbor_adverts) send(na.ifindex, vrrp6::neighbor_advert_frame(na));
   // RFC 5798 §7.3: the port accepts the virtual MAC only while the group is Master.
   for (const auto& v : a.vmac_changes) io_.set_virtual_mac(v.ifindex, v.vmac, v.add);
   for (const auto& sc : a.state_changes) {
@@ -244,17 +228,7 @@ void RouterCore::drain_track(TimePoint now) {
 }
 
 void RouterCore::drain_nd(TimePoint) {
-  for (const auto& ns : neighbors_.take_solicitations()) {
-    wire::L2L3Spec l;
-    l.src_mac = ns.src_mac;
-    l.dst_mac = ns.dst_mac;
-    l.src = ns.src;
-    l.dst = ns.dst;
-    l.hop_limit = 255;
-    std::optional<wire::MacAddress> sll;
-    if (!ns.src.is_unspecified()) sll = ns.src_mac;
-    send(ns.ifindex, wire::build_icmpv6_frame(l, wire::build_ns_body(ns.target, sll)));
-  }
+  for (const auto& ns : neighbors_.take_solicitations()) send(ns.ifindex, nd::ns_frame(ns));
   for (const auto& e : neighbors_.take_events())
     log(e.resolved ? LogLevel::info : LogLevel::warning, "nd",
         e.address.to_string() + (e.resolved ? " resolved" : " unresolved (no answer to NS)"));
