@@ -38,6 +38,39 @@ meson test -C build --print-errorlogs --num-processes "$jobs" 2>&1 | tee "$summa
 rc=${PIPESTATUS[0]}
 set -e
 
+# The lab and interop suites run real routers with 10 ms BFD on 2 shared vCPUs: a process
+# descheduled for 30 ms is a genuine (false) failover. Those suites, and only those, get one
+# more try; the retry is printed so a flaky test stays visible.
+retried=0
+if [ "$rc" -ne 0 ]; then
+  mapfile -t failed_timing < <(python3 - build/meson-logs/testlog.json <<'PY'
+import json, sys
+failed, other = [], 0
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    if t.get("result") in ("OK", "SKIP", "EXPECTEDFAIL"):
+        continue
+    # "tandem:system+other / test_name"
+    prefix, _, name = t["name"].partition(" / ")
+    suites = prefix.partition(":")[2].split("+")
+    if "system" in suites or "interop" in suites:
+        failed.append(name)
+    else:
+        other += 1
+if failed and not other:
+    print("\n".join(failed))
+PY
+)
+  if [ ${#failed_timing[@]} -gt 0 ]; then
+    step "retrying timing-sensitive tests once: ${failed_timing[*]}"
+    if meson test -C build --no-rebuild --print-errorlogs "${failed_timing[@]}"; then
+      retried=${#failed_timing[@]}
+      echo "test.sh: RETRIED and passed: ${failed_timing[*]}"
+      rc=0
+    fi
+  fi
+fi
+
 asan_rc=0
 if [ "${TANDEM_SKIP_ASAN:-0}" != 1 ]; then
   step "sanitizer build (build-asan/: ASan + UBSan) and the codec and engine suites"
@@ -67,7 +100,8 @@ failed=$(grep -E '^Fail:' "$summary" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -E '^Skipped:' "$summary" | awk '{s+=$2} END {print s+0}')
 timeouts=$(grep -E '^Timeout:' "$summary" | awk '{s+=$2} END {print s+0}')
 rm -f "$summary"
-failed=$((failed + timeouts))
+failed=$((failed + timeouts - retried))
+ok=$((ok + retried))
 echo
 echo "test.sh: ${ok} passed, ${failed} failed, ${skipped} skipped"
 [ "$rc" -eq 0 ] && [ "$asan_rc" -eq 0 ] && [ "$failed" -eq 0 ] || exit 1
