@@ -274,6 +274,41 @@ adv_last() {
     '$2 == s && $1 <= b && (p == "" || $3 == p) { t = $1 } END { print t }' "$1"
 }
 
+# iop_check_election TSV PEER PEER_LL T_STEADY T_STOP T_BACK T_PRE T_PEER_STOP PEER_LIMIT
+# The election checks both VRRP interop tests share, read from the captured adverts (tandem's
+# link-local in $TD_LL, priority 120; the peer at 100):
+#  1. steady state: only tandem advertises, about 1/s;
+#  2. tandem's priority-0 advert on SIGTERM, then the peer's first advert within PEER_LIMIT s;
+#  3. once restarted tandem preempts, the peer falls silent;
+#  5. the peer's priority-0 advert, then tandem within Skew_Time (0.53 s; limit 2.5 s).
+# Sets ELECT_PEER_TAKEOVER_S and ELECT_TANDEM_TAKEOVER_S for the PASS line.
+iop_check_election() {
+  local adv=$1 peer=$2 peer_ll=$3 t_steady=$4 t_stop=$5 t_back=$6 t_pre=$7 t_pstop=$8 limit=$9
+  local n_td n_peer p0 k1 t1 n_late k0 t5
+  n_td=$(adv_count "$adv" "$TD_LL" "$(fdiff "$t_steady" 3)" "$t_steady" 120)
+  n_peer=$(adv_count "$adv" "$peer_ll" "$(fdiff "$t_steady" 3)" "$t_steady")
+  [ "$n_td" -ge 2 ] && [ "$n_td" -le 5 ] || iop_fail "tandem sent $n_td adverts in 3 s of steady state"
+  [ "$n_peer" = 0 ] || iop_fail "$peer (Backup) sent $n_peer adverts in steady state"
+  p0=$(adv_first "$adv" "$TD_LL" "$t_stop" 0)
+  [ -n "$p0" ] || iop_fail "tandemd sent no priority-0 advert on SIGTERM"
+  k1=$(adv_first "$adv" "$peer_ll" "$p0" 100)
+  [ -n "$k1" ] || iop_fail "no $peer advert (from $peer_ll) after tandem resigned"
+  ELECT_PEER_TAKEOVER_S=$(fdiff "$k1" "$p0")
+  flt "$ELECT_PEER_TAKEOVER_S" "$limit" ||
+    iop_fail "$peer took over ${ELECT_PEER_TAKEOVER_S}s after the priority-0 advert"
+  t1=$(adv_first "$adv" "$TD_LL" "$t_back" 120)
+  [ -n "$t1" ] || iop_fail "tandem never advertised after its restart"
+  n_late=$(adv_count "$adv" "$peer_ll" "$(fdiff "$t1" -1.5)" "$t_pre")
+  [ "$n_late" = 0 ] || iop_fail "$peer advertised $n_late times after tandem preempted"
+  k0=$(adv_first "$adv" "$peer_ll" "$t_pstop" 0)
+  [ -n "$k0" ] || iop_fail "$peer sent no priority-0 advert when stopped"
+  t5=$(adv_first "$adv" "$TD_LL" "$k0" 120)
+  [ -n "$t5" ] || iop_fail "no tandem advert after $peer resigned"
+  ELECT_TANDEM_TAKEOVER_S=$(fdiff "$t5" "$k0")
+  flt "$ELECT_TANDEM_TAKEOVER_S" 2.5 ||
+    iop_fail "tandem took over ${ELECT_TANDEM_TAKEOVER_S}s after the priority-0 advert (Skew_Time 0.53 s)"
+}
+
 now() { date +%s.%N; }
 # fdiff A B : A - B in seconds (3 decimals); lt A B : A < B
 fdiff() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a - b }'; }

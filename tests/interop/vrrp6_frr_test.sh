@@ -150,33 +150,13 @@ iop_cap_stop "$IOP_CAP_PID"
 adv="$IOP_WORK/adverts.tsv"
 iop_vrrp_adverts "$cap" >"$adv"
 [ -s "$adv" ] || iop_fail "no VRRP adverts captured"
-# 1. steady state: only tandem advertises
-n_td=$(adv_count "$adv" "$TD_LL" "$(fdiff "$t_steady" 3)" "$t_steady" 120)
-n_fr=$(adv_count "$adv" "$FR_LL" "$(fdiff "$t_steady" 3)" "$t_steady")
-[ "$n_td" -ge 2 ] && [ "$n_td" -le 5 ] || iop_fail "tandem sent $n_td adverts in 3 s of steady state"
-[ "$n_fr" = 0 ] || iop_fail "FRR (Backup) sent $n_fr adverts in steady state"
-# 2. tandem's priority 0, then FRR: Skew_Time (0.61 s) + one interval for the lost first advert
-p0=$(adv_first "$adv" "$TD_LL" "$t_stop" 0)
-[ -n "$p0" ] || iop_fail "tandemd sent no priority-0 advert on SIGTERM"
-f1=$(adv_first "$adv" "$FR_LL" "$p0" 100)
-[ -n "$f1" ] || iop_fail "no FRR advert (from $FR_LL) after tandem resigned"
-d2=$(fdiff "$f1" "$p0")
-flt "$d2" 3.5 || iop_fail "FRR's first advert ${d2}s after the priority-0 advert"
-# 3. FRR silent once tandem's preempting adverts start
-t1=$(adv_first "$adv" "$TD_LL" "$t_back" 120)
-[ -n "$t1" ] || iop_fail "tandem never advertised after its restart"
-n_late=$(adv_count "$adv" "$FR_LL" "$(fdiff "$t1" -1.5)" "$t_pre")
-[ "$n_late" = 0 ] || iop_fail "FRR advertised $n_late times after tandem preempted"
+# 1-3 and 5 as for every peer; FRR's first advert after it becomes Master is lost (fixtures
+# README), so its takeover may take Skew_Time + one interval.
+iop_check_election "$adv" "FRR" "$FR_LL" "$t_steady" "$t_stop" "$t_back" "$t_pre" "$t_fstop" 3.5
+d2=$ELECT_PEER_TAKEOVER_S d5=$ELECT_TANDEM_TAKEOVER_S
 # 4. once FRR's priority-200 adverts arrive, tandem falls silent
 f200=$(adv_first "$adv" "$FR_LL" "$t_pre" 200)
 [ -n "$f200" ] || iop_fail "no priority-200 advert from FRR"
 n_td4=$(adv_count "$adv" "$TD_LL" "$(fdiff "$f200" -0.5)" "$t_fstop")
 [ "$n_td4" = 0 ] || iop_fail "tandem advertised $n_td4 times after FRR's priority 200 arrived"
-# 5. FRR's priority 0, then tandem within Skew_Time (0.53 s)
-f0=$(adv_first "$adv" "$FR_LL" "$t_fstop" 0)
-[ -n "$f0" ] || iop_fail "FRR sent no priority-0 advert on shutdown"
-t5=$(adv_first "$adv" "$TD_LL" "$f0" 120)
-[ -n "$t5" ] || iop_fail "no tandem advert after FRR resigned"
-d5=$(fdiff "$t5" "$f0")
-flt "$d5" 2.5 || iop_fail "tandem took over ${d5}s after the priority-0 advert (Skew_Time 0.53 s)"
 echo "PASS: tandem VRRP6 vs FRR vrrpd (FRR's first advert ${d2}s after tandem's priority 0, tandem ${d5}s after FRR's)"
