@@ -22,7 +22,9 @@ void make_parent_dir(const std::string& path) {
 }  // namespace
 
 CliServer::CliServer(daemon::EventLoop& loop, Handler handler)
-    : loop_(loop), handler_(std::move(handler)) {}
+    : loop_(loop),
+      handler_(std::move(handler)),
+      conns_(loop, kMaxConnections, [this](const std::string& in) { return respond(in); }) {}
 
 CliServer::~CliServer() {
   close();
@@ -62,16 +64,12 @@ bool CliServer::listen(const std::string& path, std::string& error) {
   ::chmod(path.c_str(), 0660);
   listen_fd_ = fd;
   path_ = path;
-  loop_.watch(fd, POLLIN, [this](short) { on_accept(); });
+  loop_.watch(fd, POLLIN, [this](short) { conns_.accept_from(listen_fd_); });
   return true;
 }
 
 void CliServer::close() {
-  for (auto& [fd, c] : conns_) {
-    loop_.unwatch(fd);
-    ::close(fd);
-  }
-  conns_.clear();
+  conns_.close_all();
   if (listen_fd_ >= 0) {
     loop_.unwatch(listen_fd_);
     ::close(listen_fd_);
@@ -80,55 +78,21 @@ void CliServer::close() {
   }
 }
 
-void CliServer::on_accept() {
-  for (;;) {
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;  // EAGAIN: all taken
-    if (conns_.size() >= kMaxConnections) {
-      ::close(fd);
-      continue;
-    }
-    conns_[fd] = Conn{};
-    loop_.watch(fd, POLLIN, [this, fd](short ev) { on_conn(fd, ev); });
+// One request line; anything longer than kMaxRequestBytes without a newline is refused.
+std::optional<std::string> CliServer::respond(const std::string& in) {
+  size_t nl = in.find('\n');
+  if (nl == std::string::npos && in.size() <= kMaxRequestBytes) return std::nullopt;
+  WireResponse resp;
+  std::string error;
+  if (nl == std::string::npos) {
+    resp =
+        WireResponse{false, "request longer than " + std::to_string(kMaxRequestBytes) + " bytes\n"};
+  } else if (auto req = decode_request(in.substr(0, nl), error)) {
+    resp = handler_(*req);
+  } else {
+    resp = WireResponse{false, error + "\n"};
   }
-}
-
-void CliServer::drop(int fd) {
-  loop_.unwatch(fd);
-  ::close(fd);
-  conns_.erase(fd);
-}
-
-void CliServer::on_conn(int fd, short revents) {
-  auto it = conns_.find(fd);
-  if (it == conns_.end()) return;
-  Conn& c = it->second;
-  if (c.out.empty()) {
-    char buf[2048];
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return drop(fd);
-    if (n > 0) c.in.append(buf, static_cast<size_t>(n));
-    size_t nl = c.in.find('\n');
-    if (nl == std::string::npos && c.in.size() <= kMaxRequestBytes) return;
-    WireResponse resp;
-    std::string error;
-    if (nl == std::string::npos) {
-      resp = WireResponse{false,
-                          "request longer than " + std::to_string(kMaxRequestBytes) + " bytes\n"};
-    } else if (auto req = decode_request(c.in.substr(0, nl), error)) {
-      resp = handler_(*req);
-    } else {
-      resp = WireResponse{false, error + "\n"};
-    }
-    c.out = encode_response(resp);
-    loop_.set_events(fd, POLLOUT);
-    return;
-  }
-  if (revents & (POLLERR | POLLHUP)) return drop(fd);
-  ssize_t n = ::send(fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
-  if (n < 0 && errno != EAGAIN && errno != EINTR) return drop(fd);
-  if (n > 0) c.written += static_cast<size_t>(n);
-  if (c.written == c.out.size()) drop(fd);
+  return encode_response(resp);
 }
 
 }  // namespace tandem::cli

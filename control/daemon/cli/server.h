@@ -9,6 +9,7 @@
 
 #include "control/daemon/cli/protocol.h"
 #include "control/daemon/io/event_loop.h"
+#include "control/daemon/io/oneshot_connections.h"
 
 namespace tandem::cli {
 
@@ -28,19 +29,13 @@ class CliServer {
   size_t connections() const { return conns_.size(); }
 
  private:
-  struct Conn {
-    std::string in, out;
-    size_t written = 0;
-  };
-  void on_accept();
-  void on_conn(int fd, short revents);
-  void drop(int fd);
+  std::optional<std::string> respond(const std::string& received);
 
   daemon::EventLoop& loop_;
   Handler handler_;
   int listen_fd_ = -1;
   std::string path_;
-  std::map<int, Conn> conns_;
+  daemon::OneShotConnections conns_;
 };
 
 }  // namespace tandem::cli

@@ -26,7 +26,9 @@ std::string response(int code, const char* reason, const std::string& content_ty
 }  // namespace
 
 HttpServer::HttpServer(daemon::EventLoop& loop, BodyFn metrics_body)
-    : loop_(loop), body_(std::move(metrics_body)) {}
+    : loop_(loop),
+      body_(std::move(metrics_body)),
+      conns_(loop, kMaxConnections, [this](const std::string& in) { return on_bytes(in); }) {}
 
 HttpServer::~HttpServer() {
   close();
@@ -72,40 +74,17 @@ bool HttpServer::listen(const std::string& address, uint16_t port, std::string& 
   bound_port_ = ntohs(family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
                                          : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
   listeners_.push_back(fd);
-  loop_.watch(fd, POLLIN, [this, fd](short) { on_accept(fd); });
+  loop_.watch(fd, POLLIN, [this, fd](short) { conns_.accept_from(fd); });
   return true;
 }
 
 void HttpServer::close() {
-  for (auto& [fd, c] : conns_) {
-    loop_.unwatch(fd);
-    ::close(fd);
-  }
-  conns_.clear();
+  conns_.close_all();
   for (int fd : listeners_) {
     loop_.unwatch(fd);
     ::close(fd);
   }
   listeners_.clear();
-}
-
-void HttpServer::on_accept(int lfd) {
-  for (;;) {
-    int fd = ::accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;
-    if (conns_.size() >= kMaxConnections) {
-      ::close(fd);
-      continue;
-    }
-    conns_[fd] = Conn{};
-    loop_.watch(fd, POLLIN, [this, fd](short ev) { on_conn(fd, ev); });
-  }
-}
-
-void HttpServer::drop(int fd) {
-  loop_.unwatch(fd);
-  ::close(fd);
-  conns_.erase(fd);
 }
 
 std::string HttpServer::respond(const std::string& head) {
@@ -127,30 +106,12 @@ std::string HttpServer::respond(const std::string& head) {
   return response(200, "OK", "text/plain; version=0.0.4; charset=utf-8", body_(), head_only);
 }
 
-void HttpServer::on_conn(int fd, short revents) {
-  auto it = conns_.find(fd);
-  if (it == conns_.end()) return;
-  Conn& c = it->second;
-  if (c.out.empty()) {
-    char buf[2048];
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return drop(fd);
-    if (n > 0) c.in.append(buf, static_cast<size_t>(n));
-    size_t end = c.in.find("\r\n\r\n");
-    if (end == std::string::npos) {
-      if (c.in.size() <= kMaxHead) return;
-      c.out = response(431, "Request Header Fields Too Large", "text/plain", "too large\n", false);
-    } else {
-      c.out = respond(c.in.substr(0, end + 2));
-    }
-    loop_.set_events(fd, POLLOUT);
-    return;
-  }
-  if (revents & (POLLERR | POLLHUP)) return drop(fd);
-  ssize_t n = ::send(fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
-  if (n < 0 && errno != EAGAIN && errno != EINTR) return drop(fd);
-  if (n > 0) c.written += static_cast<size_t>(n);
-  if (c.written == c.out.size()) drop(fd);
+// The request head ends at the first empty line; a head over kMaxHead is refused (431).
+std::optional<std::string> HttpServer::on_bytes(const std::string& in) {
+  size_t end = in.find("\r\n\r\n");
+  if (end != std::string::npos) return respond(in.substr(0, end + 2));
+  if (in.size() <= kMaxHead) return std::nullopt;
+  return response(431, "Request Header Fields Too Large", "text/plain", "too large\n", false);
 }
 
 }  // namespace tandem::metrics

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "control/daemon/io/event_loop.h"
+#include "control/daemon/io/oneshot_connections.h"
 
 namespace tandem::metrics {
 
@@ -30,19 +31,13 @@ class HttpServer {
   uint64_t requests() const { return requests_; }
 
  private:
-  struct Conn {
-    std::string in, out;
-    size_t written = 0;
-  };
-  void on_accept(int lfd);
-  void on_conn(int fd, short revents);
-  void drop(int fd);
+  std::optional<std::string> on_bytes(const std::string& received);
   std::string respond(const std::string& request_head);
 
   daemon::EventLoop& loop_;
   BodyFn body_;
   std::vector<int> listeners_;
-  std::map<int, Conn> conns_;
+  daemon::OneShotConnections conns_;
   uint16_t bound_port_ = 0;
   uint64_t requests_ = 0;
 };
