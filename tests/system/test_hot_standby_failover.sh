@@ -75,6 +75,13 @@ for r in recv-h1 recv-h2 recv-h3; do
     fail "$r stopped receiving after switchback: $rep"
   gap=$(interruption_ms "$rep")
   fgt "$gap" "$worst" && worst=$gap
+  # Both routers may forward during at most one advertisement interval (1 s) of the
+  # switchback: at 1,000 packets/s per group that is at most 1,000 duplicates per group.
+  dups=$(echo "$rep" | jq '.dups')
+  ngroups=$(echo "$rep" | jq '.groups | length')
+  [ "$dups" -le $((1000 * ngroups)) ] ||
+    fail "$r received $dups duplicates: more than one advertisement interval of double forwarding"
+  say "$r duplicates over the whole run: $dups"
 done
 pass "switchback: r1 Master with all groups; longest interruption over the whole run $worst ms"
 finish_checks
