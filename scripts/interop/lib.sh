@@ -274,6 +274,24 @@ adv_last() {
     '$2 == s && $1 <= b && (p == "" || $3 == p) { t = $1 } END { print t }' "$1"
 }
 
+# iop_vrrp_tandem_config PRIORITY : tandem's config for the VRRP interop tests (VRID 1,
+# VIPs fe80::1 and 2001:db8:1::1, on the veth td0), written to $IOP_WORK/td.cfg.
+iop_vrrp_tandem_config() {
+  cat >"$IOP_WORK/td.cfg" <<CFG
+dataplane idle-sleep-us ${IOP_IDLE_US:-100}
+interface ge0
+ device net_af_packet0,iface=td0
+ ipv6 address 2001:db8:1::2/64
+ ipv6 address auto link-local
+ vrrp6 vrid 1 virtual-ip fe80::1 link-local
+ vrrp6 vrid 1 virtual-ip 2001:db8:1::1
+ vrrp6 vrid 1 priority $1
+ vrrp6 vrid 1 timer advertise 100
+quit
+metrics listen 127.0.0.1 9464
+CFG
+}
+
 # iop_check_election TSV PEER PEER_LL T_STEADY T_STOP T_BACK T_PRE T_PEER_STOP PEER_LIMIT
 # The election checks both VRRP interop tests share, read from the captured adverts (tandem's
 # link-local in $TD_LL, priority 120; the peer at 100):

@@ -71,27 +71,12 @@ fr_is() { [ "$(frr_state)" = "$1" ]; }
 td_is() { [ "$(tandem_vrrp_state td)" = "$1" ]; }
 frr_set() { frr_vty -c 'configure terminal' -c 'interface fr0' -c "$1" >/dev/null; }
 
-tandem_config() {  # tandem_config PRIORITY
-  cat >"$IOP_WORK/td.cfg" <<CFG
-dataplane idle-sleep-us ${IOP_IDLE_US:-100}
-interface ge0
- device net_af_packet0,iface=td0
- ipv6 address 2001:db8:1::2/64
- ipv6 address auto link-local
- vrrp6 vrid 1 virtual-ip fe80::1 link-local
- vrrp6 vrid 1 virtual-ip 2001:db8:1::1
- vrrp6 vrid 1 priority $1
- vrrp6 vrid 1 timer advertise 100
-quit
-metrics listen 127.0.0.1 9464
-CFG
-}
 
 cap="$IOP_WORK/lan.pcap"
 iop_cap_start sw br0 "$cap" ip6 proto 112
 
 iop_log "1: tandem 120 Master, then FRR 100 joins"
-tandem_config 120
+iop_vrrp_tandem_config 120
 iop_tandemd_start td "$IOP_WORK/td.cfg"
 iop_bg "$FR_DIR/zebra.log" ip netns exec "$(nsname fr)" "$FRR_BIN/zebra" -f "$FR_DIR/zebra.conf" \
   -i "$FR_DIR/zebra.pid" -z "$FR_DIR/zserv.api" --vty_socket "$FR_DIR" -P 0 -u frr -g frr \

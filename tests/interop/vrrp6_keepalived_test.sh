@@ -30,21 +30,6 @@ nsx td ip link set td0 up
 iop_switch_port ka ka0 "$KA_MAC"
 iop_kernel_if ka ka0 2001:db8:1::12/64
 
-tandem_config() {  # tandem_config PRIORITY
-  cat >"$IOP_WORK/td.cfg" <<CFG
-dataplane idle-sleep-us ${IOP_IDLE_US:-100}
-interface ge0
- device net_af_packet0,iface=td0
- ipv6 address 2001:db8:1::2/64
- ipv6 address auto link-local
- vrrp6 vrid 1 virtual-ip fe80::1 link-local
- vrrp6 vrid 1 virtual-ip 2001:db8:1::1
- vrrp6 vrid 1 priority $1
- vrrp6 vrid 1 timer advertise 100
-quit
-metrics listen 127.0.0.1 9464
-CFG
-}
 
 cat >"$IOP_WORK/notify.sh" <<'SH'
 #!/bin/sh
@@ -90,7 +75,7 @@ cap="$IOP_WORK/lan.pcap"
 iop_cap_start sw br0 "$cap" ip6 proto 112
 
 iop_log "1: tandem 120 vs keepalived 100"
-tandem_config 120
+iop_vrrp_tandem_config 120
 iop_tandemd_start td "$IOP_WORK/td.cfg"
 ka_start 100
 iop_wait_for 15 "tandem Master (priority 120)" td_is Master
