@@ -41,6 +41,17 @@ std::string InterfaceConfig::validate() const {
   return {};
 }
 
+std::string GlobalLimits::validate() const {
+  if (groups < 1 || groups > kMaxGlobalGroupLimit) {
+    return format_string("mld global limit groups %u outside 1-%u", groups, kMaxGlobalGroupLimit);
+  }
+  if (sources < 1 || sources > kMaxGlobalSourceLimit) {
+    return format_string("mld global limit sources %u outside 1-%u", sources,
+                         kMaxGlobalSourceLimit);
+  }
+  return {};
+}
+
 EffectiveTimers EffectiveTimers::from_config(const InterfaceConfig& c) {
   EffectiveTimers t;
   t.robustness = c.robustness;

@@ -27,6 +27,8 @@ namespace tandem::mld {
   _(link_scope_group, "record for a link-scope group, never routed (RFC 4291 2.7)")       \
   _(access_limit, "new group over the interface's mld access-limit")                      \
   _(source_limit, "source list of a group full")                                          \
+  _(global_group_limit, "new group over the router's mld global limit groups")            \
+  _(global_source_limit, "new source over the router's mld global limit sources")         \
   _(bad_source_address, "record source that is ::, multicast or loopback (not a sender)") \
   _(v1_mode_block, "BLOCK ignored: group in MLDv1 compatibility mode (RFC 3810 8.3.2)")   \
   _(v1_mode_to_ex_sources, "TO_EX sources ignored: MLDv1 compatibility mode (8.3.2)")     \

@@ -100,6 +100,12 @@ bool Engine::set_passive(uint32_t ifindex, bool passive, TimePoint now) {
   return true;
 }
 
+bool Engine::set_global_limits(const GlobalLimits& limits) {
+  if (!limits.validate().empty()) return false;
+  limits_ = limits;
+  return true;
+}
+
 std::vector<uint32_t> Engine::interfaces() const {
   std::vector<uint32_t> out;
   for (const auto& itf : interfaces_) {
@@ -337,6 +343,49 @@ void Engine::on_timer(TimePoint now) {
       expire_record(e.id, now);
     }
   }
+}
+
+// ---- limits (issue #9) ----
+
+std::optional<IgnoreReason> Engine::group_refusal(const Interface& itf) const {
+  if (itf.config.access_limit != 0 && itf.groups >= itf.config.access_limit) {
+    return IgnoreReason::access_limit;
+  }
+  if (table_.size() >= limits_.groups) return IgnoreReason::global_group_limit;
+  return std::nullopt;
+}
+
+void Engine::refuse(Interface& itf, IgnoreReason r, const Ipv6Address& group,
+                    const Ipv6Address& from, uint64_t n, TimePoint now) {
+  ignore(itf, r, n);
+  uint64_t suppressed = 0;
+  if (!itf.refusal_log.admit(now, suppressed)) return;
+  std::string limit;
+  switch (r) {
+    case IgnoreReason::access_limit:
+      limit = format_string("access-limit %u reached", itf.config.access_limit);
+      break;
+    case IgnoreReason::global_group_limit:
+      limit = format_string("global limit groups %u reached", limits_.groups);
+      break;
+    case IgnoreReason::global_source_limit:
+      limit = format_string("%llu new source(s) over global limit sources %u",
+                            static_cast<unsigned long long>(n), limits_.sources);
+      break;
+    default: limit = std::string(ignore_reason_text(r)); break;
+  }
+  log(itf, LogLevel::warning,
+      format_string("group %s from %s refused: %s (%llu refusal(s) not logged since the last line)",
+                    group.to_string().c_str(), from.to_string().c_str(), limit.c_str(),
+                    static_cast<unsigned long long>(suppressed)));
+}
+
+void Engine::release_idle_storage() {
+  if (table_.size() != 0 || !table_.holds_spare_storage()) return;
+  table_.release_storage();
+  // Record entries left in the heap are stale (no record is in use); dropping them lets the
+  // heap's storage go too, and keeps a reset slot's generation from meeting an old entry.
+  timers_.retain_if([](const TimerQueue::Entry& e) { return (e.tag & kInterfaceTag) != 0; });
 }
 
 size_t Engine::memory_bytes() const {

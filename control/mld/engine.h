@@ -19,6 +19,7 @@
 #include "control/mld/filter_state.h"
 #include "control/mld/group_table.h"
 #include "control/mld/querier.h"
+#include "control/mld/refusal_log.h"
 #include "control/mld/router.h"
 #include "control/mld/timer_queue.h"
 #include "control/wire/frame.h"
@@ -41,6 +42,7 @@ struct Interface {
   uint64_t joins = 0;
   uint64_t leaves = 0;
   bool warned_v1_querier = false;  // §8.3.1 warning logged once per interface
+  RefusalLog refusal_log;          // limit refusals: one line per interval (issue #9)
   InterfaceCounters counters;
 };
 
@@ -54,6 +56,10 @@ class Engine {
   bool set_interface_config(uint32_t ifindex, const InterfaceConfig& config, TimePoint now);
   bool set_link_local(uint32_t ifindex, const Ipv6Address& link_local, TimePoint now);
   bool set_passive(uint32_t ifindex, bool passive, TimePoint now);
+  // Lowering a limit below the current count keeps every existing entry; only new ones are
+  // refused until the count drops under it.
+  bool set_global_limits(const GlobalLimits& limits);
+  const GlobalLimits& global_limits() const { return limits_; }
 
   void on_message(uint32_t ifindex, const Ipv6Address& src, const wire::MldMessage& msg,
                   TimePoint now);
@@ -78,6 +84,7 @@ class Engine {
   std::optional<InterfaceStatus> interface_status(uint32_t ifindex, TimePoint now) const;
   std::vector<uint32_t> interfaces() const;
   size_t group_count() const { return table_.size(); }
+  size_t source_count() const { return source_entries_; }
   const Counters& counters() const { return counters_; }
   size_t memory_bytes() const;
   size_t pending_timers() const { return timers_.size(); }
@@ -93,10 +100,22 @@ class Engine {
   const Interface* find_interface(uint32_t ifindex) const;
   void log(const Interface& itf, LogLevel level, const std::string& line) const;
   void ignore(IgnoreReason r) { counters_.ignore(r); }
-  void ignore(Interface& itf, IgnoreReason r) {
-    counters_.ignore(r);
-    ++itf.counters.ignored[static_cast<size_t>(r)];
+  void ignore(Interface& itf, IgnoreReason r, uint64_t n = 1) {
+    counters_.ignored[static_cast<size_t>(r)] += n;
+    itf.counters.ignored[static_cast<size_t>(r)] += n;
   }
+  // A limit refused `n` new entries of `group` reported by `from`: counted under `r`, and a
+  // warning line through the interface's RefusalLog.
+  void refuse(Interface& itf, IgnoreReason r, const Ipv6Address& group, const Ipv6Address& from,
+              uint64_t n, TimePoint now);
+  // Why a new group record on `itf` would be refused (access-limit, then the global limit).
+  std::optional<IgnoreReason> group_refusal(const Interface& itf) const;
+  size_t source_budget() const {
+    return limits_.sources > source_entries_ ? limits_.sources - source_entries_ : 0;
+  }
+  // Gives the table's and the timer heap's storage back once the last group is gone, so
+  // memory returns to its baseline after a storm instead of staying at the peak.
+  void release_idle_storage();
 
   // engine.cc
   void handle_query(Interface& itf, const Ipv6Address& src, const wire::MldQuery& q, TimePoint now);
@@ -129,6 +148,8 @@ class Engine {
   LogSink log_;
   bool debug_ = false;  // per-group lines; off by default (1M groups churn)
   Counters counters_;
+  GlobalLimits limits_;
+  size_t source_entries_ = 0;  // sum of every record's sources.size()
   GroupTable table_;
   mutable TimerQueue timers_;  // next_deadline() prunes stale entries (logically const)
   std::vector<Interface> interfaces_;
@@ -140,6 +161,7 @@ class Engine {
   ForwardingView before_, after_;
   FilterActions actions_;
   std::vector<Ipv6Address> report_sources_;
+  std::vector<SourceEntry> upsert_previous_;
   std::vector<Ipv6Address> query_with_s_, query_without_s_;
 };
 

@@ -77,13 +77,13 @@ void Engine::handle_record(Interface& itf, const Ipv6Address& src, wire::MldReco
     // §7.2.1: a group without a record is INCLUDE({}); only records that give it state
     // create one (BLOCK, TO_IN({}) and IS_IN({}) leave nothing to store).
     if (!creates_state(type, report_sources_.size())) return;
-    if (itf.config.access_limit != 0 && itf.groups >= itf.config.access_limit) {
-      if (debug_) {
-        log(itf, LogLevel::debug,
-            format_string("group %s from %s refused: access-limit %u", group.to_string().c_str(),
-                          src.to_string().c_str(), itf.config.access_limit));
-      }
-      return ignore(itf, IgnoreReason::access_limit);
+    // Limits refuse new state only (issue #9): the record of a new group over a limit is
+    // ignored, while refreshes and leaves of existing groups below go through.
+    if (const auto refusal = group_refusal(itf)) return refuse(itf, *refusal, group, src, 1, now);
+    if (!creates_state(type, 0) && source_budget() == 0) {
+      // An INCLUDE record's state is its sources: none may be added, so no record either.
+      return refuse(itf, IgnoreReason::global_source_limit, group, src, report_sources_.size(),
+                    now);
     }
     slot = create_record(itf, group, now);
     before_.clear();
@@ -99,9 +99,22 @@ void Engine::handle_record(Interface& itf, const Ipv6Address& src, wire::MldReco
     r.compat_timer = now + t.older_version_host_present();  // §8.3.2
   }
   actions_.clear();
-  apply_report_record(r, type, report_sources_, FilterContext{now, t.mali()}, actions_);
-  for (uint32_t i = 0; i < actions_.sources_over_limit; ++i)
-    ignore(itf, IgnoreReason::source_limit);
+  const size_t sources_before = r.sources.size();
+  apply_report_record(r, type, report_sources_, FilterContext{now, t.mali(), source_budget()},
+                      actions_);
+  source_entries_ = source_entries_ - sources_before + r.sources.size();
+  if (actions_.sources_over_limit != 0) {
+    ignore(itf, IgnoreReason::source_limit, actions_.sources_over_limit);
+  }
+  if (actions_.sources_over_global_limit != 0) {
+    // RFC 3810 §7.4 with a full source budget: the refused sources are simply not stored.
+    // INCLUDE: the listener does not get that source (the other sources keep theirs).
+    // EXCLUDE: a refused exclude-list entry leaves the source forwarded (hosts still filter it
+    // by their own socket state), a refused requested entry changes nothing while EXCLUDE.
+    // Existing entries are never removed or stopped to make room.
+    refuse(itf, IgnoreReason::global_source_limit, group, src, actions_.sources_over_global_limit,
+           now);
+  }
   execute_actions(itf, r, now);
   finish_record_change(itf, slot, true, "report");
 }
@@ -257,6 +270,7 @@ void Engine::expire_record(uint32_t slot, TimePoint now) {
     return delete_record(nullptr, slot, "interface gone");
   }
   bool changed = false;
+  const size_t sources_before = r.sources.size();
   // §7.2.3: an expired source is deleted in INCLUDE mode and moves to the exclude list
   // (timer stopped, no longer forwarded) in EXCLUDE mode.
   if (r.mode == FilterMode::include) {
@@ -280,6 +294,7 @@ void Engine::expire_record(uint32_t slot, TimePoint now) {
       changed = true;
     }
   }
+  source_entries_ -= sources_before - r.sources.size();  // expiry only ever removes
   if (r.compat_timer <= now) {
     // §8.3.2: Older Version Host Present expired, back to MLDv2 behaviour for the group.
     r.compat_timer = kNever;
@@ -319,7 +334,9 @@ void Engine::delete_record(Interface* itf, uint32_t slot, const char* cause) {
     ++itf->leaves;
   }
   ++counters_.groups_deleted;
+  source_entries_ -= r.sources.size();
   table_.erase(slot);
+  release_idle_storage();
 }
 
 void Engine::rearm_record(uint32_t slot) {
@@ -344,7 +361,19 @@ bool Engine::apply_upsert(const GroupRecordView& v, TimePoint now) {
   for (const auto& s : v.sources) has_state |= s.remaining > Duration{};
   if (slot == GroupTable::kNone) {
     if (!has_state) return true;  // INCLUDE({}) is the absence of a record
-    // The master enforced its access limit already; the backup mirrors it as it is.
+    // The backup enforces its own limits on what its peer sends, so a faulty or hostile
+    // master cannot grow it without bound (issue #9). With equal configs this refuses nothing
+    // the master holds, except for the moment a coalesced delta adds before it removes;
+    // the next refresh of the group (one per QI) repairs that.
+    if (const auto refusal = group_refusal(*itf)) {
+      refuse(*itf, *refusal, v.group, v.last_reporter, 1, now);
+      return false;
+    }
+    if (v.filter_mode == FilterMode::include && source_budget() == 0) {
+      refuse(*itf, IgnoreReason::global_source_limit, v.group, v.last_reporter, v.sources.size(),
+             now);
+      return false;
+    }
     slot = create_record(*itf, v.group, now - v.uptime);
     before_.clear();
   } else {
@@ -355,6 +384,10 @@ bool Engine::apply_upsert(const GroupRecordView& v, TimePoint now) {
   r.filter_timer = v.filter_mode == FilterMode::exclude
                        ? now + std::max(v.filter_remaining, Duration{})
                        : kNever;
+  // Sources the record held already are replaced freely; only new ones spend the budget.
+  size_t budget = source_budget();
+  uint64_t over_global = 0;
+  upsert_previous_.swap(r.sources);
   r.sources.clear();
   for (const auto& s : v.sources) {
     if (r.sources.size() >= kMaxSourcesPerGroup) {
@@ -365,11 +398,16 @@ bool Engine::apply_upsert(const GroupRecordView& v, TimePoint now) {
       ignore(*itf, IgnoreReason::bad_source_address);
       continue;
     }
-    if (s.remaining > Duration{}) {
-      r.sources.push_back(SourceEntry{s.source, now + s.remaining, 0});
-    } else if (v.filter_mode == FilterMode::exclude) {
-      r.sources.push_back(SourceEntry{s.source, kStopped, 0});
+    if (s.remaining <= Duration{} && v.filter_mode != FilterMode::exclude) continue;
+    if (find_source_in(upsert_previous_, s.source) == upsert_previous_.size()) {
+      if (budget == 0) {
+        ++over_global;
+        continue;
+      }
+      --budget;
     }
+    r.sources.push_back(
+        SourceEntry{s.source, s.remaining > Duration{} ? now + s.remaining : kStopped, 0});
   }
   std::sort(r.sources.begin(), r.sources.end(),
             [](const SourceEntry& a, const SourceEntry& b) { return a.addr < b.addr; });
@@ -377,6 +415,11 @@ bool Engine::apply_upsert(const GroupRecordView& v, TimePoint now) {
       std::unique(r.sources.begin(), r.sources.end(),
                   [](const SourceEntry& a, const SourceEntry& b) { return a.addr == b.addr; }),
       r.sources.end());
+  source_entries_ = source_entries_ - upsert_previous_.size() + r.sources.size();
+  upsert_previous_.clear();
+  if (over_global != 0) {
+    refuse(*itf, IgnoreReason::global_source_limit, v.group, v.last_reporter, over_global, now);
+  }
   r.compat_timer =
       v.compat == CompatMode::v1 ? now + std::max(v.compat_remaining, Duration{}) : kNever;
   r.origin = Origin::backup;

@@ -13,18 +13,31 @@ bool contains(std::span<const Ipv6Address> set, const Ipv6Address& a) {
   return std::binary_search(set.begin(), set.end(), a);
 }
 
+// Whether one more source entry may be created in a list of `size` entries: the per-group
+// bound first, then the router-wide budget (which it consumes). Refusals are counted.
+bool admit_new_source(size_t size, FilterContext& ctx, FilterActions& out) {
+  if (size >= kMaxSourcesPerGroup) {
+    ++out.sources_over_limit;
+    return false;
+  }
+  if (ctx.source_budget == 0) {
+    ++out.sources_over_global_limit;
+    return false;
+  }
+  --ctx.source_budget;
+  return true;
+}
+
 // Starts or restarts the timer of source `a` at `t`, adding the source when absent.
-void set_source_timer(GroupRecord& r, const Ipv6Address& a, TimePoint t, FilterActions& out) {
+void set_source_timer(GroupRecord& r, const Ipv6Address& a, TimePoint t, FilterContext& ctx,
+                      FilterActions& out) {
   auto it = std::lower_bound(r.sources.begin(), r.sources.end(), a,
                              [](const SourceEntry& s, const Ipv6Address& x) { return s.addr < x; });
   if (it != r.sources.end() && it->addr == a) {
     it->expires = t;
     return;
   }
-  if (r.sources.size() >= kMaxSourcesPerGroup) {
-    ++out.sources_over_limit;
-    return;
-  }
+  if (!admit_new_source(r.sources.size(), ctx, out)) return;
   r.sources.insert(it, SourceEntry{a, t, 0});
 }
 
@@ -32,36 +45,36 @@ void set_source_timer(GroupRecord& r, const Ipv6Address& a, TimePoint t, FilterA
 // holds exactly the report's sources; those already known keep their timers (A*B, X*A and
 // Y*A), the others start at `fresh` (B-A = 0 from INCLUDE; A-X-Y = MALI for IS_EX, = the
 // Filter Timer for TO_EX from EXCLUDE).
+// Entries the report drops (A-B) are not credited to the budget within the same record: the
+// bound is checked against the state before the record, which is the conservative side.
 void replace_with_report_sources(GroupRecord& r, std::span<const Ipv6Address> b, TimePoint fresh,
-                                 FilterActions& out) {
+                                 FilterContext& ctx, FilterActions& out) {
   std::vector<SourceEntry> next;
   next.reserve(b.size());
   for (const auto& a : b) {
     const size_t i = r.find_source(a);
     if (i < r.sources.size()) {
       next.push_back(r.sources[i]);
-    } else if (next.size() < kMaxSourcesPerGroup) {
+    } else if (admit_new_source(next.size(), ctx, out)) {
       next.push_back(SourceEntry{a, fresh, 0});
-    } else {
-      ++out.sources_over_limit;
     }
   }
   r.sources.swap(next);
 }
 
 void apply_in_include_mode(GroupRecord& r, MldRecordType type, std::span<const Ipv6Address> b,
-                           const FilterContext& ctx, FilterActions& out) {
+                           FilterContext& ctx, FilterActions& out) {
   const TimePoint mali = ctx.now + ctx.mali;
   switch (type) {
     case MldRecordType::is_in:  // §7.4.1: INCLUDE(A+B); (B)=MALI
     case MldRecordType::allow:  // §7.4.2: INCLUDE(A+B); (B)=MALI
-      for (const auto& a : b) set_source_timer(r, a, mali, out);
+      for (const auto& a : b) set_source_timer(r, a, mali, ctx, out);
       break;
     case MldRecordType::to_in:  // §7.4.2: INCLUDE(A+B); (B)=MALI; Send Q(G,A-B)
       for (const auto& s : r.sources) {
         if (!contains(b, s.addr)) out.source_query.push_back(s.addr);
       }
-      for (const auto& a : b) set_source_timer(r, a, mali, out);
+      for (const auto& a : b) set_source_timer(r, a, mali, ctx, out);
       break;
     case MldRecordType::block:  // §7.4.2: INCLUDE(A); Send Q(G,A*B)
       for (const auto& s : r.sources) {
@@ -75,7 +88,7 @@ void apply_in_include_mode(GroupRecord& r, MldRecordType type, std::span<const I
           if (contains(b, s.addr)) out.source_query.push_back(s.addr);
         }
       }
-      replace_with_report_sources(r, b, kStopped, out);
+      replace_with_report_sources(r, b, kStopped, ctx, out);
       r.mode = FilterMode::exclude;
       r.filter_timer = mali;
       break;
@@ -83,23 +96,23 @@ void apply_in_include_mode(GroupRecord& r, MldRecordType type, std::span<const I
 }
 
 void apply_in_exclude_mode(GroupRecord& r, MldRecordType type, std::span<const Ipv6Address> b,
-                           const FilterContext& ctx, FilterActions& out) {
+                           FilterContext& ctx, FilterActions& out) {
   const TimePoint mali = ctx.now + ctx.mali;
   switch (type) {
     case MldRecordType::is_in:  // §7.4.1: EXCLUDE(X+A,Y-A); (A)=MALI
     case MldRecordType::allow:  // §7.4.2: EXCLUDE(X+A,Y-A); (A)=MALI
-      for (const auto& a : b) set_source_timer(r, a, mali, out);
+      for (const auto& a : b) set_source_timer(r, a, mali, ctx, out);
       break;
     case MldRecordType::to_in:  // §7.4.2: EXCLUDE(X+A,Y-A); (A)=MALI; Send Q(G,X-A); Send Q(G)
       for (const auto& s : r.sources) {
         if (s.running() && !contains(b, s.addr)) out.source_query.push_back(s.addr);
       }
-      for (const auto& a : b) set_source_timer(r, a, mali, out);
+      for (const auto& a : b) set_source_timer(r, a, mali, ctx, out);
       out.send_group_query = true;
       break;
     case MldRecordType::block:  // §7.4.2: EXCLUDE(X+(A-Y),Y); (A-X-Y)=FT; Send Q(G,A-Y)
       for (const auto& a : b) {
-        if (r.find_source(a) == r.sources.size()) set_source_timer(r, a, r.filter_timer, out);
+        if (r.find_source(a) == r.sources.size()) set_source_timer(r, a, r.filter_timer, ctx, out);
       }
       for (const auto& a : b) {
         const size_t i = r.find_source(a);
@@ -108,12 +121,12 @@ void apply_in_exclude_mode(GroupRecord& r, MldRecordType type, std::span<const I
       break;
     case MldRecordType::is_ex:  // §7.4.1: EXCLUDE(A-Y,Y*A); (A-X-Y)=MALI; Delete(X-A),(Y-A);
                                 // FT=MALI
-      replace_with_report_sources(r, b, mali, out);
+      replace_with_report_sources(r, b, mali, ctx, out);
       r.filter_timer = mali;
       break;
     case MldRecordType::to_ex:  // §7.4.2: EXCLUDE(A-Y,Y*A); (A-X-Y)=FT; Delete(X-A),(Y-A);
                                 //          Send Q(G,A-Y); FT=MALI
-      replace_with_report_sources(r, b, r.filter_timer, out);
+      replace_with_report_sources(r, b, r.filter_timer, ctx, out);
       for (const auto& s : r.sources) {
         if (s.running()) out.source_query.push_back(s.addr);
       }
@@ -138,10 +151,11 @@ void for_each_missing(const std::vector<Ipv6Address>& a, const std::vector<Ipv6A
 
 void apply_report_record(GroupRecord& r, wire::MldRecordType type, std::span<const Ipv6Address> b,
                          const FilterContext& ctx, FilterActions& out) {
+  FilterContext working = ctx;  // the source budget is spent as entries are added
   if (r.mode == FilterMode::include) {
-    apply_in_include_mode(r, type, b, ctx, out);
+    apply_in_include_mode(r, type, b, working, out);
   } else {
-    apply_in_exclude_mode(r, type, b, ctx, out);
+    apply_in_exclude_mode(r, type, b, working, out);
   }
 }
 

@@ -4,6 +4,7 @@
 // a GroupRecord; the engine decides whether the "Send Q(...)" actions are carried out.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -18,18 +19,23 @@ namespace tandem::mld {
 struct FilterContext {
   TimePoint now;
   Duration mali{};  // Multicast Address Listening Interval in force on the interface
+  // Source entries the record may still add under the router-wide source limit. Only new
+  // entries count: a limit refuses new state and never drops or stops existing state.
+  size_t source_budget = SIZE_MAX;
 };
 
 // The table's "Send Q(G)" and "Send Q(G,X)" actions.
 struct FilterActions {
   bool send_group_query = false;
-  std::vector<Ipv6Address> source_query;  // sorted, may be empty
-  uint32_t sources_over_limit = 0;        // sources not added: kMaxSourcesPerGroup reached
+  std::vector<Ipv6Address> source_query;   // sorted, may be empty
+  uint32_t sources_over_limit = 0;         // sources not added: kMaxSourcesPerGroup reached
+  uint32_t sources_over_global_limit = 0;  // sources not added: source_budget used up
 
   void clear() {
     send_group_query = false;
     source_query.clear();
     sources_over_limit = 0;
+    sources_over_global_limit = 0;
   }
 };
 

@@ -5,11 +5,15 @@
 
 namespace tandem::mld {
 
-size_t GroupRecord::find_source(const Ipv6Address& a) const {
-  auto it = std::lower_bound(sources.begin(), sources.end(), a,
+size_t find_source_in(std::span<const SourceEntry> list, const Ipv6Address& a) {
+  auto it = std::lower_bound(list.begin(), list.end(), a,
                              [](const SourceEntry& s, const Ipv6Address& x) { return s.addr < x; });
-  if (it != sources.end() && it->addr == a) return static_cast<size_t>(it - sources.begin());
-  return sources.size();
+  if (it != list.end() && it->addr == a) return static_cast<size_t>(it - list.begin());
+  return list.size();
+}
+
+size_t GroupRecord::find_source(const Ipv6Address& a) const {
+  return find_source_in(sources, a);
 }
 
 bool GroupRecord::queries_pending() const {
@@ -37,11 +41,19 @@ TimePoint GroupRecord::expiry() const {
 }
 
 GroupTable::GroupTable() {
-  index_.resize(64);
-  index_mask_ = index_.size() - 1;
+  release_storage();  // the initial, empty state
 }
 
 GroupTable::~GroupTable() = default;
+
+void GroupTable::release_storage() {
+  decltype(chunks_)().swap(chunks_);
+  decltype(free_slots_)().swap(free_slots_);
+  next_slot_ = 0;
+  index_.assign(64, IndexSlot{});
+  index_.shrink_to_fit();
+  index_mask_ = index_.size() - 1;
+}
 
 uint32_t GroupTable::hash_key(uint32_t ifindex, const Ipv6Address& group) {
   uint64_t hi, lo;

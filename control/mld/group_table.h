@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "control/common/time.h"
@@ -29,6 +30,9 @@ struct SourceEntry {
 
   bool running() const { return expires != kStopped; }
 };
+
+// Index of `a` in a list sorted by addr, or list.size() when absent.
+size_t find_source_in(std::span<const SourceEntry> list, const Ipv6Address& a);
 
 struct GroupRecord {
   Ipv6Address group;
@@ -88,6 +92,11 @@ class GroupTable {
   uint32_t slot_limit() const { return next_slot_; }
   size_t size() const { return size_; }
   size_t memory_bytes() const;
+  // Whether the table holds more than one chunk of records: worth giving back when empty.
+  bool holds_spare_storage() const { return chunks_.size() > 1; }
+  // Precondition: size() == 0. Frees every chunk and shrinks the index to its initial size;
+  // slot numbers start from 0 again (the caller drops its timer entries for records).
+  void release_storage();
 
  private:
   static constexpr uint32_t kChunkBits = 12;

@@ -27,6 +27,12 @@ bool MldRouter::set_link_local(uint32_t ifindex, const Ipv6Address& link_local, 
 bool MldRouter::set_passive(uint32_t ifindex, bool passive, TimePoint now) {
   return engine_->set_passive(ifindex, passive, now);
 }
+bool MldRouter::set_global_limits(const GlobalLimits& limits) {
+  return engine_->set_global_limits(limits);
+}
+const GlobalLimits& MldRouter::global_limits() const {
+  return engine_->global_limits();
+}
 
 void MldRouter::on_message(uint32_t ifindex, const Ipv6Address& src, const wire::MldMessage& msg,
                            TimePoint now) {
@@ -87,6 +93,9 @@ std::vector<uint32_t> MldRouter::interfaces() const {
 }
 size_t MldRouter::group_count() const {
   return engine_->group_count();
+}
+size_t MldRouter::source_count() const {
+  return engine_->source_count();
 }
 const Counters& MldRouter::counters() const {
   return engine_->counters();

@@ -86,6 +86,14 @@ class MldRouter {
   // and its records come from apply_upsert(); existing records keep aging. Going active sends
   // one general query now and resumes the querier role.
   bool set_passive(uint32_t ifindex, bool passive, TimePoint now);
+  // Router-wide bounds on groups and sources (defaults in config.h, never unlimited). A new
+  // group or source over a limit is refused and counted (global_group_limit,
+  // global_source_limit), with at most one log line per interface per RefusalLog::kInterval;
+  // existing entries are never dropped, also when a limit is lowered below the current count.
+  // The same limits apply to records from the hot-backup peer (apply_upsert). False when
+  // invalid.
+  bool set_global_limits(const GlobalLimits& limits);
+  const GlobalLimits& global_limits() const;
 
   // ---- inputs ----
   // `src` is the IPv6 source of the message. Reports from :: and non-link-local sources are
@@ -127,6 +135,8 @@ class MldRouter {
   std::optional<InterfaceStatus> interface_status(uint32_t ifindex, TimePoint now) const;
   std::vector<uint32_t> interfaces() const;
   size_t group_count() const;
+  // Source entries over all records (INCLUDE sources, EXCLUDE requested and exclude lists).
+  size_t source_count() const;
   const Counters& counters() const;
   // Per-group debug lines (created/deleted with the rule that decided it); off by default.
   void set_debug(bool on);

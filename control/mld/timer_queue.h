@@ -30,6 +30,15 @@ class TimerQueue {
   void pop();
   TimePoint earliest() const { return heap_.empty() ? kNever : heap_.front().when; }
   void clear() { heap_.clear(); }
+  // Keeps the entries for which keep(entry) holds, in fresh storage sized to them.
+  template <typename Keep>
+  void retain_if(Keep keep) {
+    std::vector<Entry> old;
+    old.swap(heap_);
+    for (const Entry& e : old) {
+      if (keep(e)) push(e.when, e.id, e.tag);
+    }
+  }
   size_t memory_bytes() const { return heap_.capacity() * sizeof(Entry); }
 
  private:
