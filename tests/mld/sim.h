@@ -40,7 +40,8 @@ inline wire::MacAddress host_mac() {
 }
 
 struct Sim {
-  explicit Sim(InterfaceConfig cfg = {}, Ipv6Address ll = kRouterLl) {
+  explicit Sim(InterfaceConfig cfg = {}, Ipv6Address ll = kRouterLl, LogSink log = null_log_sink())
+      : router(std::move(log)) {
     EXPECT_TRUE(router.add_interface(kIf, "ge0", cfg, ll, now));
     drain();
   }
