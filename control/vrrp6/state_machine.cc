@@ -77,6 +77,7 @@ void Instance::change_state(State to, Reason reason, TimePoint now) {
       format_string("%s -> %s (%s)", state_name(from), state_name(to), reason_text(reason)));
   StateChange change{cfg_.ifindex, cfg_.vrid, from, to, reason};
   out_.state_changes.push_back(change);
+  update_split_brain(now);
   if (cfg_.type == ConfigType::member) update_flowdown(reason);
   if (hook_) hook_(*this, change, now);
 }
@@ -186,6 +187,7 @@ void Instance::on_timer(TimePoint now) {
         send_advert(priority(), now);
         adver_timer_ = now + to_duration(cfg_.advert_interval);
       }
+      if (split_.next_deadline() <= now) update_split_brain(now);
       break;
     case State::backup:
       if (preempt_deadline_ <= now) {
@@ -221,7 +223,7 @@ void Instance::on_timer(TimePoint now) {
 
 TimePoint Instance::next_deadline() const {
   switch (state_) {
-    case State::master: return adver_timer_;
+    case State::master: return std::min(adver_timer_, split_.next_deadline());
     case State::backup: return std::min(master_down_timer_, preempt_deadline_);
     case State::initialize: return kNever;
   }
@@ -241,8 +243,13 @@ void Instance::on_advert(const wire::Ipv6Address& src, const wire::VrrpAdvert& a
   ++adverts_received_;
   if (cfg_.type == ConfigType::member) return count_drop(RxDrop::member_group);
   if (src == cfg_.local_address) return count_drop(RxDrop::own_advert);
-  // RFC 5798 §7.1: the address owner does not process adverts for its VRID.
-  if (cfg_.is_owner()) return count_drop(RxDrop::owner_ignores);
+  // RFC 5798 §7.1: the address owner does not process adverts for its VRID; it still notes
+  // that another router claims Master (split brain).
+  if (cfg_.is_owner()) {
+    if (state_ == State::master && a.priority != kPriorityResign)
+      note_other_master(SplitEvidence::advert_we_win, src, a, now);
+    return count_drop(RxDrop::owner_ignores);
+  }
   if (state_ == State::initialize) return count_drop(RxDrop::not_running);
   if (!address_list_matches(a)) {
     // §7.1: log the misconfiguration; drop unless the sender is the address owner.
@@ -304,6 +311,11 @@ void Instance::master_on_advert(const wire::Ipv6Address& src, const wire::VrrpAd
         format_string("advert from %s priority %u beats ours (%u%s): stepping down",
                       src.to_string().c_str(), a.priority, ours,
                       tie_lost ? ", higher primary address" : ""));
+    // Overruled while no tracked BFD session is Up: we were Master without contact to the
+    // other router, which was Master too (split brain, raised here and cleared on stepping
+    // down). With BFD Up this is an ordinary preemption.
+    if (tracked_bfd_up_.has_value() && !*tracked_bfd_up_)
+      note_other_master(SplitEvidence::advert_we_lose_bfd_down, src, a, now);
     master_adver_interval_ = from_wire_interval(a.max_adver_int_cs);
     master_ip_ = src;
     master_priority_ = a.priority;
@@ -315,6 +327,7 @@ void Instance::master_on_advert(const wire::Ipv6Address& src, const wire::VrrpAd
   }
   // We win. Another router thinks it is Master (split brain): re-announce at once so it
   // steps down and hosts re-learn the virtual MAC.
+  note_other_master(SplitEvidence::advert_we_win, src, a, now);
   count_drop(RxDrop::lower_or_equal_discarded);
   ++reannounces_;
   log(LogLevel::info, format_string("advert from %s priority %u loses to ours (%u): re-announcing",
@@ -363,6 +376,38 @@ void Instance::set_preempt_hold(bool hold, TimePoint) {
   if (hold) preempt_deadline_ = kNever;
   log(LogLevel::info, hold ? "preemption held until the replication snapshot is complete"
                            : "preemption hold released");
+}
+
+// ---- split brain (split_brain.h) ----
+
+void Instance::note_other_master(SplitEvidence kind, const wire::Ipv6Address& src,
+                                 const wire::VrrpAdvert& a, TimePoint now) {
+  // The sender's own Master_Down_Interval: how long a Backup would wait before declaring it
+  // gone; as long the alarm holds after its last advert.
+  const Duration hold =
+      to_duration(master_down_interval(a.priority, from_wire_interval(a.max_adver_int_cs)));
+  if (split_.advert_from_other_master(kind, src, a.priority, hold,
+                                      to_duration(cfg_.advert_interval), now))
+    update_split_brain(now);
+}
+
+void Instance::set_peer_claims_master(bool claims, TimePoint now) {
+  split_.set_peer_claims_master(
+      claims, to_duration(master_down_interval(priority(), cfg_.advert_interval)), now);
+  update_split_brain(now);
+}
+
+void Instance::update_split_brain(TimePoint now) {
+  switch (split_.update(state_ == State::master, now)) {
+    case SplitChange::raised:
+      log(LogLevel::warning,
+          "split brain: another router is Master of this group too (" + split_.describe() + ")");
+      break;
+    case SplitChange::cleared:
+      log(LogLevel::notice, "split brain cleared: " + split_.status().clear_reason);
+      break;
+    case SplitChange::none: break;
+  }
 }
 
 void Instance::follow_admin(State admin, TimePoint now) {
@@ -420,6 +465,7 @@ Status Instance::status() const {
   s.reannounces = reannounces_;
   s.address_list_mismatches = address_list_mismatches_;
   s.rx_drops = rx_drops_;
+  s.split_brain = split_.status();
   return s;
 }
 

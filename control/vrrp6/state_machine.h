@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "control/common/time.h"
 #include "control/vrrp6/config.h"
 #include "control/vrrp6/events.h"
+#include "control/vrrp6/split_brain.h"
 #include "control/wire/address.h"
 #include "control/wire/vrrp.h"
 
@@ -55,6 +57,7 @@ struct Status {
   uint64_t reannounces = 0;  // Master heard a lower priority and advertised at once
   uint64_t address_list_mismatches = 0;
   RxDropCounters rx_drops{};
+  SplitBrainStatus split_brain;  // "Split Brain": both routers Master (split_brain.h)
 };
 
 class Instance {
@@ -98,6 +101,13 @@ class Instance {
   void track_link_bfd(bool down, TimePoint now);
   // Replication snapshot not complete yet: a Backup does not preempt a lower-priority Master.
   void set_preempt_hold(bool hold, TimePoint now);
+  // Split-brain evidence from the RBS: the peer lists the backup-id of the RBP bound to this
+  // group among the ones it is Master of (split_brain.h).
+  void set_peer_claims_master(bool claims, TimePoint now);
+  // Whether some BFD session this group tracks is Up (the daemon tells on every BFD change):
+  // without one, a Master overruled by a higher advert was Master without contact to the
+  // other router (split-brain evidence advert_we_lose_bfd_down). Unknown until told.
+  void set_tracked_bfd_up(bool up) { tracked_bfd_up_ = up; }
 
   // Member groups: take the state of the mVRRP6 (`admin` = its state).
   void follow_admin(State admin, TimePoint now);
@@ -122,6 +132,9 @@ class Instance {
   bool address_list_matches(const wire::VrrpAdvert& a) const;
   bool may_run() const;
   void update_flowdown(Reason reason);
+  void note_other_master(SplitEvidence kind, const wire::Ipv6Address& src,
+                         const wire::VrrpAdvert& a, TimePoint now);
+  void update_split_brain(TimePoint now);
   void log(LogLevel level, const std::string& line) const;
 
   InstanceConfig cfg_;
@@ -151,6 +164,8 @@ class Instance {
   wire::Ipv6Address master_ip_;
   uint8_t master_priority_ = 0;
   std::vector<uint32_t> bfd_down_;
+  SplitBrain split_;
+  std::optional<bool> tracked_bfd_up_;
 
   TimePoint create_time_;
   TimePoint last_change_time_;
