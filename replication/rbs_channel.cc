@@ -34,6 +34,10 @@ fb::ErrorCode error_code_for(CloseReason r) {
     case CloseReason::unexpected_message:
     case CloseReason::snapshot_mismatch: return fb::ErrorCode::UnexpectedMessage;
     case CloseReason::bad_record: return fb::ErrorCode::BadRecord;
+    case CloseReason::auth_missing:
+    case CloseReason::auth_failed:
+    case CloseReason::auth_unexpected:
+    case CloseReason::auth_refused: return fb::ErrorCode::AuthFailed;
     default: return fb::ErrorCode::Shutdown;
   }
 }
@@ -43,6 +47,13 @@ fb::ErrorCode error_code_for(CloseReason r) {
 struct StagedChunk {
   std::vector<uint64_t> frame;  // aligned copy of the verified Frame
   TimePoint received;
+};
+
+// What the peer's Hello announced, kept while its AuthProof is awaited: nothing of it takes
+// effect before the proof matches.
+struct PeerHello {
+  uint64_t node_id = 0, epoch = 0;
+  std::vector<uint16_t> backup_ids, master_backup_ids;
 };
 
 }  // namespace
@@ -76,6 +87,14 @@ struct RbsChannel::Impl {
   bool link_up = false;
   bool hello_ok = false;
   TimePoint last_rx{}, last_tx{};
+
+  // Authentication (auth.h), per connection.
+  TcpSide side = TcpSide::dialer;
+  TimePoint connected_at{};
+  AuthNonce local_nonce{}, peer_nonce{};
+  bool awaiting_proof = false;  // peer Hello checked, its AuthProof not yet
+  bool authenticated = false;
+  PeerHello pending_hello;
 
   // RBP roles.
   std::map<uint16_t, Role> roles;
@@ -126,6 +145,12 @@ struct RbsChannel::Impl {
 
   size_t out_size() const { return out.size() - out_pos; }
 
+  bool keyed() const { return !cfg.authentication_key.empty(); }
+  // How long a keyed connection may stay unauthenticated; the heartbeat detect time, so a
+  // peer that only sends heartbeats after its Hello cannot hold the link.
+  Duration auth_timeout() const { return cfg.heartbeat_interval * cfg.heartbeat_multiplier; }
+  AuthIdentity our_identity() const { return {cfg.node_id, cfg.epoch}; }
+
   std::vector<uint16_t> master_ids() const {
     std::vector<uint16_t> ids;
     for (const auto& [id, r] : roles) {
@@ -161,9 +186,20 @@ struct RbsChannel::Impl {
     auto ids = fbb.CreateVector(cfg.backup_ids);
     auto masters = fbb.CreateVector(master_ids());
     const auto hb_ms = static_cast<uint32_t>(to_ms(cfg.heartbeat_interval));
+    flatbuffers::Offset<flatbuffers::Vector<uint8_t>> nonce;
+    if (keyed()) nonce = fbb.CreateVector(local_nonce.data(), local_nonce.size());
     auto hello =
-        fb::CreateHello(fbb, kProtocolVersion, cfg.node_id, cfg.epoch, ids, masters, hb_ms);
+        fb::CreateHello(fbb, kProtocolVersion, cfg.node_id, cfg.epoch, ids, masters, hb_ms, nonce);
     send(fbb, hello, fb::Message::Hello, now);
+  }
+
+  void send_auth_proof(TimePoint now) {
+    const AuthProof proof =
+        auth_proof(cfg.authentication_key, side, peer_nonce, local_nonce, our_identity(),
+                   {pending_hello.node_id, pending_hello.epoch});
+    flatbuffers::FlatBufferBuilder fbb(96);
+    auto v = fbb.CreateVector(proof.data(), proof.size());
+    send(fbb, fb::CreateAuthProof(fbb, v), fb::Message::AuthProof, now);
   }
 
   void send_ack(TimePoint now) {
@@ -197,6 +233,8 @@ struct RbsChannel::Impl {
     if (!link_up) return;
     link_up = false;
     hello_ok = false;
+    awaiting_proof = false;
+    authenticated = false;
     stream_synced = false;
     snapshot_complete = false;
     awaiting_snapshot = false;
@@ -421,14 +459,70 @@ struct RbsChannel::Impl {
   }
 
   void on_hello(const fb::Hello* h, TimePoint now) {
-    if (hello_ok) return fail(CloseReason::unexpected_message, "second Hello", true, now);
+    if (hello_ok || awaiting_proof) {
+      return fail(CloseReason::unexpected_message, "second Hello", true, now);
+    }
     if (h->protocol_version() != kProtocolVersion) {
       return fail(CloseReason::bad_version,
                   format_string("peer speaks version %u, we speak %u", h->protocol_version(),
                                 kProtocolVersion),
                   true, now);
     }
-    const auto ids = decode_ids(h->backup_ids());
+    PeerHello peer;
+    peer.node_id = h->node_id();
+    peer.epoch = h->epoch();
+    peer.backup_ids = decode_ids(h->backup_ids());
+    peer.master_backup_ids = decode_ids(h->master_backup_ids());
+    const auto* nonce = h->auth_nonce();
+    if (!keyed()) {
+      if (nonce) {
+        return fail(CloseReason::auth_unexpected, "peer's Hello carries an authentication nonce",
+                    true, now);
+      }
+      return accept_hello(std::move(peer), now);
+    }
+    if (!nonce) {
+      return fail(CloseReason::auth_missing, "peer's Hello carries no authentication nonce", true,
+                  now);
+    }
+    if (nonce->size() != kAuthNonceBytes) {
+      return fail(CloseReason::auth_failed,
+                  format_string("authentication nonce of %u bytes, expected %zu", nonce->size(),
+                                kAuthNonceBytes),
+                  true, now);
+    }
+    std::copy(nonce->begin(), nonce->end(), peer_nonce.begin());
+    pending_hello = std::move(peer);
+    awaiting_proof = true;
+    send_auth_proof(now);
+  }
+
+  // With a key, the peer's Hello takes effect only here, once its proof of the key matches.
+  void on_auth_proof(const fb::AuthProof* p, TimePoint now) {
+    if (!keyed()) return fail(CloseReason::auth_unexpected, "peer sent an AuthProof", true, now);
+    if (!awaiting_proof) {
+      return fail(CloseReason::unexpected_message,
+                  hello_ok ? "second AuthProof" : "AuthProof before Hello", true, now);
+    }
+    const AuthProof expected =
+        auth_proof(cfg.authentication_key, other_side(side), local_nonce, peer_nonce,
+                   {pending_hello.node_id, pending_hello.epoch}, our_identity());
+    const auto* v = p->hmac();
+    const auto received =
+        v ? std::span<const uint8_t>(v->data(), v->size()) : std::span<const uint8_t>{};
+    if (!auth_proof_matches(expected, received)) {
+      return fail(CloseReason::auth_failed,
+                  "AuthProof does not match: another key, or replayed from an earlier connection",
+                  true, now);
+    }
+    awaiting_proof = false;
+    authenticated = true;
+    log(LogLevel::info, "peer authenticated");
+    accept_hello(std::move(pending_hello), now);
+  }
+
+  void accept_hello(PeerHello peer, TimePoint now) {
+    const auto& ids = peer.backup_ids;
     if (ids != cfg.backup_ids) {
       auto list = [](const std::vector<uint16_t>& v) {
         std::string s;
@@ -439,16 +533,16 @@ struct RbsChannel::Impl {
                   "peer backup-id " + list(ids) + ", local backup-id " + list(cfg.backup_ids), true,
                   now);
     }
-    if (h->epoch() == 0) return fail(CloseReason::unexpected_message, "epoch 0", true, now);
-    if (peer_epoch != 0 && h->epoch() != peer_epoch) {
+    if (peer.epoch == 0) return fail(CloseReason::unexpected_message, "epoch 0", true, now);
+    if (peer_epoch != 0 && peer.epoch != peer_epoch) {
       ++c.epoch_changes;
       log(LogLevel::notice, format_string("peer restarted (epoch %016llx → %016llx)",
                                           static_cast<unsigned long long>(peer_epoch),
-                                          static_cast<unsigned long long>(h->epoch())));
+                                          static_cast<unsigned long long>(peer.epoch)));
     }
-    peer_epoch = h->epoch();
-    peer_node = h->node_id();
-    peer_masters = decode_ids(h->master_backup_ids());
+    peer_epoch = peer.epoch;
+    peer_node = peer.node_id;
+    peer_masters = std::move(peer.master_backup_ids);
     hello_ok = true;
     push_event({ChannelEvent::Kind::peer_hello_ok, CloseReason::none, 0, 0});
     log(LogLevel::info, format_string("peer hello ok: node %016llx epoch %016llx",
@@ -660,12 +754,25 @@ struct RbsChannel::Impl {
 
   void on_frame(const fb::Frame* f, TimePoint now) {
     ++c.frames_received;
-    if (!hello_ok && f->message_type() != fb::Message::Hello &&
-        f->message_type() != fb::Message::Error) {
+    const fb::Message type = f->message_type();
+    if (!hello_ok && type != fb::Message::Hello && type != fb::Message::Error &&
+        type != fb::Message::AuthProof) {
+      // Between a keyed peer's Hello and its proof nothing is applied. A heartbeat may
+      // legitimately cross our Hello on a slow link: it only proves liveness.
+      if (awaiting_proof && type == fb::Message::Heartbeat) {
+        ++c.heartbeats_received;
+        return;
+      }
+      if (awaiting_proof) {
+        return fail(CloseReason::auth_missing,
+                    format_string("%s before the peer's AuthProof", fb::EnumNameMessage(type)),
+                    true, now);
+      }
       return fail(CloseReason::unexpected_message, "first frame is not Hello", true, now);
     }
-    switch (f->message_type()) {
+    switch (type) {
       case fb::Message::Hello: return on_hello(f->message_as_Hello(), now);
+      case fb::Message::AuthProof: return on_auth_proof(f->message_as_AuthProof(), now);
       case fb::Message::SnapshotBegin: return on_snapshot_begin(f->message_as_SnapshotBegin(), now);
       case fb::Message::SnapshotChunk: return on_snapshot_chunk(f->message_as_SnapshotChunk(), now);
       case fb::Message::SnapshotEnd: return on_snapshot_end(f->message_as_SnapshotEnd(), now);
@@ -693,7 +800,9 @@ struct RbsChannel::Impl {
         ++c.errors_received;
         const auto* e = f->message_as_Error();
         const std::string text = e->text() ? e->text()->str() : "";
-        return fail(CloseReason::peer_error,
+        const auto reason = e->code() == fb::ErrorCode::AuthFailed ? CloseReason::auth_refused
+                                                                   : CloseReason::peer_error;
+        return fail(reason,
                     format_string("code %u: %s", static_cast<unsigned>(e->code()), text.c_str()),
                     false, now);
       }
@@ -709,7 +818,7 @@ RbsChannel::RbsChannel(ChannelConfig config, GroupStore& store, LogSink log)
 
 RbsChannel::~RbsChannel() = default;
 
-void RbsChannel::on_connected(TimePoint now) {
+void RbsChannel::on_connected(TimePoint now, TcpSide side) {
   Impl& m = *impl_;
   if (m.link_up) m.link_down(CloseReason::replaced, now);
   m.reader.reset();
@@ -720,6 +829,10 @@ void RbsChannel::on_connected(TimePoint now) {
   ++m.link_generation;
   m.hello_ok = false;
   m.last_rx = m.last_tx = now;
+  m.side = side;
+  m.connected_at = now;
+  // A fresh nonce per connection: a proof recorded on an earlier one never matches again.
+  if (m.keyed()) m.local_nonce = m.cfg.nonce_source();
   m.push_event({ChannelEvent::Kind::connected, CloseReason::none, 0, 0});
   m.send_hello(now);
 }
@@ -774,6 +887,13 @@ void RbsChannel::on_timer(TimePoint now) {
         false, now);
     return;
   }
+  if (m.keyed() && !m.hello_ok && now - m.connected_at >= m.auth_timeout()) {
+    m.fail(CloseReason::auth_missing,
+           format_string("not authenticated within %lld ms",
+                         static_cast<long long>(to_ms(m.auth_timeout()))),
+           true, now);
+    return;
+  }
   m.flush(now, false);
   if (m.link_up && now - m.last_tx >= m.cfg.heartbeat_interval) m.send_heartbeat(now);
 }
@@ -784,6 +904,7 @@ TimePoint RbsChannel::next_deadline() const {
   if (!m.link_up) return kNever;
   TimePoint d = std::min(m.last_tx + m.cfg.heartbeat_interval,
                          m.last_rx + m.cfg.heartbeat_interval * m.cfg.heartbeat_multiplier);
+  if (m.keyed() && !m.hello_ok) d = std::min(d, m.connected_at + m.auth_timeout());
   const bool can_send = m.hello_ok && m.out_size() < m.cfg.output_low_watermark &&
                         m.seq - m.acked < m.cfg.max_unacked_deltas;
   if (can_send && (m.snapshot_due || !m.feed.empty())) d = kDueNow;
@@ -886,6 +1007,8 @@ ChannelStatus RbsChannel::status() const {
   s.link_up = m.link_up;
   s.hello_ok = m.hello_ok;
   s.snapshot_complete = m.snapshot_complete;
+  s.authentication = m.keyed();
+  s.authenticated = m.authenticated;
   s.epoch = m.cfg.epoch;
   s.peer_epoch = m.peer_epoch;
   s.peer_node_id = m.peer_node;

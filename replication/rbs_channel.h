@@ -2,13 +2,14 @@
 // is currently active. Bytes and `now` in; bytes to write, events and a deadline out. It
 // outlives connections: sequence numbers, the epoch and the change feed survive a reconnect.
 //
-// Per connection: Hello both ways (versions, node ids, epochs, backup-id sets must match) →
+// Per connection: Hello both ways (versions, node ids, epochs, backup-id sets must match;
+// with an authentication key, each side's AuthProof must match first, see auth.h) →
 // each side sends a snapshot of the profiles it is Master for (seq N) → Deltas N+1, N+2 …
 // → Acks back. Heartbeats when idle; no byte from the peer for
 // heartbeat_multiplier × heartbeat_interval closes the link as half-open.
 //
 // Use (daemon or RbsEndpoint):
-//   on_connected(now) when a TCP connection becomes the active one;
+//   on_connected(now, side) when a TCP connection becomes the active one;
 //   on_bytes(data, now) for everything read; on_disconnected(now) on EOF/error;
 //   on_timer(now) when next_deadline() passes and after pushing changes into feed();
 //   write output(), then consume_output(bytes_written);
@@ -24,6 +25,7 @@
 
 #include "control/common/log.h"
 #include "control/common/time.h"
+#include "replication/auth.h"
 #include "replication/change_feed.h"
 #include "replication/frame_codec.h"
 #include "replication/group_store.h"
@@ -61,6 +63,11 @@ struct ChannelConfig {
   // (its last Deltas, flushed as it stepped down) are merged for this long, for keys not
   // already learned locally, so a switchover loses nothing learned in between.
   Duration takeover_grace = milliseconds(3000);
+  // `authentication-key`: empty = none. Both ends must hold the same key (auth.h); it is
+  // never logged, displayed or exported. Without a key, a peer that offers one is refused.
+  std::string authentication_key;
+  // Fresh Hello nonces, one per connection; only called when a key is configured.
+  NonceSource nonce_source = random_nonce_source();
 };
 
 struct ChannelEvent {
@@ -93,6 +100,8 @@ struct ChannelStatus {
   bool link_up = false;
   bool hello_ok = false;
   bool snapshot_complete = false;
+  bool authentication = false;  // a key is configured ("Authentication: configured")
+  bool authenticated = false;   // the peer proved the key on the current link
   uint64_t epoch = 0, peer_epoch = 0, peer_node_id = 0;
   uint64_t last_seq_sent = 0;                    // our stream
   uint64_t last_seq_acked = 0;                   // our stream, acked by the peer
@@ -113,7 +122,9 @@ class RbsChannel {
   RbsChannel& operator=(const RbsChannel&) = delete;
 
   // --- link ---
-  void on_connected(TimePoint now);
+  // `side`: whether this router dialed the connection or accepted it. Only an authentication
+  // key makes it matter (a proof covers it), and then the two ends must disagree.
+  void on_connected(TimePoint now, TcpSide side = TcpSide::dialer);
   void on_bytes(std::span<const uint8_t> data, TimePoint now);
   // The transport closed (EOF, error, or after wants_close()). `reason` is what the
   // transport knows; a partial frame in the buffer turns peer_closed into truncated_frame.
@@ -144,7 +155,7 @@ class RbsChannel {
   ChangeFeed& feed();
 
   bool link_up() const;
-  // Both Hellos exchanged on the current link.
+  // Both Hellos exchanged on the current link (and, with a key, the peer's AuthProof matched).
   bool hello_ok() const;
   // A complete snapshot from the peer has been applied on the current link. The daemon holds
   // VRRP6 preemption while link_up() && !snapshot_complete().

@@ -95,7 +95,8 @@ void RbsEndpoint::promote(Conn conn, TimePoint now) {
   // chosen it by the tie-break, so closing it here would tear down the link both keep.
   active_ = std::move(conn);
   last_up_ = now;
-  channel_.on_connected(now);
+  channel_.on_connected(now,
+                        active_->dir == Direction::outbound ? TcpSide::dialer : TcpSide::acceptor);
   pump_writes(now);
 }
 

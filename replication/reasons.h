@@ -25,7 +25,11 @@ namespace tandem::replication {
   X(bfd_down, "tracked BFD session down")                                          \
   X(local_shutdown, "local shutdown")                                              \
   X(wrong_peer_address, "connection from an address other than peer-ipv6 refused") \
-  X(io_error, "socket error")
+  X(io_error, "socket error")                                                      \
+  X(auth_missing, "peer did not authenticate, authentication-key configured here") \
+  X(auth_failed, "peer's authentication proof does not match the key")             \
+  X(auth_unexpected, "peer authenticates, no authentication-key configured here")  \
+  X(auth_refused, "peer refused our authentication")
 
 enum class CloseReason : uint8_t {
 #define TANDEM_X(sym, text) sym,

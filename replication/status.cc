@@ -20,6 +20,10 @@ std::string u64(uint64_t v) {
 
 }  // namespace
 
+const char* authentication_text(const ChannelStatus& c) {
+  return c.authentication ? "configured" : "none";
+}
+
 std::string service_status_json(const ServiceStatus& s) {
   const auto& c = s.channel.counters;
   std::string j = "{";
@@ -32,6 +36,8 @@ std::string service_status_json(const ServiceStatus& s) {
   j += ",\"last_seq_sent\":" + u64(s.channel.last_seq_sent);
   j += ",\"last_seq_acked\":" + u64(s.channel.last_seq_acked);
   j += ",\"digest\":" + quoted(s.digest);
+  // Whether a key is configured; the key itself is never shown.
+  j += ",\"authentication\":" + quoted(authentication_text(s.channel));
   // Verbose extras.
   j += ",\"track_bfd\":" + std::string(s.track_bfd ? "true" : "false");
   j += ",\"last_up_ms_ago\":" + std::to_string(s.last_up_ms_ago);
@@ -90,6 +96,7 @@ std::string service_status_text(const ServiceStatus& s, bool verbose) {
   line("Last up time",
        s.last_up_ms_ago < 0 ? "-" : std::to_string(s.last_up_ms_ago / 1000) + "s ago");
   line("Batch-backup", s.channel.snapshot_complete ? "Finished" : "Unfinished");
+  line("Authentication", s.channel.authentication ? "Configured" : "None");
   if (!verbose) return t;
   line("Role", s.role);
   line("Last-seq-sent", u64(s.channel.last_seq_sent));

@@ -24,6 +24,9 @@ struct ServiceStatus {
   ConnectorCounters connector;
 };
 
+// "configured" / "none": whether an authentication-key is set (never the key itself).
+const char* authentication_text(const ChannelStatus& c);
+
 // One element of DESIGN.md §6 "services": name, tcp_state, peer_ip, source_ip, tcp_port, role,
 // last_seq_sent, last_seq_acked, digest, plus verbose extras (lag, snapshots, refusals by
 // reason, ...). Compact JSON object text.

@@ -162,10 +162,21 @@ struct Link {
   Router& a;
   Router& b;
   bool up = false;
+  // `a` dialed, `b` accepted (the two ends of one TCP connection).
   void connect(TimePoint now) {
     up = true;
-    a.channel.on_connected(now);
-    b.channel.on_connected(now);
+    a.channel.on_connected(now, TcpSide::dialer);
+    b.channel.on_connected(now, TcpSide::acceptor);
+  }
+  // Both sides' pending output crosses on the wire before either reads (as two Hellos sent
+  // at connect time do on a real link), instead of pump()'s one-side-first order.
+  void cross(TimePoint now) {
+    std::vector<uint8_t> from_a(a.channel.output().begin(), a.channel.output().end());
+    std::vector<uint8_t> from_b(b.channel.output().begin(), b.channel.output().end());
+    a.channel.consume_output(from_a.size());
+    b.channel.consume_output(from_b.size());
+    b.channel.on_bytes(from_a, now);
+    a.channel.on_bytes(from_b, now);
   }
   // Moves bytes both ways until neither side has anything to say; honours wants_close.
   void pump(TimePoint now) {
