@@ -21,20 +21,6 @@ void put_u64(std::vector<uint8_t>& out, uint64_t v) {
 
 }  // namespace
 
-std::string authentication_key_problem(std::string_view key) {
-  if (key.size() < kAuthKeyMinChars || key.size() > kAuthKeyMaxChars) {
-    return "authentication-key must be " + std::to_string(kAuthKeyMinChars) + " to " +
-           std::to_string(kAuthKeyMaxChars) + " characters, this one has " +
-           std::to_string(key.size());
-  }
-  for (char ch : key) {
-    const auto u = static_cast<unsigned char>(ch);
-    if (u < 0x21 || u > 0x7e) return "authentication-key must be printable ASCII without spaces";
-  }
-  if (key.front() == '#') return "authentication-key must not start with '#'";
-  return {};
-}
-
 NonceSource random_nonce_source() {
   return [] {
     AuthNonce n{};

@@ -32,19 +32,14 @@
 #include <string>
 #include <string_view>
 
+#include "replication/auth_key.h"
+
 namespace tandem::replication {
 
 inline constexpr size_t kAuthNonceBytes = 32;
 inline constexpr size_t kAuthProofBytes = 32;  // SHA-256 output
 using AuthNonce = std::array<uint8_t, kAuthNonceBytes>;
 using AuthProof = std::array<uint8_t, kAuthProofBytes>;
-
-// Rules for `authentication-key KEY`: 8..64 printable ASCII characters, no whitespace (the
-// config line splits on it), not starting with '#' (that starts a comment).
-inline constexpr size_t kAuthKeyMinChars = 8;
-inline constexpr size_t kAuthKeyMaxChars = 64;
-// Empty string when `key` is acceptable, else why not (the message never repeats the key).
-std::string authentication_key_problem(std::string_view key);
 
 // Where fresh nonces come from. The daemon uses random_nonce_source(); tests inject a
 // deterministic one.

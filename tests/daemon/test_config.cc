@@ -98,6 +98,17 @@ const Case kCases[] = {
     {"remote-backup-service r", "track bfd-session 16385", false, "out of range 1-16384", 19},
     {"remote-backup-service r", "shutdown", true},
     {"remote-backup-service r", "undo shutdown", true},
+    {"remote-backup-service r", "authentication-key s3cret-Rbs-key!", true},
+    {"remote-backup-service r", "authentication-key 12345678", true},
+    {"remote-backup-service r", "authentication-key short", false, "8 to 64 characters", 20},
+    {"remote-backup-service r",
+     "authentication-key k2345678901234567890123456789012345678901234567890123456789012345",
+     false, "8 to 64 characters", 20},
+    {"remote-backup-service r", "authentication-key caf\xc3\xa9-key-1", false,
+     "printable ASCII", 20},
+    {"remote-backup-service r", "authentication-key", false, "incomplete command", 20},
+    {"remote-backup-service r", "undo authentication-key", true},
+    {"remote-backup-service r", "undo authentication-key now", false, "unexpected 'now'", 25},
     // RBP view
     {"remote-backup-profile p", "backup-id 10 remote-backup-service rbs1", true},
     {"remote-backup-profile p", "backup-id 4095 remote-backup-service rbs1", true},
@@ -616,6 +627,44 @@ TEST(ConfigDiffTest, ReportsOnlyWhatChanged) {
   EXPECT_EQ(d.interfaces[0].vrrp_added, std::vector<uint8_t>{2});
   EXPECT_TRUE(d.restart_required.empty());
   EXPECT_EQ(d.describe().size(), 3u);
+}
+
+TEST(ConfigRbsAuthentication, KeyIsKeptAsWrittenAndUndoRemovesIt) {
+  const std::string rbs =
+      "remote-backup-service r\n peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port 2046\n";
+  auto r = parse_config(rbs + " authentication-key MiXeD-case-Key\nquit\n", "t.cfg");
+  EXPECT_EQ(r.config.rbs.at("r").authentication_key, "MiXeD-case-Key");
+  auto u = parse_config(rbs + " authentication-key MiXeD-case-Key\n undo authentication-key\n",
+                        "t.cfg");
+  EXPECT_EQ(u.config.rbs.at("r").authentication_key, "");
+  auto none = parse_config(rbs, "t.cfg");
+  EXPECT_EQ(none.config.rbs.at("r").authentication_key, "");
+}
+
+TEST(ConfigRbsAuthentication, RejectedKeyIsReportedAtFileLineColWithoutTheKey) {
+  auto r = errors_on_line("remote-backup-service r\n authentication-key Sh0rt!\n", 2);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].to_string(),
+            "t.cfg:2:21: authentication-key must be 8 to 64 characters, this one has 6");
+  auto s = errors_on_line("remote-backup-service r\n authentication-key #Sh0rt-but-long\n", 2);
+  ASSERT_EQ(s.size(), 1u);  // `#` starts a comment: the key is missing
+  EXPECT_NE(s[0].message.find("incomplete command"), std::string::npos);
+  EXPECT_EQ(s[0].message.find("Sh0rt"), std::string::npos);
+}
+
+TEST(ConfigRbsAuthentication, KeyChangeRestartsTheServiceAndTheDiffNeverShowsIt) {
+  const std::string rbs =
+      "remote-backup-service r\n peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port 2046\n";
+  auto a = parse_config(base_config() + rbs + " authentication-key first-key-1\nquit\n", "a");
+  auto b = parse_config(base_config() + rbs + " authentication-key second-key-2\nquit\n", "b");
+  ASSERT_TRUE(a.ok()) << format_errors(a.errors);
+  ASSERT_TRUE(b.ok()) << format_errors(b.errors);
+  ConfigDiff d = diff_configs(a.config, b.config);
+  EXPECT_EQ(d.rbs.changed, std::vector<std::string>{"r"});
+  for (const auto& line : d.describe()) {
+    EXPECT_EQ(line.find("first-key-1"), std::string::npos) << line;
+    EXPECT_EQ(line.find("second-key-2"), std::string::npos) << line;
+  }
 }
 
 TEST(ConfigDiffTest, NewOrChangedDevicesNeedARestart) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "replication/auth_key.h"
+
 namespace tandem::config {
 
 const char* view_name(View v) {
@@ -141,6 +143,18 @@ void h_rbs_track(ParseContext& c, const Match& m) {
 }
 void h_rbs_shutdown(ParseContext& c, const Match&) {
   rbs(c).shutdown = true;
+}
+void h_rbs_auth_key(ParseContext& c, const Match& m) {
+  const std::string key = m.text("key");
+  const std::string problem = replication::authentication_key_problem(key);
+  if (!problem.empty()) {
+    c.error(m.col("key"), problem);
+    return;
+  }
+  rbs(c).authentication_key = key;
+}
+void h_rbs_undo_auth_key(ParseContext& c, const Match&) {
+  rbs(c).authentication_key.clear();
 }
 void h_rbs_undo_shutdown(ParseContext& c, const Match&) {
   rbs(c).shutdown = false;
@@ -417,6 +431,12 @@ const std::vector<CommandSpec> kSpecs = {
      "BFD session (by local discriminator) whose Down drops the RBS connection", h_rbs_track},
     {View::rbs, "shutdown", "disable the RBS", h_rbs_shutdown},
     {View::rbs, "undo shutdown", "enable the RBS again", h_rbs_undo_shutdown},
+    {View::rbs, "authentication-key <key:word>",
+     "shared key both devices must prove before replicating (HMAC-SHA256 over fresh nonces); "
+     "8-64 printable characters, no spaces",
+     h_rbs_auth_key},
+    {View::rbs, "undo authentication-key", "replicate without peer authentication (default)",
+     h_rbs_undo_auth_key},
 
     // ---- RBP view ----
     {View::rbp, "backup-id <id:int:1-4095> remote-backup-service <service:str:1-32>",

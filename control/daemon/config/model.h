@@ -44,6 +44,9 @@ struct RbsConfig {
   bool shutdown = false;
   std::optional<uint32_t> track_bfd_session;  // local discriminator of a BFD session
   SourcePos track_pos;
+  // `authentication-key KEY` (tandem addition, replication/auth_key.h); empty = none. A
+  // secret: never logged, displayed or exported, only handed to the RBS channel.
+  std::string authentication_key;
   bool operator==(const RbsConfig&) const = default;
 };
 
