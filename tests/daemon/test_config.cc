@@ -81,6 +81,13 @@ const Case kCases[] = {
     {"", "dataplane idle-sleep-us 0", true},
     {"", "dataplane idle-sleep-us 50", true},
     {"", "dataplane idle-sleep-us -1", false, "", 25},
+    {"", "mld global limit groups 1", true},
+    {"", "mld global limit groups 16000000", true},
+    {"", "mld global limit groups 0", false, "out of range 1-16000000", 25},
+    {"", "mld global limit groups 16000001", false, "out of range 1-16000000", 25},
+    {"", "mld global limit sources 64000000", true},
+    {"", "mld global limit sources 64000001", false, "out of range 1-64000000", 26},
+    {"", "mld global limit", false, "incomplete command", 18},
     {"", "frobnicate", false, "unknown command 'frobnicate' in system view", 1},
     // RBS view
     {"remote-backup-service r", "peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port 2046", true},
@@ -591,6 +598,25 @@ TEST(ConfigCrossChecks, DuplicateVirtualIpIsRejected) {
 }
 
 // ---- reload diff ----
+
+TEST(ConfigMldGlobalLimit, DefaultsAreABoundAndTheFileSetsEachLimit) {
+  auto none = parse_config("", "t.cfg");
+  EXPECT_EQ(none.config.mld.global_group_limit, 1000000u);
+  EXPECT_EQ(none.config.mld.global_source_limit, 4000000u);
+  auto r = parse_config("mld global limit groups 5000\nmld global limit sources 20000\n", "t.cfg");
+  ASSERT_TRUE(r.errors.empty()) << format_errors(r.errors);
+  EXPECT_EQ(r.config.mld.global_group_limit, 5000u);
+  EXPECT_EQ(r.config.mld.global_source_limit, 20000u);
+  ConfigDiff d = diff_configs(none.config, r.config);
+  EXPECT_TRUE(d.mld_global);
+  EXPECT_EQ(d.describe(), std::vector<std::string>{"mld global limit changed"});
+}
+
+TEST(ConfigMldGlobalLimit, RangeErrorIsReportedAtFileLineCol) {
+  auto r = parse_config("# limits\nmld global limit sources 0\n", "router.cfg");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].to_string(), "router.cfg:2:26: count 0 out of range 1-64000000");
+}
 
 TEST(ConfigDiffTest, SameFileHasNoDifference) {
   auto a = load_config_file(configs_dir() + "/design_master.cfg");

@@ -116,6 +116,14 @@ void h_metrics_listen(ParseContext& c, const Match& m) {
     c.config.metrics.push_back(l);
 }
 
+void h_mld_global_groups(ParseContext& c, const Match& m) {
+  c.config.mld.global_group_limit = static_cast<uint32_t>(m.integer("count"));
+}
+
+void h_mld_global_sources(ParseContext& c, const Match& m) {
+  c.config.mld.global_source_limit = static_cast<uint32_t>(m.integer("count"));
+}
+
 void h_idle_sleep(ParseContext& c, const Match& m) {
   c.config.dataplane.idle_sleep_us = static_cast<uint32_t>(m.integer("us"));
 }
@@ -423,6 +431,12 @@ const std::vector<CommandSpec> kSpecs = {
      "serve Prometheus metrics on ADDR PORT (GET /metrics); repeatable", h_metrics_listen},
     {View::system, "dataplane idle-sleep-us <us:int:0-100000>",
      "sleep this long after a run of empty polls; 0 = busy poll (default)", h_idle_sleep},
+    {View::system, "mld global limit groups <count:int:1-16000000>",
+     "at most this many group entries on all interfaces together (default 1000000)",
+     h_mld_global_groups},
+    {View::system, "mld global limit sources <count:int:1-64000000>",
+     "at most this many source entries in all groups together (default 4000000)",
+     h_mld_global_sources},
 
     // ---- RBS view ----
     {View::rbs, "peer-ipv6 <peer:ipv6> source-ipv6 <source:ipv6> port <port:int:1024-55535>",

@@ -41,7 +41,7 @@ std::string vrids(const std::vector<uint8_t>& v) {
 
 bool ConfigDiff::empty() const {
   return !multicast_routing && !bfd_global && rbs.empty() && rbp.empty() && bfd_sessions.empty() &&
-         interfaces.empty() && !metrics && !dataplane && restart_required.empty();
+         interfaces.empty() && !metrics && !dataplane && !mld_global && restart_required.empty();
 }
 
 std::vector<std::string> ConfigDiff::describe() const {
@@ -71,6 +71,7 @@ std::vector<std::string> ConfigDiff::describe() const {
   }
   if (metrics) out.push_back("metrics listen changed");
   if (dataplane) out.push_back("dataplane settings changed");
+  if (mld_global) out.push_back("mld global limit changed");
   for (const auto& r : restart_required) out.push_back("needs a restart: " + r);
   return out;
 }
@@ -84,6 +85,7 @@ ConfigDiff diff_configs(const Config& a, const Config& b) {
   d.bfd_sessions = diff_maps(a.bfd_sessions, b.bfd_sessions);
   d.metrics = a.metrics != b.metrics;
   d.dataplane = !(a.dataplane == b.dataplane);
+  d.mld_global = !(a.mld == b.mld);
 
   for (const auto& [name, ia] : a.interfaces) {
     auto it = b.interfaces.find(name);

@@ -34,6 +34,7 @@ struct ConfigDiff {
   std::vector<InterfaceChange> interfaces;  // interfaces present in both with changes
   bool metrics = false;
   bool dataplane = false;
+  bool mld_global = false;                    // mld global limit groups|sources
   std::vector<std::string> restart_required;  // reasons, one per change
 
   bool empty() const;

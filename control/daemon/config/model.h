@@ -175,6 +175,15 @@ struct MetricsListen {
   bool operator==(const MetricsListen&) const = default;
 };
 
+// ---- MLD router-wide (system view `mld global limit ...`) ----
+// Huawei's `mld global limit N` split by what it counts (tandem addition: the keyword). The
+// defaults equal control/mld/config.h's (engine_config.cc checks it at compile time).
+struct MldGlobalConfig {
+  uint32_t global_group_limit = 1000000;   // mld global limit groups 1-16000000
+  uint32_t global_source_limit = 4000000;  // mld global limit sources 1-64000000
+  bool operator==(const MldGlobalConfig&) const = default;
+};
+
 struct DataplaneConfig {
   uint32_t idle_sleep_us = 0;  // 0 = busy poll (default)
   bool operator==(const DataplaneConfig&) const = default;
@@ -189,6 +198,7 @@ struct Config {
   std::map<std::string, InterfaceConfig> interfaces;
   std::vector<MetricsListen> metrics;
   DataplaneConfig dataplane;
+  MldGlobalConfig mld;
   bool operator==(const Config&) const = default;
 
   const InterfaceConfig* find_interface(const std::string& name) const;

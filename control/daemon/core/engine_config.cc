@@ -14,6 +14,12 @@ mld::InterfaceConfig to_mld_config(const config::MldInterfaceConfig& c) {
   return m;
 }
 
+mld::GlobalLimits to_mld_limits(const config::MldGlobalConfig& c) {
+  static_assert(config::MldGlobalConfig{}.global_group_limit == mld::kDefaultGlobalGroupLimit &&
+                config::MldGlobalConfig{}.global_source_limit == mld::kDefaultGlobalSourceLimit);
+  return mld::GlobalLimits{c.global_group_limit, c.global_source_limit};
+}
+
 namespace {
 vrrp6::BfdTrackMode track_mode(config::BfdTrackMode m) {
   switch (m) {

@@ -14,6 +14,7 @@
 namespace tandem::daemon {
 
 mld::InterfaceConfig to_mld_config(const config::MldInterfaceConfig& c);
+mld::GlobalLimits to_mld_limits(const config::MldGlobalConfig& c);
 
 vrrp6::InstanceConfig to_vrrp_config(const config::InterfaceConfig& itf,
                                      const config::Vrrp6GroupConfig& g,

@@ -7,6 +7,14 @@
 
 namespace tandem::daemon {
 
+namespace {
+// Empty when applied; the range check of the config language makes a refusal unexpected.
+std::string set_mld_limits(mld::MldRouter& mld, const config::MldGlobalConfig& c) {
+  mld::GlobalLimits limits = to_mld_limits(c);
+  return mld.set_global_limits(limits) ? std::string() : "mld global limit: " + limits.validate();
+}
+}  // namespace
+
 void RouterCore::problem(std::vector<std::string>* out, const std::string& line) {
   log(LogLevel::error, "config", line);
   if (!out) out = problems_;
@@ -185,6 +193,7 @@ std::vector<std::string> RouterCore::apply(const config::Config& cfg,
   started_ = now;
   interfaces_.build(cfg, macs);
   rebuild_bindings();
+  if (auto err = set_mld_limits(mld_, cfg.mld); !err.empty()) problem(nullptr, err);
   for (const auto& [name, itf] : cfg.interfaces) apply_interface(itf, now);
   for (const auto& [name, s] : cfg.bfd_sessions) add_bfd(s, now);
   for (int pass = 0; pass < 3; ++pass)
@@ -228,6 +237,9 @@ ReloadResult RouterCore::reload(const config::Config& next, TimePoint now) {
     if (auto l = old.bfd_sessions.at(n).discriminator_local) bfd_.remove_session(*l);
   for (const auto& n : d.bfd_sessions.changed) add_bfd(next.bfd_sessions.at(n), now);
   for (const auto& n : d.bfd_sessions.added) add_bfd(next.bfd_sessions.at(n), now);
+
+  if (auto err = d.mld_global ? set_mld_limits(mld_, next.mld) : ""; !err.empty())
+    problem(nullptr, err);
 
   // Interfaces: each changed part on its own.
   for (const auto& c : d.interfaces) {
