@@ -196,6 +196,22 @@ TEST(CliDisplay, RemoteBackupServiceText) {
   EXPECT_NE(v.find("  Digest          : 00112233aabbccdd\n"), std::string::npos) << v;
 }
 
+TEST(CliDisplay, RemoteBackupServiceShowsAuthenticationButNeverTheKey) {
+  RbsSnapshot s = sample_rbs();
+  EXPECT_NE(render_text(s, false).find("  Authentication  : None\n"), std::string::npos);
+  s.services[0].authentication = "configured";
+  s.services[0].auth_failures = {{"auth_missing", 1}, {"auth_failed", 2}};
+  const std::string v = render_text(s, true);
+  EXPECT_NE(v.find("  Authentication  : Configured\n"), std::string::npos) << v;
+  EXPECT_NE(v.find("  Auth failures   : missing 1, failed 2\n"), std::string::npos) << v;
+  EXPECT_EQ(render_text(s, false).find("Auth failures"), std::string::npos);
+  auto j = parse_json(render_json(s, true));
+  const auto& r = j.get_child("services").front().second;
+  EXPECT_EQ(r.get<std::string>("authentication"), "configured");
+  EXPECT_EQ(r.get<int>("auth_failures.auth_failed"), 2);
+  EXPECT_EQ(r.get<int>("auth_failures.auth_missing"), 1);
+}
+
 TEST(CliDisplay, RemoteBackupServiceJsonHasTheContractKeys) {
   std::string j = render_json(sample_rbs(), false);
   auto t = parse_json(j);
@@ -288,6 +304,28 @@ TEST(CliDisplay, Vrrp6Json) {
   EXPECT_EQ(g.get<int>("priority_run"), 120);
   EXPECT_EQ(g.get<std::string>("config_type"), "normal-vrrp");
   EXPECT_EQ(g.get_child("virtual_ip").size(), 2u);
+}
+
+TEST(CliDisplay, Vrrp6ShowsTheSplitBrainAlarmInTextAndJson) {
+  Vrrp6Snapshot s = sample_vrrp();
+  EXPECT_NE(render_text(s, false).find("  Split Brain       : NO, events 0\n"), std::string::npos);
+  Vrrp6Row& g = s.groups[0];
+  g.split_brain = true;
+  g.split_brain_events = 1;
+  g.split_brain_evidence = "advert_we_win";
+  g.split_brain_other_master = "fe80::3";
+  g.split_brain_raised_ms_ago = 3000;
+  std::string t = render_text(s, false);
+  EXPECT_NE(t.find("  Split Brain       : YES (advert_we_win fe80::3) for 00:00:03, events 1\n"),
+            std::string::npos)
+      << t;
+  auto j = parse_json(render_json(s));
+  const auto& r = j.get_child("groups").front().second;
+  EXPECT_TRUE(r.get<bool>("split_brain"));
+  EXPECT_EQ(r.get<int>("split_brain_events"), 1);
+  EXPECT_EQ(r.get<std::string>("split_brain_evidence"), "advert_we_win");
+  EXPECT_EQ(r.get<std::string>("split_brain_other_master"), "fe80::3");
+  EXPECT_EQ(r.get<std::string>("state"), "Master") << "contract fields unchanged";
 }
 
 BfdSnapshot sample_bfd() {

@@ -42,6 +42,7 @@ MetricsSnapshot sample() {
   r.last_seq_sent = 10;
   r.last_seq_acked = 8;
   r.digest = 0x1122334455667788ULL;
+  r.auth_failures = {{"auth_failed", 2}, {"auth_missing", 0}};
   s.rbs.push_back(r);
   s.fib_entries = 4;
   return s;
@@ -62,6 +63,12 @@ TEST(Metrics, FamiliesCarryTheContractNamesAndLabels) {
   EXPECT_TRUE(has_line(t, "tandem_bfd_state{session=\"tomaster\"} 3")) << t;
   EXPECT_TRUE(has_line(t, "tandem_rbs_seq_lag{service=\"rbs1\"} 2")) << t;
   EXPECT_TRUE(has_line(t, "tandem_rbs_digest_low32{service=\"rbs1\"} 1432778632")) << t;
+  EXPECT_TRUE(
+      has_line(t, "tandem_rbs_auth_failures_total{reason=\"auth_failed\",service=\"rbs1\"} 2"))
+      << t;
+  EXPECT_TRUE(
+      has_line(t, "tandem_rbs_auth_failures_total{reason=\"auth_missing\",service=\"rbs1\"} 0"))
+      << t;
   EXPECT_TRUE(has_line(t, "tandem_mld_groups{interface=\"ge0\"} 3")) << t;
   EXPECT_NE(t.find("tandem_control_loop_seconds_bucket{le=\"0.0005\"} 1"), std::string::npos) << t;
 
@@ -112,6 +119,21 @@ TEST(Metrics, SeriesOfRemovedObjectsDisappear) {
   s.vrrp6.clear();
   e.update(s);
   EXPECT_EQ(e.serialize().find("tandem_vrrp6_state{"), std::string::npos);
+}
+
+TEST(Metrics, SplitBrainGaugeFollowsTheAlarmAndItsCounterCountsRaises) {
+  Exporter e;
+  auto s = sample();
+  s.vrrp6[0].split_brain = true;
+  s.vrrp6[0].split_brain_events = 2;
+  e.update(s);
+  std::string t = e.serialize();
+  EXPECT_TRUE(has_line(t, "tandem_vrrp6_split_brain{interface=\"ge0\",vrid=\"1\"} 1")) << t;
+  EXPECT_TRUE(has_line(t, "tandem_vrrp6_split_brain_events_total{interface=\"ge0\",vrid=\"1\"} 2"))
+      << t;
+  s.vrrp6[0].split_brain = false;
+  e.update(s);
+  EXPECT_TRUE(has_line(e.serialize(), "tandem_vrrp6_split_brain{interface=\"ge0\",vrid=\"1\"} 0"));
 }
 
 TEST(Metrics, PromtoolAcceptsTheExposition) {

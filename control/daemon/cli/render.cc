@@ -68,6 +68,16 @@ std::string format_duration_ms(int64_t ms) {
 
 // ---- remote-backup-service ----
 
+// "missing 0, failed 2, unexpected 0, refused 0": the auth_* close reasons, prefix dropped.
+static std::string auth_failures_text(const RbsRow& r) {
+  std::string out;
+  for (const auto& [reason, n] : r.auth_failures) {
+    const std::string name = reason.rfind("auth_", 0) == 0 ? reason.substr(5) : reason;
+    out += (out.empty() ? "" : ", ") + name + " " + std::to_string(n);
+  }
+  return dash(out);
+}
+
 std::string render_text(const RbsSnapshot& s, bool verbose) {
   std::string out;
   for (const auto& r : s.services) {
@@ -82,7 +92,8 @@ std::string render_text(const RbsSnapshot& s, bool verbose) {
         .add("Last up time",
              r.last_up_ms_ago < 0 ? "--" : format_duration_ms(r.last_up_ms_ago) + " ago")
         .add("Batch-backup", capitalized(dash(r.batch_backup)))
-        .add("Role", capitalized(r.role));
+        .add("Role", capitalized(r.role))
+        .add("Authentication", capitalized(r.authentication));
     if (verbose) {
       f.add("Last-Seq-Sent", r.last_seq_sent)
           .add("Last-Seq-Acked", r.last_seq_acked)
@@ -92,7 +103,8 @@ std::string render_text(const RbsSnapshot& s, bool verbose) {
           .add("Deltas sent", r.deltas_sent)
           .add("Deltas recv", r.deltas_received)
           .add("Reconnects", r.reconnects)
-          .add("Frames rejected", r.frames_rejected);
+          .add("Frames rejected", r.frames_rejected)
+          .add("Auth failures", auth_failures_text(r));
     }
     out += (out.empty() ? "" : "\n") + f.str();
   }
@@ -117,7 +129,8 @@ std::string render_json(const RbsSnapshot& s, bool verbose) {
         .field("role", r.role)
         .field("last_seq_sent", r.last_seq_sent)
         .field("last_seq_acked", r.last_seq_acked)
-        .field("digest", r.digest);
+        .field("digest", r.digest)
+        .field("authentication", r.authentication);
     if (verbose) {
       w.field("snapshots_sent", r.snapshots_sent)
           .field("snapshots_received", r.snapshots_received)
@@ -125,6 +138,9 @@ std::string render_json(const RbsSnapshot& s, bool verbose) {
           .field("deltas_received", r.deltas_received)
           .field("reconnects", r.reconnects)
           .field("frames_rejected", r.frames_rejected);
+      w.key("auth_failures").begin_object();
+      for (const auto& [reason, n] : r.auth_failures) w.field(reason, n);
+      w.end_object();
     }
     w.end_object();
   }
@@ -180,6 +196,22 @@ std::string render_json(const RbpSnapshot& s) {
 
 // ---- vrrp6 ----
 
+namespace {
+// "YES (advert_we_win fe80::3) for 00:00:03, events 1" or "NO, events 1 (last: ... cleared
+// 00:01:00 ago)".
+std::string split_brain_text(const Vrrp6Row& g) {
+  std::string what = g.split_brain_evidence;
+  if (!g.split_brain_other_master.empty()) what += " " + g.split_brain_other_master;
+  const std::string events = "events " + std::to_string(g.split_brain_events);
+  if (g.split_brain)
+    return "YES (" + what + ") for " + format_duration_ms(g.split_brain_raised_ms_ago) + ", " +
+           events;
+  if (g.split_brain_events == 0) return "NO, " + events;
+  return "NO, " + events + " (last: " + what + ", cleared " +
+         format_duration_ms(g.split_brain_cleared_ms_ago) + " ago)";
+}
+}  // namespace
+
 std::string render_text(const Vrrp6Snapshot& s, bool brief) {
   std::string out;
   if (brief) {
@@ -217,7 +249,8 @@ std::string render_text(const Vrrp6Snapshot& s, bool brief) {
              g.create_ms_ago < 0 ? "--" : format_duration_ms(g.create_ms_ago) + " ago")
         .add("Last Change Time",
              g.last_change_ms_ago < 0 ? "--" : format_duration_ms(g.last_change_ms_ago) + " ago")
-        .add("Last Change Reason", dash(g.last_change_reason));
+        .add("Last Change Reason", dash(g.last_change_reason))
+        .add("Split Brain", split_brain_text(g));
     out += (out.empty() ? "" : "\n") + head + f.str();
   }
   if (s.groups.empty()) out = "  No VRRP6 group is configured.\n";
@@ -250,6 +283,12 @@ std::string render_json(const Vrrp6Snapshot& s) {
         .field("last_change_ms_ago", g.last_change_ms_ago)
         .field("last_change_reason", g.last_change_reason)
         .field("transitions", g.transitions)
+        .field("split_brain", g.split_brain)
+        .field("split_brain_events", g.split_brain_events)
+        .field("split_brain_evidence", g.split_brain_evidence)
+        .field("split_brain_other_master", g.split_brain_other_master)
+        .field("split_brain_raised_ms_ago", g.split_brain_raised_ms_ago)
+        .field("split_brain_cleared_ms_ago", g.split_brain_cleared_ms_ago)
         .end_object();
   }
   w.end_array().end_object();

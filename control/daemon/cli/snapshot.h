@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tandem::cli {
@@ -23,11 +24,14 @@ struct RbsRow {
   std::string role;          // master | backup
   uint64_t last_seq_sent = 0, last_seq_acked = 0;
   std::string digest;  // 16 hex chars
+  std::string authentication = "none";  // configured | none (authentication-key; never the key)
   // verbose
   uint64_t snapshots_sent = 0, snapshots_received = 0;
   uint64_t deltas_sent = 0, deltas_received = 0;
   uint64_t reconnects = 0;
   uint64_t frames_rejected = 0;
+  // Connections refused by peer authentication, by close reason (auth_missing, ...).
+  std::vector<std::pair<std::string, uint64_t>> auth_failures;
 };
 struct RbsSnapshot {
   std::vector<RbsRow> services;
@@ -69,6 +73,13 @@ struct Vrrp6Row {
   int64_t create_ms_ago = -1, last_change_ms_ago = -1;
   std::string last_change_reason;
   uint64_t transitions = 0;
+  // "Split Brain" (tandem addition, control/vrrp6/split_brain.h): another router is Master
+  // of the group too. Evidence and times describe the current alarm, or the last one.
+  bool split_brain = false;
+  uint64_t split_brain_events = 0;
+  std::string split_brain_evidence;  // advert_we_win | advert_we_lose_bfd_down | rbs_peer_master
+  std::string split_brain_other_master;  // advert evidence: the other Master's address
+  int64_t split_brain_raised_ms_ago = -1, split_brain_cleared_ms_ago = -1;
 };
 struct Vrrp6Snapshot {
   std::vector<Vrrp6Row> groups;

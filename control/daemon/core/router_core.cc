@@ -131,6 +131,7 @@ void RouterCore::drain(TimePoint now) {
         bfd_.pending_actions().empty())
       break;
   }
+  update_split_brain_inputs(now);
   // Changes just marked in a change feed leave in this same turn (deltas within ms), and a
   // role change is announced at once.
   for (auto& [name, r] : rbs_)

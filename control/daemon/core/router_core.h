@@ -133,6 +133,8 @@ class RouterCore {
   void drain_track(TimePoint now);
   void drain_nd(TimePoint now);
   void drain_rbs(TimePoint now);
+  // BFD contact and RBS peer claims → VRRP6 split-brain evidence (router_core_split_brain.cc)
+  void update_split_brain_inputs(TimePoint now);
   void send(uint32_t ifindex, const std::vector<uint8_t>& frame);
   void log(LogLevel level, const std::string& subsystem, const std::string& line) const;
 

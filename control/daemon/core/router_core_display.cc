@@ -24,6 +24,7 @@ cli::RbsSnapshot RouterCore::rbs_snapshot(const std::string& name, TimePoint now
     row.source_ip = r.source_ipv6 ? r.source_ipv6->to_string() : "";
     row.tcp_port = r.port;
     if (r.track_bfd_session) row.track_bfd = std::to_string(*r.track_bfd_session);
+    row.authentication = r.authentication_key.empty() ? "none" : "configured";
     row.tcp_state = r.shutdown ? "down" : "listening";
     row.role = "backup";
     auto it = rbs_.find(n);
@@ -48,6 +49,9 @@ cli::RbsSnapshot RouterCore::rbs_snapshot(const std::string& name, TimePoint now
       row.deltas_received = c.deltas_applied;
       row.reconnects = s.connector.connect_attempts - s.connector.connect_failures;
       row.frames_rejected = c.errors_received;
+      for (auto reason : replication::kAuthCloseReasons)
+        row.auth_failures.emplace_back(replication::close_reason_name(reason),
+                                       c.closes[static_cast<size_t>(reason)]);
     } else {
       row.digest = replication_digest(now);
     }
@@ -122,6 +126,14 @@ cli::Vrrp6Snapshot RouterCore::vrrp6_snapshot(TimePoint now) const {
     auto vb = vrrp_baseline_.find(s.ifname + "/" + std::to_string(s.vrid));
     g.transitions =
         s.transitions - (vb == vrrp_baseline_.end() ? 0 : std::min(vb->second, s.transitions));
+    const vrrp6::SplitBrainStatus& sb = s.split_brain;
+    g.split_brain = sb.active;
+    g.split_brain_events = sb.events;
+    if (sb.events) g.split_brain_evidence = vrrp6::split_evidence_name(sb.evidence);
+    if (sb.events && sb.evidence != vrrp6::SplitEvidence::rbs_peer_master)
+      g.split_brain_other_master = sb.other_master.to_string();
+    if (sb.raised_at != kNever) g.split_brain_raised_ms_ago = to_ms(now - sb.raised_at);
+    if (sb.cleared_at != kNever) g.split_brain_cleared_ms_ago = to_ms(now - sb.cleared_at);
     out.groups.push_back(g);
   }
   return out;
@@ -246,7 +258,8 @@ void RouterCore::fill_metrics(metrics::MetricsSnapshot& m, TimePoint now) const 
     m.mld.push_back({st->name, st->groups, st->joins, st->leaves, st->is_querier});
   }
   for (const auto& s : vrrp_.status())
-    m.vrrp6.push_back({s.ifname, s.vrid, static_cast<int>(s.state), s.priority_run, s.transitions});
+    m.vrrp6.push_back({s.ifname, s.vrid, static_cast<int>(s.state), s.priority_run, s.transitions,
+                       s.split_brain.active, s.split_brain.events});
   for (const auto& s : bfd_.status()) m.bfd.push_back({s.name, static_cast<int>(s.state), s.flaps});
   for (const auto& [name, r] : rbs_) {
     metrics::RbsMetrics x;
@@ -260,6 +273,9 @@ void RouterCore::fill_metrics(metrics::MetricsSnapshot& m, TimePoint now) const 
       x.snapshots_sent = st.counters.snapshots_sent;
       x.snapshots_received = st.counters.snapshots_received;
       x.reconnects = r.endpoint->connector().counters().connect_attempts;
+      for (auto reason : replication::kAuthCloseReasons)
+        x.auth_failures[replication::close_reason_name(reason)] =
+            st.counters.closes[static_cast<size_t>(reason)];
     }
     x.digest = replication::table_digest(store_, now);
     m.rbs.push_back(x);

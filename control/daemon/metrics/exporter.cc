@@ -50,6 +50,8 @@ Exporter::Exporter() : registry_(std::make_shared<prometheus::Registry>()) {
   counter(rbs_snapshots_sent_, "tandem_rbs_snapshots_sent_total", "Full snapshots sent.");
   counter(rbs_snapshots_received_, "tandem_rbs_snapshots_received_total",
           "Full snapshots received.");
+  counter(rbs_auth_failures_, "tandem_rbs_auth_failures_total",
+          "RBS connections refused by peer authentication (authentication-key), by reason.");
   counter(reloads_, "tandem_config_reloads_total", "Configuration reloads applied.");
   counter(reload_failures_, "tandem_config_reload_failures_total",
           "Configuration reloads refused (errors in the file).");
@@ -57,6 +59,10 @@ Exporter::Exporter() : registry_(std::make_shared<prometheus::Registry>()) {
   gauge(mld_querier_, "tandem_mld_querier", "1 when this router is the MLD querier.");
   gauge(vrrp_state_, "tandem_vrrp6_state", "VRRP6 state: 0 Initialize, 1 Backup, 2 Master.");
   gauge(vrrp_priority_, "tandem_vrrp6_priority", "VRRP6 running priority.");
+  gauge(vrrp_split_brain_, "tandem_vrrp6_split_brain",
+        "1 while this router and another are both VRRP6 Master of the group (split brain).");
+  counter(vrrp_split_brain_events_, "tandem_vrrp6_split_brain_events_total",
+          "Split-brain alarms raised for the VRRP6 group.");
   gauge(bfd_state_, "tandem_bfd_state", "BFD state: 0 AdminDown, 1 Down, 2 Init, 3 Up.");
   gauge(rbs_connected_, "tandem_rbs_connected", "1 when the RBS TCP connection is up.");
   gauge(rbs_master_, "tandem_rbs_master", "1 when this router sends the RBS state (master).");
@@ -153,6 +159,8 @@ void Exporter::update(const MetricsSnapshot& s) {
     set_gauge(vrrp_state_, l, v.state);
     set_gauge(vrrp_priority_, l, v.priority);
     set_counter(vrrp_transitions_, l, v.transitions);
+    set_gauge(vrrp_split_brain_, l, v.split_brain ? 1 : 0);
+    set_counter(vrrp_split_brain_events_, l, v.split_brain_events);
   }
   for (const auto& b : s.bfd) {
     prometheus::Labels l{{"session", b.session}};
@@ -173,6 +181,8 @@ void Exporter::update(const MetricsSnapshot& s) {
     set_counter(rbs_reconnects_, l, r.reconnects);
     set_counter(rbs_snapshots_sent_, l, r.snapshots_sent);
     set_counter(rbs_snapshots_received_, l, r.snapshots_received);
+    for (const auto& [reason, n] : r.auth_failures)
+      set_counter(rbs_auth_failures_, {{"service", r.service}, {"reason", reason}}, n);
   }
   set_counter(reloads_, {}, s.config_reloads);
   set_counter(reload_failures_, {}, s.config_reload_failures);

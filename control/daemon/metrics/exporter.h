@@ -59,6 +59,11 @@ class Exporter {
   Series<prometheus::Gauge> mld_groups_, mld_querier_, vrrp_state_, vrrp_priority_, bfd_state_,
       rbs_connected_, rbs_master_, rbs_seq_sent_, rbs_seq_acked_, rbs_lag_, rbs_digest_,
       fib_entries_;
+  // VRRP6 split brain (control/vrrp6/split_brain.h)
+  Series<prometheus::Counter> vrrp_split_brain_events_;
+  Series<prometheus::Gauge> vrrp_split_brain_;
+  // RBS connections refused by peer authentication, by close reason (replication/auth.h).
+  Series<prometheus::Counter> rbs_auth_failures_;
   prometheus::Histogram* loop_latency_ = nullptr;
 };
 

@@ -36,6 +36,8 @@ struct Vrrp6Metrics {
   int state = 0;  // 0 Initialize, 1 Backup, 2 Master
   uint32_t priority = 0;
   uint64_t transitions = 0;
+  bool split_brain = false;  // another router is Master of the group too
+  uint64_t split_brain_events = 0;
 };
 
 struct BfdMetrics {
@@ -52,6 +54,7 @@ struct RbsMetrics {
   uint64_t digest = 0;  // exposed as its low 32 bits (a gauge holds a double)
   uint64_t reconnects = 0;
   uint64_t snapshots_sent = 0, snapshots_received = 0;
+  std::map<std::string, uint64_t> auth_failures;  // by close reason name (auth_missing, ...)
 };
 
 struct MetricsSnapshot {
