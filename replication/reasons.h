@@ -43,6 +43,11 @@ inline constexpr size_t kCloseReasonCount = 0
 #undef TANDEM_X
     ;
 
+// The refusals of peer authentication (auth.h), each counted, displayed and exported.
+inline constexpr CloseReason kAuthCloseReasons[] = {
+    CloseReason::auth_missing, CloseReason::auth_failed, CloseReason::auth_unexpected,
+    CloseReason::auth_refused};
+
 const char* close_reason_name(CloseReason r);  // symbol, e.g. "oversized_frame"
 const char* close_reason_text(CloseReason r);  // human text
 
