@@ -109,10 +109,10 @@ const Case kCases[] = {
     {"remote-backup-service r", "authentication-key 12345678", true},
     {"remote-backup-service r", "authentication-key short", false, "8 to 64 characters", 20},
     {"remote-backup-service r",
-     "authentication-key k2345678901234567890123456789012345678901234567890123456789012345",
-     false, "8 to 64 characters", 20},
-    {"remote-backup-service r", "authentication-key caf\xc3\xa9-key-1", false,
-     "printable ASCII", 20},
+     "authentication-key k2345678901234567890123456789012345678901234567890123456789012345", false,
+     "8 to 64 characters", 20},
+    {"remote-backup-service r", "authentication-key caf\xc3\xa9-key-1", false, "printable ASCII",
+     20},
     {"remote-backup-service r", "authentication-key", false, "incomplete command", 20},
     {"remote-backup-service r", "undo authentication-key", true},
     {"remote-backup-service r", "undo authentication-key now", false, "unexpected 'now'", 25},
@@ -660,8 +660,8 @@ TEST(ConfigRbsAuthentication, KeyIsKeptAsWrittenAndUndoRemovesIt) {
       "remote-backup-service r\n peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port 2046\n";
   auto r = parse_config(rbs + " authentication-key MiXeD-case-Key\nquit\n", "t.cfg");
   EXPECT_EQ(r.config.rbs.at("r").authentication_key, "MiXeD-case-Key");
-  auto u = parse_config(rbs + " authentication-key MiXeD-case-Key\n undo authentication-key\n",
-                        "t.cfg");
+  auto u =
+      parse_config(rbs + " authentication-key MiXeD-case-Key\n undo authentication-key\n", "t.cfg");
   EXPECT_EQ(u.config.rbs.at("r").authentication_key, "");
   auto none = parse_config(rbs, "t.cfg");
   EXPECT_EQ(none.config.rbs.at("r").authentication_key, "");

@@ -24,7 +24,8 @@ struct RbsRow {
   std::string role;          // master | backup
   uint64_t last_seq_sent = 0, last_seq_acked = 0;
   std::string digest;  // 16 hex chars
-  std::string authentication = "none";  // configured | none (authentication-key; never the key)
+  // configured | none: whether an authentication-key is set (never the key itself)
+  std::string authentication = "none";
   // verbose
   uint64_t snapshots_sent = 0, snapshots_received = 0;
   uint64_t deltas_sent = 0, deltas_received = 0;

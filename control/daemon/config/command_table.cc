@@ -446,8 +446,8 @@ const std::vector<CommandSpec> kSpecs = {
     {View::rbs, "shutdown", "disable the RBS", h_rbs_shutdown},
     {View::rbs, "undo shutdown", "enable the RBS again", h_rbs_undo_shutdown},
     {View::rbs, "authentication-key <key:word>",
-     "shared key both devices must prove before replicating (HMAC-SHA256 over fresh nonces); "
-     "8-64 printable characters, no spaces",
+     "(tandem addition) shared key both devices must prove before replicating (HMAC-SHA256 "
+     "over fresh nonces); 8-64 printable characters, no spaces",
      h_rbs_auth_key},
     {View::rbs, "undo authentication-key", "replicate without peer authentication (default)",
      h_rbs_undo_auth_key},
