@@ -30,7 +30,7 @@ struct Node {
   MemoryGroupStore store;
   std::unique_ptr<RbsEndpoint> ep;
   Node(const wire::Ipv6Address& self, const wire::Ipv6Address& peer, uint16_t port, uint64_t epoch,
-       bool track_bfd = false) {
+       bool track_bfd = false, const std::string& authentication_key = "") {
     EndpointConfig cfg;
     cfg.name = "rbs1";
     cfg.local = self;
@@ -40,6 +40,7 @@ struct Node {
     cfg.channel.node_id = self.bytes[15];
     cfg.channel.epoch = epoch;
     cfg.channel.backup_ids = {kBackupId};
+    cfg.channel.authentication_key = authentication_key;  // nonces from RAND_bytes
     cfg.channel.heartbeat_interval = milliseconds(200);
     cfg.connector.backoff_min = milliseconds(20);
     cfg.connector.backoff_max = milliseconds(200);
@@ -236,6 +237,72 @@ TEST_F(Loopback, TrackedBfdDownDropsTheLinkAndUpResyncs) {
   b->ep->on_bfd(true, Clock::now());
   ASSERT_TRUE(sync());
   expect_tables_match(a->store, b->store, Clock::now(), 250);
+}
+
+// ---- peer authentication (authentication-key) over real TCP, simultaneous connects included
+
+uint64_t closes(Node& n, CloseReason r) {
+  return n.ch().status().counters.closes[static_cast<size_t>(r)];
+}
+
+struct AuthLoopback : Loopback {
+  void restart_with_keys(const std::string& key_a, const std::string& key_b) {
+    a.reset();
+    b.reset();
+    a = std::make_unique<Node>(kAddrA, kAddrB, port, 0xaaaa, false, key_a);
+    b = std::make_unique<Node>(kAddrB, kAddrA, port, 0xbbbb, false, key_b);
+    ASSERT_TRUE(a->ep->start());
+    ASSERT_TRUE(b->ep->start());
+    a->ch().set_role(kBackupId, Role::master, Clock::now());
+    churn(rng, a->store, a->ch().feed(), 500, 500, Clock::now());
+  }
+};
+
+TEST_F(AuthLoopback, SameKeyOverTcpReplicates) {
+  restart_with_keys("tcp-shared-key-1", "tcp-shared-key-1");
+  ASSERT_TRUE(sync());
+  expect_tables_match(a->store, b->store, Clock::now(), 250);
+  EXPECT_TRUE(a->ch().status().authenticated);
+  EXPECT_TRUE(b->ch().status().authenticated);
+  EXPECT_EQ(closes(*a, CloseReason::auth_failed) + closes(*b, CloseReason::auth_failed), 0u);
+}
+
+TEST_F(AuthLoopback, WrongKeyOverTcpIsRefusedOnBothSidesAndCounted) {
+  restart_with_keys("tcp-shared-key-1", "not-the-same-key");
+  run_until(
+      {a.get(), b.get()},
+      [&] {
+        return closes(*a, CloseReason::auth_failed) + closes(*a, CloseReason::auth_refused) >= 3 &&
+               closes(*b, CloseReason::auth_failed) + closes(*b, CloseReason::auth_refused) >= 3;
+      },
+      seconds(10));
+  for (Node* n : {a.get(), b.get()}) {
+    EXPECT_GE(closes(*n, CloseReason::auth_failed) + closes(*n, CloseReason::auth_refused), 3u);
+    EXPECT_FALSE(n->ch().status().authenticated);
+    EXPECT_EQ(n->ch().status().counters.snapshots_received, 0u);
+    const std::string json = service_status_json(n->ep->status(Clock::now(), n->store));
+    EXPECT_NE(json.find("\"authentication\":\"configured\""), std::string::npos) << json;
+    EXPECT_EQ(json.find("tcp-shared-key-1"), std::string::npos);
+    EXPECT_EQ(json.find("not-the-same-key"), std::string::npos);
+  }
+  EXPECT_GE(closes(*a, CloseReason::auth_failed) + closes(*b, CloseReason::auth_failed), 1u);
+  EXPECT_EQ(b->store.size(), 0u);  // the table is untouched
+}
+
+TEST_F(AuthLoopback, KeyOnOneSideOnlyOverTcpIsRefused) {
+  restart_with_keys("tcp-shared-key-1", "");
+  run_until(
+      {a.get(), b.get()},
+      [&] {
+        return closes(*a, CloseReason::auth_missing) + closes(*a, CloseReason::auth_refused) >= 2 &&
+               closes(*b, CloseReason::auth_unexpected) + closes(*b, CloseReason::auth_refused) >=
+                   2;
+      },
+      seconds(10));
+  EXPECT_GE(closes(*a, CloseReason::auth_missing) + closes(*a, CloseReason::auth_refused), 2u);
+  EXPECT_GE(closes(*b, CloseReason::auth_unexpected) + closes(*b, CloseReason::auth_refused), 2u);
+  EXPECT_FALSE(b->ch().hello_ok());
+  EXPECT_EQ(b->store.size(), 0u);
 }
 
 }  // namespace
