@@ -301,5 +301,51 @@ TEST(MldGroupStoreConversion, RoundTripKeepsStateAndTimes) {
   EXPECT_EQ(back.filter_remaining, std::chrono::milliseconds(259000));
 }
 
+TEST_F(Fixture, MldGlobalLimitsAreAppliedAtStartAndOnReload) {
+  EXPECT_EQ(core.mld().global_limits(), mld::GlobalLimits{});  // the bounded defaults
+  auto r = config::parse_config(std::string(kConfig) + "mld global limit groups 1\n", "t.cfg");
+  ASSERT_TRUE(r.ok()) << config::format_errors(r.errors);
+  EXPECT_TRUE(core.reload(r.config, now).ok);
+  EXPECT_EQ(core.mld().global_limits().groups, 1u);
+  report({{wire::MldRecordType::to_ex, Ipv6Address::must_parse("ff05::1"), {}}});
+  report({{wire::MldRecordType::to_ex, Ipv6Address::must_parse("ff05::2"), {}}});
+  EXPECT_EQ(core.mld().group_count(), 1u);
+  EXPECT_EQ(core.mld().counters().ignored_count(mld::IgnoreReason::global_group_limit), 1u);
+}
+
+// The backup side of the RBS: records from the peer go through the store adapter into the
+// engine, which applies its own global limits to them (a peer cannot grow the backup without
+// bound); each refusal is counted by the store and, by reason, by the engine.
+TEST(MldGroupStoreLimits, PeerRecordsOverTheGlobalGroupLimitAreRefusedAndCounted) {
+  auto parsed = config::parse_config(kConfig, "t.cfg");
+  ASSERT_TRUE(parsed.ok()) << config::format_errors(parsed.errors);
+  InterfaceMap interfaces;
+  interfaces.build(parsed.config, macs());
+  const uint32_t ge0 = interfaces.ifindex("ge0");
+  mld::MldRouter mld;
+  TimePoint now{};
+  ASSERT_TRUE(mld.add_interface(ge0, "ge0", {}, interfaces.by_name("ge0")->link_local, now));
+  ASSERT_TRUE(mld.set_global_limits(mld::GlobalLimits{2, 100}));
+  ASSERT_TRUE(mld.set_passive(ge0, true, now));
+  MldGroupStore store(mld, interfaces);
+  store.set_bindings({{"ge0", 10}});
+  auto record = [](const char* group) {
+    replication::GroupRecord r;
+    r.key = replication::GroupKey{10, "ge0", Ipv6Address::must_parse(group)};
+    r.mode = replication::FilterMode::exclude;
+    r.filter_timer_ms = 200000;
+    return r;
+  };
+  store.upsert(record("ff05::1"), now);
+  store.upsert(record("ff05::2"), now);
+  store.upsert(record("ff05::3"), now);
+  EXPECT_EQ(mld.group_count(), 2u);
+  EXPECT_EQ(store.rejected(), 1u);
+  const auto ge0_counters = mld.interface_status(ge0, now)->counters;
+  EXPECT_EQ(ge0_counters.ignored_count(mld::IgnoreReason::global_group_limit), 1u);
+  store.upsert(record("ff05::2"), now);  // an update of a held record still applies
+  EXPECT_EQ(store.rejected(), 1u);
+}
+
 }  // namespace
 }  // namespace tandem::daemon

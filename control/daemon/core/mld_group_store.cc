@@ -50,6 +50,8 @@ uint32_t MldGroupStore::bound_ifindex(const replication::GroupKey& key) const {
   return interfaces_.ifindex(key.interface);
 }
 
+// The engine applies its limits (access-limit, mld global limit) to the peer's records too:
+// a refused new group counts here as rejected and in the engine under its reason.
 void MldGroupStore::upsert(const replication::GroupRecord& record, TimePoint now) {
   uint32_t ifindex = bound_ifindex(record.key);
   if (!ifindex || !mld_.apply_upsert(to_mld_view(record, ifindex), now)) ++rejected_;
