@@ -53,6 +53,11 @@ inline constexpr size_t kIgnoreReasonCount = 0
 std::string_view ignore_reason_name(IgnoreReason r);
 std::string_view ignore_reason_text(IgnoreReason r);
 std::optional<IgnoreReason> ignore_reason_from_name(std::string_view name);
+// The reasons that refuse new state because a configured bound is reached (issue #9).
+constexpr bool is_limit_reason(IgnoreReason r) {
+  return r == IgnoreReason::access_limit || r == IgnoreReason::source_limit ||
+         r == IgnoreReason::global_group_limit || r == IgnoreReason::global_source_limit;
+}
 
 // Router-wide counters (the daemon exports them as tandem_mld_*_total).
 struct Counters {

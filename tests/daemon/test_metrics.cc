@@ -32,7 +32,8 @@ MetricsSnapshot sample() {
   p.drops = {{"rpf_fail", 3}, {"no_route", 1}};
   s.ports.push_back(p);
   s.lcores.push_back(LcorePortMetrics{"1", "ge0", 100, 200, 150, 7, 4});
-  s.mld.push_back(MldInterfaceMetrics{"ge0", 3, 5, 2, true});
+  s.mld.push_back(
+      MldInterfaceMetrics{"ge0", 3, 5, 2, true, {{"global_group_limit", 4}, {"access_limit", 0}}});
   s.vrrp6.push_back(Vrrp6Metrics{"ge0", 1, 2, 120, 3});
   s.bfd.push_back(BfdMetrics{"tomaster", 3, 1});
   RbsMetrics r;
@@ -45,6 +46,7 @@ MetricsSnapshot sample() {
   r.auth_failures = {{"auth_failed", 2}, {"auth_missing", 0}};
   s.rbs.push_back(r);
   s.fib_entries = 4;
+  s.mld_source_entries = 9;
   return s;
 }
 
@@ -70,6 +72,12 @@ TEST(Metrics, FamiliesCarryTheContractNamesAndLabels) {
       has_line(t, "tandem_rbs_auth_failures_total{reason=\"auth_missing\",service=\"rbs1\"} 0"))
       << t;
   EXPECT_TRUE(has_line(t, "tandem_mld_groups{interface=\"ge0\"} 3")) << t;
+  EXPECT_TRUE(
+      has_line(t, "tandem_mld_ignored_total{interface=\"ge0\",reason=\"global_group_limit\"} 4"))
+      << t;
+  EXPECT_TRUE(has_line(t, "tandem_mld_ignored_total{interface=\"ge0\",reason=\"access_limit\"} 0"))
+      << t;
+  EXPECT_TRUE(has_line(t, "tandem_mld_source_entries 9")) << t;
   EXPECT_NE(t.find("tandem_control_loop_seconds_bucket{le=\"0.0005\"} 1"), std::string::npos) << t;
 
   // Every sample name starts with tandem_, counters end in _total, labels are from the list.

@@ -255,8 +255,16 @@ void RouterCore::fill_metrics(metrics::MetricsSnapshot& m, TimePoint now) const 
   for (uint32_t ifindex : mld_.interfaces()) {
     auto st = mld_.interface_status(ifindex, now);
     if (!st) continue;
-    m.mld.push_back({st->name, st->groups, st->joins, st->leaves, st->is_querier});
+    m.mld.push_back({st->name, st->groups, st->joins, st->leaves, st->is_querier, {}});
+    for (size_t i = 1; i < mld::kIgnoreReasonCount; ++i) {
+      const auto reason = static_cast<mld::IgnoreReason>(i);
+      const uint64_t n = st->counters.ignored_count(reason);
+      // Limit refusals are always exported, so an alert on them works from zero.
+      if (n != 0 || mld::is_limit_reason(reason))
+        m.mld.back().ignored[std::string(mld::ignore_reason_name(reason))] = n;
+    }
   }
+  m.mld_source_entries = mld_.source_count();
   for (const auto& s : vrrp_.status())
     m.vrrp6.push_back({s.ifname, s.vrid, static_cast<int>(s.state), s.priority_run, s.transitions,
                        s.split_brain.active, s.split_brain.events});

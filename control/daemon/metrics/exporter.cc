@@ -44,6 +44,10 @@ Exporter::Exporter() : registry_(std::make_shared<prometheus::Registry>()) {
   counter(lcore_dropped_, "tandem_lcore_dropped_packets_total", "Frames the lcore dropped.");
   counter(mld_joins_, "tandem_mld_joins_total", "Group entries created on the interface.");
   counter(mld_leaves_, "tandem_mld_leaves_total", "Group entries removed on the interface.");
+  counter(mld_ignored_, "tandem_mld_ignored_total",
+          "MLD messages, records and entries ignored or refused, by reason (limits included).");
+  gauge(mld_source_entries_, "tandem_mld_source_entries",
+        "MLD source entries on all interfaces (bounded by mld global limit sources).");
   counter(vrrp_transitions_, "tandem_vrrp6_transitions_total", "VRRP6 state changes.");
   counter(bfd_flaps_, "tandem_bfd_flaps_total", "BFD session transitions out of Up.");
   counter(rbs_reconnects_, "tandem_rbs_reconnects_total", "RBS TCP connections re-established.");
@@ -153,6 +157,8 @@ void Exporter::update(const MetricsSnapshot& s) {
     set_gauge(mld_querier_, l, m.querier ? 1 : 0);
     set_counter(mld_joins_, l, m.joins);
     set_counter(mld_leaves_, l, m.leaves);
+    for (const auto& [reason, n] : m.ignored)
+      set_counter(mld_ignored_, {{"interface", m.interface}, {"reason", reason}}, n);
   }
   for (const auto& v : s.vrrp6) {
     prometheus::Labels l{{"interface", v.interface}, {"vrid", std::to_string(v.vrid)}};
@@ -187,6 +193,7 @@ void Exporter::update(const MetricsSnapshot& s) {
   set_counter(reloads_, {}, s.config_reloads);
   set_counter(reload_failures_, {}, s.config_reload_failures);
   set_gauge(fib_entries_, {}, static_cast<double>(s.fib_entries));
+  set_gauge(mld_source_entries_, {}, static_cast<double>(s.mld_source_entries));
   end_round();
 }
 

@@ -64,6 +64,9 @@ class Exporter {
   Series<prometheus::Gauge> vrrp_split_brain_;
   // RBS connections refused by peer authentication, by close reason (replication/auth.h).
   Series<prometheus::Counter> rbs_auth_failures_;
+  // MLD: ignored items by reason (limits included) and the router-wide source entries.
+  Series<prometheus::Counter> mld_ignored_;
+  Series<prometheus::Gauge> mld_source_entries_;
   prometheus::Histogram* loop_latency_ = nullptr;
 };
 

@@ -28,6 +28,10 @@ struct MldInterfaceMetrics {
   uint64_t groups = 0;
   uint64_t joins = 0, leaves = 0;
   bool querier = false;
+  // Ignored messages/records by reason name (control/mld/counters.h): the limit reasons
+  // (access_limit, source_limit, global_group_limit, global_source_limit) always, others
+  // once non-zero.
+  std::map<std::string, uint64_t> ignored;
 };
 
 struct Vrrp6Metrics {
@@ -66,6 +70,7 @@ struct MetricsSnapshot {
   std::vector<RbsMetrics> rbs;
   uint64_t config_reloads = 0, config_reload_failures = 0;
   uint64_t fib_entries = 0;
+  uint64_t mld_source_entries = 0;  // all interfaces (mld global limit sources bounds it)
 };
 
 }  // namespace tandem::metrics
