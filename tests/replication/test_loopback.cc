@@ -256,6 +256,19 @@ struct AuthLoopback : Loopback {
     a->ch().set_role(kBackupId, Role::master, Clock::now());
     churn(rng, a->store, a->ch().feed(), 500, 500, Clock::now());
   }
+  // Refusals of node `n`: those it decided (`own`) plus those its peer told it about.
+  static uint64_t refusals(Node& n, CloseReason own) {
+    return closes(n, own) + closes(n, CloseReason::auth_refused);
+  }
+  // Runs until a has refused `times` connections for `reason_a` and b for `reason_b`.
+  void run_until_refused(CloseReason reason_a, CloseReason reason_b, uint64_t times) {
+    run_until(
+        {a.get(), b.get()},
+        [&] { return refusals(*a, reason_a) >= times && refusals(*b, reason_b) >= times; },
+        seconds(10));
+    EXPECT_GE(refusals(*a, reason_a), times);
+    EXPECT_GE(refusals(*b, reason_b), times);
+  }
 };
 
 TEST_F(AuthLoopback, SameKeyOverTcpReplicates) {
@@ -269,15 +282,8 @@ TEST_F(AuthLoopback, SameKeyOverTcpReplicates) {
 
 TEST_F(AuthLoopback, WrongKeyOverTcpIsRefusedOnBothSidesAndCounted) {
   restart_with_keys("tcp-shared-key-1", "not-the-same-key");
-  run_until(
-      {a.get(), b.get()},
-      [&] {
-        return closes(*a, CloseReason::auth_failed) + closes(*a, CloseReason::auth_refused) >= 3 &&
-               closes(*b, CloseReason::auth_failed) + closes(*b, CloseReason::auth_refused) >= 3;
-      },
-      seconds(10));
+  run_until_refused(CloseReason::auth_failed, CloseReason::auth_failed, 3);
   for (Node* n : {a.get(), b.get()}) {
-    EXPECT_GE(closes(*n, CloseReason::auth_failed) + closes(*n, CloseReason::auth_refused), 3u);
     EXPECT_FALSE(n->ch().status().authenticated);
     EXPECT_EQ(n->ch().status().counters.snapshots_received, 0u);
     const std::string json = service_status_json(n->ep->status(Clock::now(), n->store));
@@ -291,16 +297,7 @@ TEST_F(AuthLoopback, WrongKeyOverTcpIsRefusedOnBothSidesAndCounted) {
 
 TEST_F(AuthLoopback, KeyOnOneSideOnlyOverTcpIsRefused) {
   restart_with_keys("tcp-shared-key-1", "");
-  run_until(
-      {a.get(), b.get()},
-      [&] {
-        return closes(*a, CloseReason::auth_missing) + closes(*a, CloseReason::auth_refused) >= 2 &&
-               closes(*b, CloseReason::auth_unexpected) + closes(*b, CloseReason::auth_refused) >=
-                   2;
-      },
-      seconds(10));
-  EXPECT_GE(closes(*a, CloseReason::auth_missing) + closes(*a, CloseReason::auth_refused), 2u);
-  EXPECT_GE(closes(*b, CloseReason::auth_unexpected) + closes(*b, CloseReason::auth_refused), 2u);
+  run_until_refused(CloseReason::auth_missing, CloseReason::auth_unexpected, 2);
   EXPECT_FALSE(b->ch().hello_ok());
   EXPECT_EQ(b->store.size(), 0u);
 }
