@@ -109,7 +109,7 @@ void Instance::update_flowdown(Reason reason) {
 
 // ---- outputs ----
 
-void Instance::send_advert(uint8_t prio, TimePoint) {
+void Instance::send_advert(uint8_t prio, TimePoint now) {
   AdvertOut a;
   a.ifindex = cfg_.ifindex;
   a.src = cfg_.local_address;
@@ -119,6 +119,7 @@ void Instance::send_advert(uint8_t prio, TimePoint) {
   a.advert.addresses = cfg_.virtual_addresses;
   out_.adverts.push_back(std::move(a));
   ++adverts_sent_;
+  last_advert_sent_ = now;
   if (prio == kPriorityResign) ++priority_zero_sent_;
 }
 
@@ -311,11 +312,13 @@ void Instance::master_on_advert(const wire::Ipv6Address& src, const wire::VrrpAd
         format_string("advert from %s priority %u beats ours (%u%s): stepping down",
                       src.to_string().c_str(), a.priority, ours,
                       tie_lost ? ", higher primary address" : ""));
-    // Overruled while no tracked BFD session is Up: we were Master without contact to the
-    // other router, which was Master too (split brain, raised here and cleared on stepping
-    // down). With BFD Up this is an ordinary preemption.
-    if (tracked_bfd_up_.has_value() && !*tracked_bfd_up_)
-      note_other_master(SplitEvidence::advert_we_lose_bfd_down, src, a, now);
+    // Overruled while no tracked BFD session is Up, or when one came Up so recently that we
+    // have not advertised since: the other router never heard us as its Master, yet claims
+    // Master itself (split brain, raised here and cleared on stepping down). A Backup that
+    // preempts after contact has heard at least one of our adverts first.
+    const bool unheard = tracked_bfd_up_.has_value() &&
+                         (!*tracked_bfd_up_ || tracked_bfd_up_since_ > last_advert_sent_);
+    if (unheard) note_other_master(SplitEvidence::advert_we_lose_bfd_down, src, a, now);
     master_adver_interval_ = from_wire_interval(a.max_adver_int_cs);
     master_ip_ = src;
     master_priority_ = a.priority;
@@ -389,6 +392,12 @@ void Instance::note_other_master(SplitEvidence kind, const wire::Ipv6Address& sr
   if (split_.advert_from_other_master(kind, src, a.priority, hold,
                                       to_duration(cfg_.advert_interval), now))
     update_split_brain(now);
+}
+
+void Instance::set_tracked_bfd_up(bool up, TimePoint now) {
+  if (tracked_bfd_up_ == up) return;
+  if (up) tracked_bfd_up_since_ = now;
+  tracked_bfd_up_ = up;
 }
 
 void Instance::set_peer_claims_master(bool claims, TimePoint now) {

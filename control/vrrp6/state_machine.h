@@ -104,10 +104,11 @@ class Instance {
   // Split-brain evidence from the RBS: the peer lists the backup-id of the RBP bound to this
   // group among the ones it is Master of (split_brain.h).
   void set_peer_claims_master(bool claims, TimePoint now);
-  // Whether some BFD session this group tracks is Up (the daemon tells on every BFD change):
-  // without one, a Master overruled by a higher advert was Master without contact to the
-  // other router (split-brain evidence advert_we_lose_bfd_down). Unknown until told.
-  void set_tracked_bfd_up(bool up) { tracked_bfd_up_ = up; }
+  // Whether some BFD session this group tracks is Up (the daemon tells after every event):
+  // a Master overruled by a higher advert while none is, or before it advertised again since
+  // one came Up, was Master without the other router hearing it (split-brain evidence
+  // advert_we_lose_bfd_down). Unknown until told.
+  void set_tracked_bfd_up(bool up, TimePoint now);
 
   // Member groups: take the state of the mVRRP6 (`admin` = its state).
   void follow_admin(State admin, TimePoint now);
@@ -166,6 +167,8 @@ class Instance {
   std::vector<uint32_t> bfd_down_;
   SplitBrain split_;
   std::optional<bool> tracked_bfd_up_;
+  TimePoint tracked_bfd_up_since_{};
+  TimePoint last_advert_sent_{};
 
   TimePoint create_time_;
   TimePoint last_change_time_;

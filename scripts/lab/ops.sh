@@ -113,15 +113,34 @@ check_no_flap() {
     "than 30 ms), r2 VRRP6 $(vrrp_state r2) after $(vrrp_field r2 transitions) transitions"
 }
 
+# --- cutting r1 from r2 (split brain) ------------------------------------------------------
+# rbs_link up|down : the dedicated RBS veth, both ends
+rbs_link() { nsx r1 ip link set tdm-rbs "$1" && nsx r2 ip link set tdm-rbs "$1"; }
+# routers_isolated on|off : r1's and r2's ports on the downstream bridge stop (or resume)
+# talking to each other while both still reach every host (bridge port isolation: an
+# isolated port forwards only to non-isolated ones), so VRRP6 adverts and BFD between the
+# routers are lost while MLD and data to and from the hosts are not
+routers_isolated() {
+  local r
+  for r in r1 r2; do nsx sw bridge link set dev "tdm-${r}d" isolated "$1" || return 1; done
+}
+# metric ROUTER SERIES : one sample from the router's /metrics (metrics listen ::1 9464),
+# e.g. metric r1 'tandem_vrrp6_split_brain{interface="ge0",vrid="1"}'
+metric() {
+  nsx "$1" curl -sg --max-time 2 "http://[::1]:9464/metrics" | awk -v k="$2" '$1 == k { print $2 }'
+}
+
 # --- traffic ------------------------------------------------------------------------------
 G1=ff05::db8:1         # ASM, h1 and h2
 G2=ff3e::db8:2         # SSM from the source, h2
 G3=ff05::db8:3         # ASM, h3 (the MLDv1 host)
 RATE=${SYS_RATE:-1000}
 
-start_sender() {       # start_sender [RATE]
+start_sender() {       # start_sender [RATE [MORE GROUPS...]]
+  local rate=${1:-$RATE}
+  shift $(($# > 0 ? 1 : 0))
   lab_spawn sender src "$PY" "$LAB_TOOLS/mcast_send.py" -i tdm-eth0 -s "$SRC_ADDR" \
-    -p "$MCAST_PORT" -r "${1:-$RATE}" --json "$LAB_STATE/sender.json" "$G1" "$G2" "$G3"
+    -p "$MCAST_PORT" -r "$rate" --json "$LAB_STATE/sender.json" "$G1" "$G2" "$G3" "$@"
 }
 # start_receiver NAME HOST GROUP... (JSON in $LAB_STATE/NAME.json)
 start_receiver() {

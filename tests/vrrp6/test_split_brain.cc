@@ -84,13 +84,27 @@ TEST(SplitBrain, EveryAdvertOfTheOtherMasterRestartsTheHoldButCountsOneEvent) {
 
 TEST(SplitBrain, Rfc5798_6_4_3_HigherPriorityWinsTheOtherMasterStaysAndWeStepDown) {
   MasterHarness h(100);
-  h.inst().set_tracked_bfd_up(true);
+  h.inst().set_tracked_bfd_up(true, h.now);
+  h.advance(seconds(1));  // one advert of ours since BFD came Up: the peer heard us
+  h.clear();
   h.advert(A("fe80::3"), Advert(1, 120, vips()));
   EXPECT_EQ(h.state(), State::backup);
   ASSERT_EQ(h.seen.state_changes.size(), 1u);
   EXPECT_EQ(h.seen.state_changes[0].reason, Reason::higher_priority_advert);
-  // BFD Up: the peer had contact with us, this is an ordinary preemption.
+  // BFD Up and our advert out since: an ordinary preemption by a Backup that heard us.
   EXPECT_EQ(h.split().events, 0u);
+}
+
+TEST(SplitBrain, OverruledRightAfterBfdCameUpBeforeWeAdvertisedAgainIsASplitBrain) {
+  MasterHarness h(100);
+  h.inst().set_tracked_bfd_up(false, h.now);
+  h.advance(milliseconds(300));
+  h.inst().set_tracked_bfd_up(true, h.now);  // contact back; the other Master's BFD too
+  h.advance(milliseconds(5));  // its advert (priority restored by BFD Up) arrives at once
+  h.advert(A("fe80::3"), Advert(1, 120, vips()));
+  EXPECT_EQ(h.state(), State::backup);
+  EXPECT_EQ(h.split().events, 1u);
+  EXPECT_EQ(h.split().evidence, SplitEvidence::advert_we_lose_bfd_down);
 }
 
 TEST(SplitBrain, Rfc5798_6_4_3_EqualPriorityHigherPrimaryAddressWins) {
@@ -103,7 +117,7 @@ TEST(SplitBrain, Rfc5798_6_4_3_EqualPriorityHigherPrimaryAddressWins) {
 
 TEST(SplitBrain, OverruledWhileNoTrackedBfdSessionIsUpRaisesAndClearsAtOnce) {
   MasterHarness h(100);
-  h.inst().set_tracked_bfd_up(false);
+  h.inst().set_tracked_bfd_up(false, h.now);
   h.advert(A("fe80::3"), Advert(1, 120, vips()));
   EXPECT_EQ(h.state(), State::backup);
   EXPECT_FALSE(h.split().active);
@@ -125,7 +139,7 @@ TEST(SplitBrain, GroupTrackingNoBfdNeverUsesTheOverruledEvidence) {
 TEST(SplitBrain, AdvertsCrossingOurFirstOneAtATakeoverAreNoSplitBrain) {
   Harness h;
   ASSERT_EQ(h.add(make_config(120)), "");
-  h.inst().set_tracked_bfd_up(false);
+  h.inst().set_tracked_bfd_up(false, h.now);
   h.advance(milliseconds(3530));  // Master_Down_Timer at 120: Master now
   ASSERT_EQ(h.state(), State::master);
   h.advance(milliseconds(500));  // a lower Master's advert sent before ours reached it
@@ -218,7 +232,7 @@ struct Lab {
       c.bfd_tracks.push_back(
           {session, session == 10 ? BfdTrackMode::reduced : BfdTrackMode::peer, 50});
       EXPECT_EQ(m->add_instance(c, now), "");
-      m->find(1, 1)->set_tracked_bfd_up(false);
+      m->find(1, 1)->set_tracked_bfd_up(false, now);
     }
     bfd(true);
   }
@@ -226,8 +240,8 @@ struct Lab {
   Instance& i2() { return *r2.find(1, 1); }
   // What the track table does when both ends of the r1-r2 BFD session change.
   void bfd(bool up) {
-    i1().set_tracked_bfd_up(up);
-    i2().set_tracked_bfd_up(up);
+    i1().set_tracked_bfd_up(up, now);
+    i2().set_tracked_bfd_up(up, now);
     i1().set_priority_delta(up ? 0 : -50, now);
     if (!up) i2().track_peer_bfd_down(now);
     exchange();
@@ -309,6 +323,24 @@ TEST(SplitBrainLab, CutAndRestoreEndsWithOneMasterByTheVrrpRulesAndTheHigherPrio
   lab.run_for(seconds(30));
   EXPECT_EQ(lab.masters(), 1);
   EXPECT_EQ(lab.i2().state(), State::backup);
+}
+
+TEST(SplitBrainLab, RestoreWithBfdUpBeforeAnyAdvertIsStillDetected) {
+  Lab lab;
+  lab.run_for(seconds(6));
+  lab.lan_up = false;
+  lab.bfd(false);
+  lab.run_for(milliseconds(10500));
+  ASSERT_EQ(lab.masters(), 2);
+  // BFD packets cross first: r1 is back to 120 and advertises at once, r2 steps down before
+  // it advertised to r1 even once.
+  lab.lan_up = true;
+  lab.bfd(true);
+  lab.run_for(seconds(2));
+  EXPECT_EQ(lab.i1().state(), State::master);
+  EXPECT_EQ(lab.i2().state(), State::backup);
+  EXPECT_EQ(lab.i2().status().split_brain.events, 1u);
+  EXPECT_EQ(lab.i2().status().split_brain.evidence, SplitEvidence::advert_we_lose_bfd_down);
 }
 
 TEST(SplitBrainLab, PeerTrackTakesOverOnlyOnTheDownEdgeSoItCannotKeepTwoMasters) {

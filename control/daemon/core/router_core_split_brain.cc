@@ -14,7 +14,7 @@ void RouterCore::update_split_brain_inputs(TimePoint now) {
     bool up = false;
     for (const auto& t : tracks)
       if (const bfd::Session* s = bfd_.find(t.session)) up |= s->state() == bfd::BfdState::up;
-    inst->set_tracked_bfd_up(up);
+    inst->set_tracked_bfd_up(up, now);
   }
   for (const auto& [name, p] : config_.rbp) {
     if (!p.backup_id || !p.vrrp6_id || !p.vrrp6_interface || !p.service) continue;
