@@ -1,6 +1,7 @@
 // Global limits on groups and sources (issue #9, `mld global limit groups|sources N`): a limit
 // refuses the creation of new state only, counts each refusal under its reason, logs at most
 // one line per interface per interval, and applies to records from the hot-backup peer too.
+#include <random>
 #include <string>
 
 #include "control/mld/refusal_log.h"
@@ -306,6 +307,53 @@ TEST(BackupLimits, UpsertKeepsKnownSourcesAndRefusesNewOnesOverTheSourceLimit) {
   EXPECT_FALSE(b.upsert(peer_record(kG2, FilterMode::include, {{kS3, 100s}})));
   EXPECT_FALSE(b.group(kG2));
   EXPECT_EQ(b.ignored(IgnoreReason::global_source_limit), 3u);
+}
+
+// ---- bookkeeping under random input ----
+
+// Random reports of every type over three interfaces, with limits small enough to be hit all
+// the time, plus random clock steps (leaves and expiries) and peer upserts: the running
+// source count always equals the sources in the table, and neither limit is ever exceeded.
+TEST(GlobalLimits, CountsStayExactAndBoundedUnderRandomInput) {
+  const std::vector<T> types{T::is_in, T::is_ex, T::to_in, T::to_ex, T::allow, T::block};
+  const std::vector<Ipv6Address> sources{kS1, kS2, kS3, kS4, A("2001:db8:1::14")};
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    std::mt19937_64 rng(seed);
+    LimitedSim sim(6, 9);
+    ASSERT_TRUE(sim.router.add_interface(2, "ge1", {}, kRouterLl, sim.now));
+    ASSERT_TRUE(sim.router.add_interface(3, "ge2", {}, kRouterLl, sim.now));
+    for (int step = 0; step < 3000; ++step) {
+      const uint32_t itf = static_cast<uint32_t>(rng() % 3) + 1;
+      const Ipv6Address g = group_n(static_cast<int>(rng() % 5) + 1);
+      std::vector<Ipv6Address> b;
+      for (const auto& a : sources)
+        if (rng() % 3 == 0) b.push_back(a);
+      if (rng() % 10 == 0) {
+        // A record from the peer, as the backup would get it (interfaces stay active).
+        GroupRecordView v;
+        v.ifindex = itf;
+        v.group = g;
+        v.filter_mode = rng() % 2 ? FilterMode::exclude : FilterMode::include;
+        v.filter_remaining = 100s;
+        for (const auto& a : b) v.sources.push_back({a, rng() % 2 ? Duration(50s) : Duration{}});
+        sim.router.apply_upsert(v, sim.now);
+        sim.drain();
+      } else {
+        sim.feed(wire::build_mld_v2_report_frame(host_mac(), kHost1,
+                                                 {{types[rng() % types.size()], g, b}}),
+                 itf);
+      }
+      sim.advance(std::chrono::milliseconds(rng() % 4000));
+      size_t listed = 0;
+      sim.router.for_each_group([&](const GroupRecordView& v) { listed += v.sources.size(); },
+                                sim.now);
+      ASSERT_EQ(sim.router.source_count(), listed) << "seed " << seed << " step " << step;
+      ASSERT_LE(sim.router.group_count(), 6u);
+      ASSERT_LE(sim.router.source_count(), 9u);
+    }
+    EXPECT_GT(sim.ignored(IgnoreReason::global_group_limit), 0u) << "seed " << seed;
+    EXPECT_GT(sim.ignored(IgnoreReason::global_source_limit), 0u) << "seed " << seed;
+  }
 }
 
 // ---- memory ----
