@@ -415,6 +415,45 @@ TEST_F(KeyedPair, ShortProofIsAnAuthenticationFailure) {
   EXPECT_EQ(backup->closes(CloseReason::auth_failed), 1u);
 }
 
+TEST_F(KeyedPair, MutatedHandshakesNeverCrashAndNothingAppliesUnauthenticated) {
+  // A valid keyed stream from the master (Hello, AuthProof, snapshot) for a backup whose
+  // first nonce is known: the same seed gives a fresh backup the same nonce each round.
+  auto master = router(1, kKey, 30);
+  auto recorder = router(2, kKey);
+  master->channel.on_connected(now, TcpSide::dialer);
+  recorder->channel.on_connected(now, TcpSide::acceptor);
+  std::vector<uint8_t> stream = take_output(master->channel);
+  recorder->channel.on_bytes(stream, now);
+  master->channel.on_bytes(take_output(recorder->channel), now);
+  const auto rest = take_output(master->channel);
+  stream.insert(stream.end(), rest.begin(), rest.end());
+  recorder->channel.on_bytes(rest, now);
+  ASSERT_EQ(recorder->store.size(), master->store.size());
+  ASSERT_GT(recorder->store.size(), 0u);
+  // Hello and AuthProof come first; mutations land there (and a little beyond).
+  const size_t head = std::min<size_t>(stream.size(), 400);
+  uint64_t authenticated = 0, applied = 0;
+  for (int round = 0; round < 3000; ++round) {
+    auto backup = router(2, kKey);
+    backup->channel.on_connected(now, TcpSide::acceptor);
+    take_output(backup->channel);
+    std::vector<uint8_t> bytes = stream;
+    const int flips = 1 + static_cast<int>(rng.uniform(0, 2));
+    for (int i = 0; i < flips; ++i) {
+      bytes[rng.uniform(0, head - 1)] ^= static_cast<uint8_t>(rng.uniform(1, 255));
+    }
+    backup->channel.on_bytes(bytes, now);
+    const auto st = backup->channel.status();
+    authenticated += st.authenticated;
+    applied += backup->store.size() > 0;
+    ASSERT_TRUE(backup->store.size() == 0 || st.authenticated) << "round " << round;
+  }
+  // Flips outside the nonce and proof (a length field's slack, an unused vtable slot) may
+  // leave a handshake intact; most break it.
+  EXPECT_LT(authenticated, 3000u / 2);
+  EXPECT_LE(applied, authenticated);
+}
+
 TEST_F(KeyedPair, KeyNeverAppearsInLogsStatusOrJson) {
   auto master = router(1, kKey, 20);
   auto backup = router(2, kOtherKey);
