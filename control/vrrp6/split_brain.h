@@ -9,12 +9,13 @@
 //                    §6.4.3, the "discard" branch; we re-announce). The alarm holds until that
 //                    Master has been silent for its own Master_Down_Interval (RFC 5798 §6.1),
 //                    as long as a Backup would wait before declaring it gone.
-//   advert_we_lose_bfd_down
+//   advert_we_lose_unheard
 //                    an ADVERTISEMENT that beats ours while none of the BFD sessions this group
-//                    tracks is Up: we were Master without contact to the other router, and it
-//                    was Master as well. We step down at once (§6.4.3), so the alarm is raised
-//                    and cleared in the same instant; it still counts as an event. With BFD Up
-//                    the same advert is an ordinary preemption and does not count; a group
+//                    tracks is Up, or when one came Up so recently that we have not advertised
+//                    since: the other router never heard us as its Master, yet claims Master
+//                    itself (a Backup that preempts after contact has heard at least one of
+//                    our adverts first). We step down at once (§6.4.3), so the alarm is raised
+//                    and cleared in the same instant; it still counts as an event. A group
 //                    that tracks no BFD session never uses this kind.
 //   rbs_peer_master  the RBS peer (Hello/Heartbeat) lists the backup-id of the RBP bound to
 //                    this group among the ones it is Master of, for longer than our
@@ -33,11 +34,12 @@
 
 namespace tandem::vrrp6 {
 
-#define TANDEM_VRRP6_FOREACH_SPLIT_EVIDENCE(_)                                            \
-  _(none, "no evidence")                                                                  \
-  _(advert_we_win, "advert from another Master that does not beat ours (RFC 5798 6.4.3)") \
-  _(advert_we_lose_bfd_down,                                                              \
-    "advert that beats ours while no tracked BFD session is Up (RFC 5798 6.4.3)")         \
+#define TANDEM_VRRP6_FOREACH_SPLIT_EVIDENCE(_)                                              \
+  _(none, "no evidence")                                                                    \
+  _(advert_we_win, "advert from another Master that does not beat ours (RFC 5798 6.4.3)")   \
+  _(advert_we_lose_unheard,                                                                 \
+    "advert that beats ours from a router that never heard us: no tracked BFD session Up, " \
+    "or none of our adverts since one came Up (RFC 5798 6.4.3)")                            \
   _(rbs_peer_master, "RBS peer reports itself Master of this group's backup-id")
 
 enum class SplitEvidence : uint8_t {
@@ -67,7 +69,7 @@ class SplitBrain {
   // timer) with our current role; returns whether the alarm was raised or cleared now.
   SplitChange update(bool master, TimePoint now);
 
-  // An advert of kind `kind` (advert_we_win or advert_we_lose_bfd_down) arrived while we are
+  // An advert of kind `kind` (advert_we_win or advert_we_lose_unheard) arrived while we are
   // Master. `hold` is the sender's Master_Down_Interval; `settle` our Advertisement_Interval
   // (adverts in our first interval as Master may have crossed ours). Returns false when the
   // advert is not counted.

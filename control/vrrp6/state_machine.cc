@@ -318,7 +318,7 @@ void Instance::master_on_advert(const wire::Ipv6Address& src, const wire::VrrpAd
     // preempts after contact has heard at least one of our adverts first.
     const bool unheard = tracked_bfd_up_.has_value() &&
                          (!*tracked_bfd_up_ || tracked_bfd_up_since_ > last_advert_sent_);
-    if (unheard) note_other_master(SplitEvidence::advert_we_lose_bfd_down, src, a, now);
+    if (unheard) note_other_master(SplitEvidence::advert_we_lose_unheard, src, a, now);
     master_adver_interval_ = from_wire_interval(a.max_adver_int_cs);
     master_ip_ = src;
     master_priority_ = a.priority;

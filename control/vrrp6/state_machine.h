@@ -107,7 +107,7 @@ class Instance {
   // Whether some BFD session this group tracks is Up (the daemon tells after every event):
   // a Master overruled by a higher advert while none is, or before it advertised again since
   // one came Up, was Master without the other router hearing it (split-brain evidence
-  // advert_we_lose_bfd_down). Unknown until told.
+  // advert_we_lose_unheard). Unknown until told.
   void set_tracked_bfd_up(bool up, TimePoint now);
 
   // Member groups: take the state of the mVRRP6 (`admin` = its state).

@@ -104,7 +104,7 @@ TEST(SplitBrain, OverruledRightAfterBfdCameUpBeforeWeAdvertisedAgainIsASplitBrai
   h.advert(A("fe80::3"), Advert(1, 120, vips()));
   EXPECT_EQ(h.state(), State::backup);
   EXPECT_EQ(h.split().events, 1u);
-  EXPECT_EQ(h.split().evidence, SplitEvidence::advert_we_lose_bfd_down);
+  EXPECT_EQ(h.split().evidence, SplitEvidence::advert_we_lose_unheard);
 }
 
 TEST(SplitBrain, Rfc5798_6_4_3_EqualPriorityHigherPrimaryAddressWins) {
@@ -122,7 +122,7 @@ TEST(SplitBrain, OverruledWhileNoTrackedBfdSessionIsUpRaisesAndClearsAtOnce) {
   EXPECT_EQ(h.state(), State::backup);
   EXPECT_FALSE(h.split().active);
   EXPECT_EQ(h.split().events, 1u);
-  EXPECT_EQ(h.split().evidence, SplitEvidence::advert_we_lose_bfd_down);
+  EXPECT_EQ(h.split().evidence, SplitEvidence::advert_we_lose_unheard);
   EXPECT_EQ(h.split().raised_at, h.now);
   EXPECT_EQ(h.split().cleared_at, h.now);
   EXPECT_EQ(h.log_lines("split brain: another router is Master"), 1u);
@@ -340,7 +340,7 @@ TEST(SplitBrainLab, RestoreWithBfdUpBeforeAnyAdvertIsStillDetected) {
   EXPECT_EQ(lab.i1().state(), State::master);
   EXPECT_EQ(lab.i2().state(), State::backup);
   EXPECT_EQ(lab.i2().status().split_brain.events, 1u);
-  EXPECT_EQ(lab.i2().status().split_brain.evidence, SplitEvidence::advert_we_lose_bfd_down);
+  EXPECT_EQ(lab.i2().status().split_brain.evidence, SplitEvidence::advert_we_lose_unheard);
 }
 
 TEST(SplitBrainLab, PeerTrackTakesOverOnlyOnTheDownEdgeSoItCannotKeepTwoMasters) {

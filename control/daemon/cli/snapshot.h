@@ -78,7 +78,7 @@ struct Vrrp6Row {
   // of the group too. Evidence and times describe the current alarm, or the last one.
   bool split_brain = false;
   uint64_t split_brain_events = 0;
-  std::string split_brain_evidence;  // advert_we_win | advert_we_lose_bfd_down | rbs_peer_master
+  std::string split_brain_evidence;      // advert_we_win | advert_we_lose_unheard | rbs_peer_master
   std::string split_brain_other_master;  // advert evidence: the other Master's address
   int64_t split_brain_raised_ms_ago = -1, split_brain_cleared_ms_ago = -1;
 };
