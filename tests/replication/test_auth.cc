@@ -210,6 +210,19 @@ struct KeyedPair : ::testing::Test {
     link.cross(now);  // Hellos
     link.cross(now);  // AuthProofs
   }
+  // Connects `master` (dialer) and `backup` (acceptor) and returns everything the master sent
+  // on that connection: Hello, AuthProof, snapshot. The backup ends up synced from it.
+  std::vector<uint8_t> record_master_stream(Router& master, Router& backup) {
+    master.channel.on_connected(now, TcpSide::dialer);
+    backup.channel.on_connected(now, TcpSide::acceptor);
+    std::vector<uint8_t> recorded = take_output(master.channel);
+    backup.channel.on_bytes(recorded, now);
+    master.channel.on_bytes(take_output(backup.channel), now);
+    const auto rest = take_output(master.channel);
+    recorded.insert(recorded.end(), rest.begin(), rest.end());
+    backup.channel.on_bytes(rest, now);
+    return recorded;
+  }
   // A router that has just accepted a connection and sent its Hello.
   std::unique_ptr<Router> accepted(uint64_t node, const std::string& key) {
     auto r = router(node, key);
@@ -317,14 +330,7 @@ TEST_F(KeyedPair, HelloAndProofReplayedFromAnEarlierConnectionAreRefused) {
   auto master = router(1, kKey, 100);
   auto backup = router(2, kKey);
   // Connection 1, recorded: everything the master sends (Hello, AuthProof, snapshot).
-  master->channel.on_connected(now, TcpSide::dialer);
-  backup->channel.on_connected(now, TcpSide::acceptor);
-  std::vector<uint8_t> recorded = take_output(master->channel);
-  backup->channel.on_bytes(recorded, now);
-  master->channel.on_bytes(take_output(backup->channel), now);
-  const auto rest = take_output(master->channel);
-  recorded.insert(recorded.end(), rest.begin(), rest.end());
-  backup->channel.on_bytes(rest, now);
+  const std::vector<uint8_t> recorded = record_master_stream(*master, *backup);
   ASSERT_TRUE(backup->channel.snapshot_complete());
   ASSERT_EQ(backup->store.size(), master->store.size());
   master->channel.on_disconnected(now);
@@ -420,14 +426,7 @@ TEST_F(KeyedPair, MutatedHandshakesNeverCrashAndNothingAppliesUnauthenticated) {
   // first nonce is known: the same seed gives a fresh backup the same nonce each round.
   auto master = router(1, kKey, 30);
   auto recorder = router(2, kKey);
-  master->channel.on_connected(now, TcpSide::dialer);
-  recorder->channel.on_connected(now, TcpSide::acceptor);
-  std::vector<uint8_t> stream = take_output(master->channel);
-  recorder->channel.on_bytes(stream, now);
-  master->channel.on_bytes(take_output(recorder->channel), now);
-  const auto rest = take_output(master->channel);
-  stream.insert(stream.end(), rest.begin(), rest.end());
-  recorder->channel.on_bytes(rest, now);
+  const std::vector<uint8_t> stream = record_master_stream(*master, *recorder);
   ASSERT_EQ(recorder->store.size(), master->store.size());
   ASSERT_GT(recorder->store.size(), 0u);
   // Hello and AuthProof come first; mutations land there (and a little beyond).
