@@ -13,7 +13,8 @@
 #    alarm is raised as an event (advert evidence) and cleared at once;
 #  - after each round: the alarm cleared, exactly one Master and in the end r1 (priority 120
 #    once its BFD is Up again, after its preempt delay), the RBS reconnected, digests equal, r2
-#    holds the group joined during the split, no more duplicates.
+#    holds the group joined during the split, no more duplicates;
+#  - last, a failover (SIGKILL of r1) and switchback raise no alarm.
 source "$(dirname "$0")/lib.sh"
 require_root_netns
 require_tandemd
@@ -143,10 +144,27 @@ split_round() {
 
 split_round 1 "$G3" rbs-first
 split_round 2 "$G4" together
+
+# A failover and switchback is no split brain: r2 takes over from a dead r1, and the restarted
+# r1 preempts only after hearing r2 (as a Backup) with BFD Up.
+r2_events=$(vrrp_field r2 split_brain_events)
+lab_stop tandemd-r1 KILL 2
+wait_until 2 "r2 Master after SIGKILL of r1" is_state r2 Master
+lab_router_start r1
+lab_wait_ctl r1 30 || fail "r1 did not restart"
+wait_until 20 "RBS connected again" rbs_connected r2
+wait_until 10 "digests equal" digests_equal
+wait_until $((TANDEM_LAB_PREEMPT_S + 10)) "r1 Master again (preempt)" \
+  eval 'is_state r1 Master && is_state r2 Backup'
+sleep 1
+[ "$(vrrp_field r2 split_brain_events)" = "$r2_events" ] && [ "$(vrrp_field r1 split_brain_events)" = 0 ] ||
+  fail "failover/switchback counted as split brain: r1 $(vrrp_field r1 split_brain_events)," \
+    "r2 $(vrrp_field r2 split_brain_events) (was $r2_events)"
+pass "failover and switchback: no split-brain event"
 r1_events=$(metric r1 "tandem_vrrp6_split_brain_events_total$SB")
 r2_events=$(metric r2 "tandem_vrrp6_split_brain_events_total$SB")
 [ "$((r1_events + r2_events))" = "$(events_total)" ] || fail "metrics and display disagree"
 for f in "${FIGURES[@]}"; do say "figure: $f"; done
-say "events: r1 $r1_events, r2 $r2_events"
+say "events: r1 $r1_events (since its restart), r2 $r2_events"
 finish_checks
 pass "split brain detected, resolved by VRRP6 and resynchronised from the Master, twice"
