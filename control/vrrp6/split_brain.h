@@ -22,6 +22,10 @@
 //                    Master_Down_Interval: adverts do not get through although the RBS does.
 //                    The grace covers a normal preemption, where the RBS may report the new
 //                    Master before its advert arrives.
+//   advert_mismatched
+//                    an ADVERTISEMENT (priority > 0) for our VRID whose address list differs
+//                    from ours: RFC 5798 §7.1 drops it, so neither router ever steps down for
+//                    the other. Held like advert_we_win.
 // BFD Up alone is not evidence: a healthy Backup keeps its session Up too.
 // Leaving Master clears the alarm: only one of the two claims the group from then on.
 #pragma once
@@ -40,7 +44,9 @@ namespace tandem::vrrp6 {
   _(advert_we_lose_unheard,                                                                 \
     "advert that beats ours from a router that never heard us: no tracked BFD session Up, " \
     "or none of our adverts since one came Up (RFC 5798 6.4.3)")                            \
-  _(rbs_peer_master, "RBS peer reports itself Master of this group's backup-id")
+  _(rbs_peer_master, "RBS peer reports itself Master of this group's backup-id")            \
+  _(advert_mismatched,                                                                      \
+    "advert from another Master listing other virtual addresses, dropped (RFC 5798 7.1)")
 
 enum class SplitEvidence : uint8_t {
 #define TANDEM_VRRP6_SPLIT_ENUM(sym, text) sym,

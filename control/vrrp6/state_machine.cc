@@ -258,7 +258,12 @@ void Instance::on_advert(const wire::Ipv6Address& src, const wire::VrrpAdvert& a
     log(LogLevel::warning,
         format_string("advert from %s (priority %u) lists %zu address(es) that differ from ours",
                       src.to_string().c_str(), a.priority, a.addresses.size()));
-    if (a.priority != kPriorityOwner) return count_drop(RxDrop::address_list_mismatch);
+    if (a.priority != kPriorityOwner) {
+      // Neither side will ever step down for the other: a lasting split brain.
+      if (state_ == State::master && a.priority != kPriorityResign)
+        note_other_master(SplitEvidence::advert_mismatched, src, a, now);
+      return count_drop(RxDrop::address_list_mismatch);
+    }
   }
   if (a.priority == kPriorityResign) ++priority_zero_received_;
   if (state_ == State::backup) {

@@ -159,6 +159,16 @@ TEST(SplitBrain, OwnerNotesAnotherMasterWithoutProcessingItsAdvert) {
   EXPECT_TRUE(h.seen.adverts.empty()) << "RFC 5798 7.1: the owner does not act on adverts";
 }
 
+TEST(SplitBrain, Rfc5798_7_1_MismatchedAddressListIsDroppedButItsMasterIsNoted) {
+  MasterHarness h(100);
+  h.advert(A("fe80::3"), Advert(1, 120, {A("fe80::1"), A("2001:db8:1::9")}));
+  EXPECT_EQ(h.state(), State::master) << "dropped: nobody steps down, the split lasts";
+  EXPECT_TRUE(h.split().active);
+  EXPECT_EQ(h.split().evidence, SplitEvidence::advert_mismatched);
+  h.advance(kMdi120);
+  EXPECT_FALSE(h.split().active);
+}
+
 TEST(SplitBrain, PriorityZeroIsAResignationNotAnotherMaster) {
   MasterHarness h(120);
   h.advert(A("fe80::3"), Advert(1, kPriorityResign, vips()));
