@@ -387,7 +387,8 @@ bool Engine::apply_upsert(const GroupRecordView& v, TimePoint now) {
   // Sources the record held already are replaced freely; only new ones spend the budget.
   size_t budget = source_budget();
   uint64_t over_global = 0;
-  upsert_previous_.swap(r.sources);
+  // A copy, not a swap: the record keeps its own capacity, the scratch list grows only once.
+  upsert_previous_.assign(r.sources.begin(), r.sources.end());
   r.sources.clear();
   for (const auto& s : v.sources) {
     if (r.sources.size() >= kMaxSourcesPerGroup) {

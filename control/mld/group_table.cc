@@ -137,7 +137,8 @@ void GroupTable::erase(uint32_t slot) {
     i = j;
   }
   index_[i] = IndexSlot{};
-  r.sources = {};  // give the source storage back now
+  // Give the source storage back now (`r.sources = {}` would keep it: it assigns an empty list).
+  std::vector<SourceEntry>().swap(r.sources);
   r.in_use = false;
   ++r.generation;
   free_slots_.push_back(slot);
