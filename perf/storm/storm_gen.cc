@@ -32,6 +32,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "control/wire/frame.h"
@@ -73,8 +74,9 @@ struct Counters {
   uint64_t ring_full = 0;  // storm reports port 0 refused (its ring full), not offered
   uint64_t behind = 0;     // storm reports skipped after falling behind the schedule
   uint64_t preloaded = 0;
-  uint64_t to_dut = 0;    // relayed port 1 -> port 0
-  uint64_t from_dut = 0;  // relayed port 0 -> port 1 (or dropped without a relay port)
+  uint64_t to_dut = 0;      // relayed port 1 -> port 0
+  uint64_t to_dut_mld = 0;  // of those, MLD messages (hosts' reports: not the storm's groups)
+  uint64_t from_dut = 0;    // relayed port 0 -> port 1 (or dropped without a relay port)
   uint64_t relay_drops = 0;
 };
 
@@ -140,16 +142,32 @@ uint16_t send_or_free(uint16_t port, rte_mbuf** pkts, uint16_t n) {
   return sent;
 }
 
+bool is_mld(const rte_mbuf* m) {
+  auto k = tandem::wire::parse_frame(
+               std::span<const uint8_t>(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len))
+               .kind;
+  return k == tandem::wire::PacketKind::mld_report_v1 ||
+         k == tandem::wire::PacketKind::mld_report_v2 || k == tandem::wire::PacketKind::mld_done;
+}
+
 // Moves what `from` received on every RX queue to `to` (or frees it when `to` is absent).
-void relay(uint16_t from, uint16_t rx_queues, int to, uint64_t& moved, uint64_t& dropped) {
+// `mld`, when given, counts the MLD messages among them (a few a second: parsing is cheap).
+void relay(uint16_t from, uint16_t rx_queues, int to, Counters& c, uint64_t& moved, uint64_t* mld) {
   rte_mbuf* pkts[kBurst];
   for (uint16_t q = 0; q < rx_queues; ++q) {
     uint16_t n;
     while ((n = rte_eth_rx_burst(from, q, pkts, kBurst)) != 0) {
-      uint16_t sent = to < 0 ? 0 : send_or_free(static_cast<uint16_t>(to), pkts, n);
-      if (to < 0) rte_pktmbuf_free_bulk(pkts, n);
+      if (mld != nullptr) {
+        for (uint16_t i = 0; i < n; ++i) *mld += is_mld(pkts[i]) ? 1 : 0;
+      }
+      uint16_t sent = 0;
+      if (to < 0) {
+        rte_pktmbuf_free_bulk(pkts, n);
+      } else {
+        sent = send_or_free(static_cast<uint16_t>(to), pkts, n);
+      }
       moved += sent;
-      dropped += n - sent;
+      c.relay_drops += n - sent;
     }
   }
 }
@@ -202,18 +220,25 @@ void self_check(const StormReports& r) {
 
 void write_stats(const std::string& path, const Counters& c, bool on, bool up, uint32_t next) {
   if (path.empty()) return;
+  const std::pair<const char*, uint64_t> fields[] = {{"sent", c.sent},
+                                                     {"ring_full", c.ring_full},
+                                                     {"behind", c.behind},
+                                                     {"next_index", next},
+                                                     {"preloaded", c.preloaded},
+                                                     {"to_dut", c.to_dut},
+                                                     {"to_dut_mld", c.to_dut_mld},
+                                                     {"from_dut", c.from_dut},
+                                                     {"relay_drops", c.relay_drops}};
+  std::string line =
+      std::string("{\"storm\":") + (on ? "true" : "false") + ",\"link\":" + (up ? "true" : "false");
+  for (const auto& [name, value] : fields) {
+    line += std::string(",\"") + name + "\":" + std::to_string(value);
+  }
+  line += "}\n";
   std::string tmp = path + ".tmp";
   FILE* f = std::fopen(tmp.c_str(), "w");
   if (f == nullptr) return;
-  std::fprintf(
-      f,
-      "{\"storm\":%s,\"link\":%s,\"sent\":%llu,\"ring_full\":%llu,\"behind\":%llu,"
-      "\"next_index\":%u,\"preloaded\":%llu,\"to_dut\":%llu,\"from_dut\":%llu,"
-      "\"relay_drops\":%llu}\n",
-      on ? "true" : "false", up ? "true" : "false", static_cast<unsigned long long>(c.sent),
-      static_cast<unsigned long long>(c.ring_full), static_cast<unsigned long long>(c.behind), next,
-      static_cast<unsigned long long>(c.preloaded), static_cast<unsigned long long>(c.to_dut),
-      static_cast<unsigned long long>(c.from_dut), static_cast<unsigned long long>(c.relay_drops));
+  std::fputs(line.c_str(), f);
   std::fclose(f);
   std::rename(tmp.c_str(), path.c_str());
 }
@@ -263,9 +288,9 @@ int main(int argc, char** argv) {
       c.preloaded = send_preload(preload, pool);
       preloaded = true;
     }
-    if (has_relay) relay(kRelayPort, 1, kDutPort, c.to_dut, c.relay_drops);
-    relay(kDutPort, static_cast<uint16_t>(o.dut_tx_queues), has_relay ? kRelayPort : -1, c.from_dut,
-          c.relay_drops);
+    if (has_relay) relay(kRelayPort, 1, kDutPort, c, c.to_dut, &c.to_dut_mld);
+    relay(kDutPort, static_cast<uint16_t>(o.dut_tx_queues), has_relay ? kRelayPort : -1, c,
+          c.from_dut, nullptr);
 
     const bool on = g_storm_on != 0 && preloaded;
     if (on && !was_on) {
