@@ -12,8 +12,9 @@
 #     the figure itself is perf/storm.sh's).
 # Exit 77 (skip) without root, namespaces, FRR, scapy or the storm/bench binaries.
 set -euo pipefail
+# shellcheck disable=SC2034 # read by scripts/storm/lib.sh
 STORM_BUILD=${TANDEM_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
-# shellcheck source=../../scripts/storm/lib.sh
+# shellcheck source=scripts/storm/lib.sh
 source "$(cd "$(dirname "$0")/../.." && pwd)/scripts/storm/lib.sh"
 STORM_RATE=${STORM_RATE:-1100000}
 
