@@ -85,6 +85,7 @@ struct Pair : ::testing::Test {
   RouterCore a{io_a, null_log_sink(), 1};
   RouterCore b{io_b, null_log_sink(), 2};
   TimePoint now{};
+  bool a_to_b_up = true, b_to_a_up = true;  // false: the LAN loses that direction
 
   void SetUp() override {
     io_a.to_peer = &a_to_b;
@@ -101,6 +102,8 @@ struct Pair : ::testing::Test {
   }
   void deliver() {
     for (int i = 0; i < 100 && (!a_to_b.empty() || !b_to_a.empty()); ++i) {
+      if (!a_to_b_up) a_to_b.clear();
+      if (!b_to_a_up) b_to_a.clear();
       while (!a_to_b.empty()) {
         auto [ifi, f] = a_to_b.front();
         a_to_b.pop_front();
@@ -170,6 +173,37 @@ TEST_F(Pair, BackupTakesOverWhenTheMasterResignsAndQueriesAtOnce) {
   bool queried = false;
   for (const auto& f : io_b.sent) queried |= f.kind == wire::PacketKind::mld_query;
   EXPECT_TRUE(queried) << "the new Master sends a general query on becoming active";
+}
+
+// Split brain through the whole core: the display row and the metrics carry the engine's alarm.
+TEST_F(Pair, SplitBrainAlarmShowsInDisplayAndMetricsUntilTheOtherMasterStepsDown) {
+  run_for(std::chrono::seconds(6));
+  a_to_b_up = b_to_a_up = false;  // LAN cut: b takes over after its Master_Down_Interval
+  run_for(std::chrono::seconds(5));
+  ASSERT_EQ(state(a), "Master");
+  ASSERT_EQ(state(b), "Master");
+  EXPECT_FALSE(a.vrrp6_snapshot(now).groups.at(0).split_brain);
+  b_to_a_up = true;  // a hears b, b does not hear a's re-announcements yet
+  run_for(std::chrono::seconds(3));
+  auto row = a.vrrp6_snapshot(now).groups.at(0);
+  EXPECT_TRUE(row.split_brain);
+  EXPECT_EQ(row.split_brain_events, 1u);
+  EXPECT_EQ(row.split_brain_evidence, "advert_we_win");
+  EXPECT_EQ(row.split_brain_other_master, b.vrrp6_snapshot(now).groups.at(0).local_ip);
+  metrics::MetricsSnapshot m;
+  a.fill_metrics(m, now);
+  ASSERT_EQ(m.vrrp6.size(), 1u);
+  EXPECT_TRUE(m.vrrp6[0].split_brain);
+  EXPECT_EQ(m.vrrp6[0].split_brain_events, 1u);
+  a_to_b_up = true;  // b hears a's next advert (120 > 100) and steps down (RFC 5798 6.4.3)
+  run_for(std::chrono::seconds(1));
+  EXPECT_EQ(state(b), "Backup");
+  run_for(std::chrono::seconds(4));  // b's Master_Down_Interval of silence
+  row = a.vrrp6_snapshot(now).groups.at(0);
+  EXPECT_FALSE(row.split_brain);
+  EXPECT_EQ(row.split_brain_events, 1u);
+  EXPECT_GE(row.split_brain_cleared_ms_ago, 0);
+  EXPECT_EQ(state(a), "Master");
 }
 
 }  // namespace
