@@ -84,7 +84,7 @@ bfd frr bind peer-ipv6 $FR_BFD_ADDR track-interface interface ge0
  detect-multiplier 3
 quit
 interface ge0
- device net_memif0,role=client,id=0,socket=$IOP_WORK/memif.sock,socket-abstract=no,rsize=14,mac=02:74:64:20:00:01
+ device net_memif0,role=client,id=0,socket=$IOP_WORK/memif.sock,socket-abstract=no,rsize=12,mac=02:74:64:20:00:01
  ipv6 address $TD_BFD_ADDR/64
  ipv6 address auto link-local
  pim ipv6 sm
@@ -112,7 +112,7 @@ storm_gen_start() {
   iop_bg "$IOP_WORK/storm_gen.log" ip netns exec "$(nsname td)" chrt -r 5 "$STORM_GEN" \
     --lcores 0@0 --no-huge -m 128 --no-pci --no-telemetry --file-prefix "$prefix" \
     --log-level '*:warning' \
-    --vdev "net_memif0,role=server,id=0,socket=$IOP_WORK/memif.sock,socket-abstract=no,rsize=14" \
+    --vdev "net_memif0,role=server,id=0,socket=$IOP_WORK/memif.sock,socket-abstract=no,rsize=12" \
     --vdev "net_af_packet1,iface=sg0" -- \
     --rate "$STORM_RATE" --stats "$IOP_WORK/gen.json" \
     --preload "$IOP_WORK/legit_ex.pcap" --preload "$IOP_WORK/legit_in.pcap"
