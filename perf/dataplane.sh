@@ -26,11 +26,45 @@ else
   egress_list="1 2 4 8 16"; group_list="1000 1000000"; sizes="66 128"
 fi
 warm=0.5
-mem=${DATAPLANE_MEM_MB:-1536}
+mem=${DATAPLANE_MEM_MB:-1024}
 frames=65536
 # The working files live in the build tree: shared /tmp gets cleaned by other jobs.
 work=$(mktemp -d "$build/dataplane-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+
+# Memory: 2 MiB hugepages, as a deployment uses them (README "Deploying on a real NIC"),
+# when we may reserve them; otherwise --no-huge (4 KiB pages: every packet buffer costs a
+# TLB miss, for testpmd and for us alike). DATAPLANE_HUGE=0 forces --no-huge. Pages we
+# reserve and a hugetlbfs we mount are given back on exit.
+hp_file=/proc/sys/vm/nr_hugepages
+hp_before=$(cat "$hp_file" 2>/dev/null || echo 0)
+hp_mounted=""
+cleanup() {
+  rm -rf "$work"
+  [[ -n $hp_mounted ]] && umount "$hp_mounted" 2>/dev/null
+  [[ $(cat "$hp_file" 2>/dev/null || echo "$hp_before") != "$hp_before" ]] &&
+    echo "$hp_before" >"$hp_file" 2>/dev/null
+  return 0
+}
+trap cleanup EXIT
+huge=0
+if [[ ${DATAPLANE_HUGE:-auto} != 0 && $(id -u) == 0 && -w $hp_file ]]; then
+  need=$((mem / 2 + 64))
+  free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+  (( free >= need )) || echo $((hp_before + need - free)) >"$hp_file" 2>/dev/null || true
+  free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+  if ! awk '$3 == "hugetlbfs" {found=1} END {exit !found}' /proc/mounts; then
+    mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages && hp_mounted=/dev/hugepages
+  fi
+  if (( free >= need )) && awk '$3 == "hugetlbfs" {found=1} END {exit !found}' /proc/mounts; then
+    huge=1
+  fi
+fi
+if (( huge )); then
+  mem_flag=(--in-memory); bench_mem=(--huge); mem_mode=hugepages  # no hugepage files left
+else
+  mem_flag=(--no-huge --no-shconf); bench_mem=(); mem_mode=no-huge
+fi
+echo "dataplane.sh: memory: $mem_mode (-m $mem)" >&2
 results=$work/results.jsonl
 
 echo "dataplane.sh: writing ingress pcaps ($frames frames each) in $work" >&2
@@ -52,7 +86,7 @@ run_testpmd() {  # size
   # lot on a loaded machine, so wait for the samples, then drop the first (partial) one.
   local pcap=$work/in_$1_1000.pcap log=$work/testpmd.out pid need waited=0 pps
   need=$(awk -v s="$secs" 'BEGIN{printf "%d", s + 1.999}')
-  "$testpmd" -l 0-1 --no-huge --no-shconf -m "$mem" --no-telemetry --no-pci \
+  "$testpmd" -l 0-1 "${mem_flag[@]}" -m "$mem" --no-telemetry --no-pci \
     --file-prefix "tandem-dp-tpmd-$$" --log-level '*:error' \
     --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev "net_null1,no-rx=1" \
     -- --forward-mode=io --nb-cores=1 --total-num-mbufs=$((frames + 16384)) \
@@ -77,7 +111,7 @@ run_dp() {  # size groups egress [clone_threshold]
   local line
   line=$("$bench" --pcap "$work/in_$1_$2.pcap" --egress "$3" --groups "$2" --seconds "$secs" \
     --warmup "$warm" --mem "$mem" --max-frames "$frames" --frame-size "$1" \
-    --clone-threshold "${4:-0}" 2>/dev/null) ||
+    --clone-threshold "${4:-0}" "${bench_mem[@]}" 2>/dev/null) ||
     { echo "dataplane.sh: dataplane_bench failed for size=$1 G=$2 N=$3" >&2; exit 1; }
   echo "${line%\}},\"kind\":\"dp\"}" >>"$results"
 }
@@ -100,9 +134,10 @@ for ((r = 1; r <= reps; r++)); do
   fi
 done
 
-python3 - "$results" <<'PY'
+python3 - "$results" "$mem_mode" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
+mem_mode = sys.argv[2]
 tp = {}
 dp = {}
 sweep = {}
@@ -116,7 +151,7 @@ for r in rows:
 tsc = next(r["tsc_hz"] for r in rows if r["kind"] == "dp")
 med = statistics.median
 def rng(v): return f"[{min(v):.2f}..{max(v):.2f}]"
-print(f"# one worker lcore, TSC {tsc/1e9:.2f} GHz, {len(next(iter(tp.values())))} round(s)")
+print(f"# one worker lcore, TSC {tsc/1e9:.2f} GHz, {len(next(iter(tp.values())))} round(s), memory {mem_mode}")
 for size, v in sorted(tp.items()):
     print(f"testpmd io   {size:4d} B: {med(v):6.2f} Mpps {rng(v)}  {tsc/(med(v)*1e6):6.1f} cycles/pkt")
 print(f"{'frame':>5} {'groups':>8} {'N':>3} {'Mpps in':>8} {'range':>15} {'copies Mpps':>11} {'cyc/pkt':>8} {'vs io':>6}")
@@ -156,5 +191,6 @@ print(json.dumps({"bench": "dataplane", "testpmd_io_mpps": round(io_mpps, 3),
                   "fwd_1to1_mpps": round(fwd, 3), "ratio_1to1": round(fwd / io_mpps, 3),
                   "cycles_per_extra_copy": round(slope, 1),
                   "ratio_copy_to_io_packet": round(slope / io_cpp, 3),
-                  "ratio_1m_to_1k_groups": round(cpp_large / cpp_small, 3)}))
+                  "ratio_1m_to_1k_groups": round(cpp_large / cpp_small, 3),
+                  "memory": mem_mode}))
 PY
