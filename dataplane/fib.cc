@@ -44,10 +44,10 @@ std::unique_ptr<Fib> Fib::create(const std::string& name, uint32_t capacity, uns
   std::unique_ptr<Fib> fib(new Fib());
   fib->capacity_ = capacity;
   const uint32_t entries = capacity + headroom(capacity);
-  fib->star_ = make_table(name + "_g", entries, kGroupKeyLen);
+  fib->star_ = GroupTable::create(entries);
   fib->sg_ = fib->star_ == nullptr ? nullptr : make_table(name + "_sg", entries, sizeof(SgKey));
   if (fib->sg_ == nullptr) {
-    *error = format_string("rte_hash_create(%u entries): %s; give EAL more memory (-m)", entries,
+    *error = format_string("FIB tables for %u entries: %s; give EAL more memory (-m)", entries,
                            rte_strerror(rte_errno));
     return nullptr;
   }
@@ -63,7 +63,6 @@ std::unique_ptr<Fib> Fib::create(const std::string& name, uint32_t capacity, uns
 }
 
 Fib::~Fib() {
-  if (star_ != nullptr) rte_hash_free(star_);
   if (sg_ != nullptr) rte_hash_free(sg_);
   if (rcu_ != nullptr) rte_free(rcu_);
 }
@@ -85,7 +84,7 @@ void Fib::release_set(const EgressSet* set, uint64_t token) {
   if (it == sets_.end() || it->second.set.get() != set) return;
   if (--it->second.refs != 0) return;
   // Workers may still hold the pointer from a lookup in their current burst.
-  retired_.push_back(Retired{token, nullptr, -1, std::move(it->second.set)});
+  retired_.push_back(Retired{token, nullptr, -1, GroupTable::kNoEntry, std::move(it->second.set)});
   sets_.erase(it);
 }
 
@@ -95,29 +94,50 @@ const EgressSet* Fib::find(const rte_hash* table, const void* key) const {
   return static_cast<const EgressSet*>(data);
 }
 
-bool Fib::publish(rte_hash* table, const void* key, const SetKey& value) {
-  const EgressSet* old = find(table, key);
+template <class Add>
+bool Fib::replace(const EgressSet* old, const SetKey& value, Add&& add) {
   const EgressSet* set = acquire_set(value);
   if (set == old) {
     release_set(set, rte_rcu_qsbr_start(rcu_));  // refcount back; nothing retires
     return true;
   }
-  // The object is complete before the table publishes its pointer (store-release inside
-  // rte_hash's LF add): a reader sees the old or the new set, never a partial one.
-  int rc = rte_hash_add_key_data(table, key, const_cast<EgressSet*>(set));
-  if (rc == -ENOSPC && !retired_.empty()) {
+  // The object is complete before the table publishes its pointer (store-release in both
+  // tables' add): a reader sees the old or the new set, never a partial one.
+  bool ok = add(set);
+  if (!ok && !retired_.empty()) {
     // Slots are held by deletions still in their grace period: wait for the workers (they
     // report every loop iteration, or are offline while idle) and retry once.
     rte_rcu_qsbr_check(rcu_, rte_rcu_qsbr_start(rcu_), true);
     reclaim();
-    rc = rte_hash_add_key_data(table, key, const_cast<EgressSet*>(set));
+    ok = add(set);
   }
   uint64_t token = rte_rcu_qsbr_start(rcu_);
-  if (rc != 0) {
+  if (!ok) {
     release_set(set, token);
     return false;
   }
   if (old != nullptr) release_set(old, token);
+  return true;
+}
+
+bool Fib::publish(rte_hash* table, const void* key, const SetKey& value) {
+  return replace(find(table, key), value, [&](const EgressSet* set) {
+    return rte_hash_add_key_data(table, key, const_cast<EgressSet*>(set)) == 0;
+  });
+}
+
+bool Fib::publish_star(const wire::Ipv6Address& group, const SetKey& value) {
+  return replace(find_star(group), value,
+                 [&](const EgressSet* set) { return star_->set(group.bytes.data(), set); });
+}
+
+bool Fib::unpublish_star(const wire::Ipv6Address& group) {
+  const EgressSet* old = find_star(group);
+  if (old == nullptr) return false;
+  uint32_t entry = star_->remove(group.bytes.data());
+  uint64_t token = rte_rcu_qsbr_start(rcu_);
+  retired_.push_back(Retired{token, nullptr, -1, entry, nullptr});
+  release_set(old, token);
   return true;
 }
 
@@ -127,22 +147,22 @@ bool Fib::unpublish(rte_hash* table, const void* key) {
   int32_t pos = rte_hash_del_key(table, key);
   if (pos < 0) return false;
   uint64_t token = rte_rcu_qsbr_start(rcu_);
-  retired_.push_back(Retired{token, table, pos, nullptr});
+  retired_.push_back(Retired{token, table, pos, GroupTable::kNoEntry, nullptr});
   release_set(old, token);
   return true;
 }
 
 bool Fib::update_star(const wire::Ipv6Address& group, bool star_present, PortMask ports,
                       bool has_sources) {
-  if (!star_present && !has_sources) return unpublish(star_, group.bytes.data());
-  return publish(star_, group.bytes.data(), SetKey{ports, star_present, has_sources});
+  if (!star_present && !has_sources) return unpublish_star(group);
+  return publish_star(group, SetKey{ports, star_present, has_sources});
 }
 
 bool Fib::upsert(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address& group,
                  PortMask egress) {
   bool ok = true;
   if (source_or_any.is_unspecified()) {
-    const EgressSet* cur = find(star_, group.bytes.data());
+    const EgressSet* cur = find_star(group);
     bool present = cur != nullptr && cur->star_present;
     if (!present && size() >= capacity_) {
       reclaim();
@@ -163,7 +183,7 @@ bool Fib::upsert(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address
     if (ok && !present) {
       ++n_sg_;
       if (++sources_per_group_[group] == 1) {
-        const EgressSet* cur = find(star_, group.bytes.data());
+        const EgressSet* cur = find_star(group);
         bool star = cur != nullptr && cur->star_present;
         ok = update_star(group, star, star ? cur->ports : 0, true);
       }
@@ -176,7 +196,7 @@ bool Fib::upsert(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address
 bool Fib::remove(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address& group) {
   bool ok = false;
   if (source_or_any.is_unspecified()) {
-    const EgressSet* cur = find(star_, group.bytes.data());
+    const EgressSet* cur = find_star(group);
     if (cur != nullptr && cur->star_present) {
       ok = update_star(group, false, 0, cur->has_sources);
       if (ok) --n_star_;
@@ -187,7 +207,7 @@ bool Fib::remove(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address
       auto it = sources_per_group_.find(group);
       if (it != sources_per_group_.end() && --it->second == 0) {
         sources_per_group_.erase(it);
-        const EgressSet* cur = find(star_, group.bytes.data());
+        const EgressSet* cur = find_star(group);
         bool star = cur != nullptr && cur->star_present;
         update_star(group, star, star ? cur->ports : 0, false);
       }
@@ -206,10 +226,9 @@ void Fib::clear() {
   void* d = nullptr;
   uint32_t it = 0;
   while (rte_hash_iterate(sg_, &k, &d, &it) >= 0) sg.push_back(*static_cast<const SgKey*>(k));
-  it = 0;
-  while (rte_hash_iterate(star_, &k, &d, &it) >= 0) {
-    groups.push_back(wire::Ipv6Address::from_bytes(static_cast<const uint8_t*>(k)));
-  }
+  star_->for_each([&](const uint8_t* key, const EgressSet*) {
+    groups.push_back(wire::Ipv6Address::from_bytes(key));
+  });
   for (const SgKey& key : sg) {
     remove(wire::Ipv6Address::from_bytes(key.source), wire::Ipv6Address::from_bytes(key.group));
   }
@@ -221,6 +240,7 @@ size_t Fib::reclaim() {
     Retired& r = retired_.front();
     if (rte_rcu_qsbr_check(rcu_, r.token, false) != 1) break;
     if (r.key_position >= 0) rte_hash_free_key_with_position(r.table, r.key_position);
+    if (r.group_entry != GroupTable::kNoEntry) star_->release_entry(r.group_entry);
     retired_.pop_front();  // deletes the EgressSet, if any
   }
   return retired_.size();

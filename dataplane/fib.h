@@ -1,8 +1,9 @@
-// The multicast FIB: two rte_hash tables with lock-free readers
-// (RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF), written only by the control core.
+// The multicast FIB: two hash tables with lock-free readers, written only by the control core.
 //
 //   star table: key G (16 bytes)     → EgressSet of (*,G), flagged when (S,G) entries exist
+//               (GroupTable: the lookup every forwarded packet makes, see group_table.h)
 //   sg table:   key (S,G) (32 bytes) → EgressSet of (S,G)
+//               (rte_hash with RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF)
 //
 // A worker looks G up first (any-source multicast, the common case, costs one lookup), and
 // only when the (*,G) object says source-specific entries exist does it look (S,G) up. The
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include "dataplane/fib_writer.h"
+#include "dataplane/group_table.h"
 
 namespace tandem::dataplane {
 
@@ -77,7 +79,7 @@ class Fib final : public FibWriter {
   wire::MacAddress src_mac(PortIndex port) const override;
 
   // ---- readers (workers) ----
-  const rte_hash* star_table() const { return star_; }
+  const GroupTable& star_table() const { return *star_; }
   const rte_hash* sg_table() const { return sg_; }
   rte_rcu_qsbr* rcu() const { return rcu_; }
   PortMask open_gates() const { return gates_.load(std::memory_order_relaxed); }
@@ -111,20 +113,28 @@ class Fib final : public FibWriter {
     uint64_t token = 0;
     rte_hash* table = nullptr;  // with key_position: slot to hand back
     int32_t key_position = -1;
-    std::unique_ptr<EgressSet> set;  // object to delete, or null
+    uint32_t group_entry = GroupTable::kNoEntry;  // star table entry to hand back
+    std::unique_ptr<EgressSet> set;               // object to delete, or null
   };
 
   const EgressSet* acquire_set(const SetKey& k);
   void release_set(const EgressSet* set, uint64_t token);
-  // Publishes `value` for `key` in `table` (add or replace); releases the replaced object.
+  // Publishes `value` with `add(set)` in place of `old`; releases the replaced object.
+  template <class Add>
+  bool replace(const EgressSet* old, const SetKey& value, Add&& add);
   bool publish(rte_hash* table, const void* key, const SetKey& value);
   bool unpublish(rte_hash* table, const void* key);
   const EgressSet* find(const rte_hash* table, const void* key) const;
+  bool publish_star(const wire::Ipv6Address& group, const SetKey& value);
+  bool unpublish_star(const wire::Ipv6Address& group);
+  const EgressSet* find_star(const wire::Ipv6Address& group) const {
+    return star_->lookup(group.bytes.data());
+  }
   // Rewrites G's star object after its (*,G) or (S,G) population changed.
   bool update_star(const wire::Ipv6Address& group, bool star_present, PortMask ports,
                    bool has_sources);
 
-  rte_hash* star_ = nullptr;
+  std::unique_ptr<GroupTable> star_;
   rte_hash* sg_ = nullptr;
   rte_rcu_qsbr* rcu_ = nullptr;
   size_t capacity_ = 0;

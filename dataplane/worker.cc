@@ -284,23 +284,22 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
   }
   if (nc == 0) return;
 
-  // G for the whole burst, then (S,G) only for groups that have source-specific entries
-  // (l3fwd_em_hlm's batching: a bulk lookup prefetches buckets and keys for every key
+  // G for the whole burst (GroupTable), then (S,G) only for groups that have source-specific
+  // entries (l3fwd_em_hlm's batching: a bulk lookup prefetches buckets and keys for every key
   // before comparing any). An (S,G) hit replaces the (*,G) answer entirely.
-  void* data[kBurst];
-  uint64_t hits = 0;
-  rte_hash_lookup_bulk_data(w.fib->star_table(), group_keys, nc, &hits, data);
+  const EgressSet* sets[kBurst];
+  w.fib->star_table().lookup_bulk(group_keys, nc, sets);
   PortMask ports[kBurst];
   bool found[kBurst];
   const void* sg_lookup[kBurst];
   uint16_t sg_index[kBurst];
   uint16_t ns = 0;
   for (uint16_t i = 0; i < nc; ++i) {
-    if (((hits >> i) & 1) == 0) {
+    const EgressSet* set = sets[i];
+    if (set == nullptr) {
       found[i] = false;
       continue;
     }
-    const auto* set = static_cast<const EgressSet*>(data[i]);
     found[i] = set->star_present;
     ports[i] = set->ports;
     if (set->has_sources) [[unlikely]] {
@@ -309,6 +308,7 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
     }
   }
   if (ns != 0) {
+    void* data[kBurst];
     uint64_t sg_hits = 0;
     rte_hash_lookup_bulk_data(w.fib->sg_table(), sg_lookup, ns, &sg_hits, data);
     for (uint16_t j = 0; j < ns; ++j) {

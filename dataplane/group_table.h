@@ -1,0 +1,120 @@
+// The (*,G) half of the FIB: a hash table keyed by the 16-byte group address, written by one
+// thread (the control core) and read by the workers without locks.
+//
+// Why not rte_hash (which the (S,G) table still uses): the group lookup is on every
+// forwarded packet, and perf/dataplane.sh measured rte_hash_lookup_bulk_data at ~25-30 cycles
+// per key for a 1k-group table, a third of dpdk-testpmd's whole per-packet cost. This table
+// does the same job in one cache line per key: the bucket holds eight 16-bit signatures
+// compared at once (SSE2) and the entry indexes next to them.
+//
+//   bucket (64 B): sig[8] as two 64-bit words (0 = free) | entry index[8] | overflow count
+//   entry  (32 B): key (16 B) | value pointer
+//
+// Concurrency, single writer: an entry's key is written before its index and signature are
+// published (store-release); a reader that matches a signature reads the index, then the
+// entry (acquire). Removal clears the signature and hands the entry index to the caller,
+// who must not reuse it (`release_entry`) before every reader has passed a quiescent state
+// (the FIB's rte_rcu_qsbr). A value change is one atomic pointer store in the live entry.
+// Keys that do not fit their home bucket go to the following buckets; each bucket counts
+// how many such keys passed it, and a lookup continues only while that count is non-zero.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace tandem::dataplane {
+
+struct EgressSet;
+
+class GroupTable {
+ public:
+  static constexpr unsigned kSlots = 8;
+  static constexpr uint32_t kNoEntry = UINT32_MAX;
+
+  // Room for `entries` live keys (plus removed ones still in their grace period, which the
+  // caller includes in `entries`). Memory comes from rte_zmalloc (hugepages when EAL has
+  // them), or from the C++ heap with `dpdk_memory` false (unit tests run without EAL).
+  // Returns null when memory is short.
+  static std::unique_ptr<GroupTable> create(uint32_t entries, bool dpdk_memory = true);
+  ~GroupTable();
+  GroupTable(const GroupTable&) = delete;
+  GroupTable& operator=(const GroupTable&) = delete;
+
+  // ---- readers ----
+  const EgressSet* lookup(const uint8_t* key) const;
+  // out[i] = value for keys[i], or null; n <= 64. Hashes and prefetches every key's bucket
+  // before comparing any (l3fwd_em_hlm's batching), then prefetches matched entries.
+  void lookup_bulk(const void* const* keys, unsigned n, const EgressSet** out) const;
+
+  // ---- writer ----
+  // Adds `key` or replaces its value. False when no entry or slot is free.
+  bool set(const uint8_t* key, const EgressSet* value);
+  // Unpublishes `key`; returns the entry index to hand back after a grace period, or kNoEntry.
+  uint32_t remove(const uint8_t* key);
+  // Makes a removed entry reusable (the caller's grace period is over).
+  void release_entry(uint32_t index);
+  // Calls f(key, value) for every live key (writer only).
+  template <class F>
+  void for_each(F&& f) const {
+    for (uint32_t b = 0; b <= mask_; ++b) {
+      for (unsigned s = 0; s < kSlots; ++s) {
+        if (sig_of(buckets_[b], s) == 0) continue;
+        const Entry& e = entries_[buckets_[b].index[s].load(std::memory_order_relaxed)];
+        f(e.key, e.value.load(std::memory_order_relaxed));
+      }
+    }
+  }
+  // Where a key's probe starts, and how many keys homed at or before `bucket` sit after it
+  // (tests and diagnostics).
+  uint32_t home_bucket(const uint8_t* key) const { return hash(key).bucket; }
+  uint32_t overflow(uint32_t bucket) const {
+    return buckets_[bucket & mask_].overflow.load(std::memory_order_relaxed);
+  }
+  uint32_t buckets() const { return mask_ + 1; }
+  size_t size() const { return live_; }
+  uint32_t capacity() const { return n_entries_; }
+  // Entries neither live nor free (removed, waiting for release_entry).
+  size_t pending() const { return n_entries_ - live_ - free_top_; }
+
+ private:
+  struct alignas(64) Bucket {
+    std::atomic<uint64_t> sigs[2];  // 4 x 16-bit signatures each, slot s in word s/4
+    std::atomic<uint32_t> index[kSlots];
+    std::atomic<uint32_t> overflow;  // keys homed at or before this bucket, stored after it
+  };
+  struct alignas(32) Entry {
+    uint8_t key[16];
+    std::atomic<const EgressSet*> value;
+  };
+  struct Hash {
+    uint32_t bucket;
+    uint16_t sig;
+  };
+  static_assert(sizeof(Bucket) == 64);
+  static_assert(sizeof(Entry) == 32);
+
+  GroupTable() = default;
+  Hash hash(const uint8_t* key) const;
+  static uint16_t sig_of(const Bucket& b, unsigned slot) {
+    return static_cast<uint16_t>(b.sigs[slot / 4].load(std::memory_order_acquire) >>
+                                 (16 * (slot % 4)));
+  }
+  static void store_sig(Bucket& b, unsigned slot, uint16_t sig);
+  // Slots of `b` whose signature equals `sig`, one bit each.
+  static unsigned match(const Bucket& b, uint16_t sig);
+  // Bucket and slot holding `key`, or false.
+  bool find(const uint8_t* key, const Hash& h, uint32_t* bucket, unsigned* slot) const;
+
+  Bucket* buckets_ = nullptr;
+  Entry* entries_ = nullptr;
+  bool dpdk_memory_ = true;
+  uint32_t* free_ = nullptr;  // stack of free entry indexes (writer only)
+  uint32_t free_top_ = 0;
+  uint32_t mask_ = 0;  // buckets - 1
+  uint32_t n_entries_ = 0;
+  size_t live_ = 0;
+};
+
+}  // namespace tandem::dataplane
