@@ -1,6 +1,5 @@
 #include "dataplane/group_table.h"
 
-#include <nmmintrin.h>  // SSE4.2 crc32 (DPDK builds with -march=corei7)
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
 
@@ -64,16 +63,6 @@ GroupTable::~GroupTable() {
   release(dpdk_memory_, buckets_);
   release(dpdk_memory_, entries_);
   delete[] free_;
-}
-
-GroupTable::Hash GroupTable::hash(const uint8_t* key) const {
-  // Two independent CRC32-C chains: one picks the bucket, the other the signature, so keys
-  // sharing a bucket rarely share a signature too.
-  KeyWords w = words(key);
-  uint32_t a = static_cast<uint32_t>(_mm_crc32_u64(_mm_crc32_u64(0x9e3779b9u, w.lo), w.hi));
-  uint32_t b = static_cast<uint32_t>(_mm_crc32_u64(_mm_crc32_u64(0x85ebca6bu, w.hi), w.lo));
-  uint16_t sig = static_cast<uint16_t>(b ^ (b >> 16));
-  return Hash{a & mask_, sig == 0 ? uint16_t{1} : sig};
 }
 
 unsigned GroupTable::match(const Bucket& b, uint16_t sig) {

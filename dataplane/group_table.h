@@ -19,9 +19,12 @@
 // how many such keys passed it, and a lookup continues only while that count is non-zero.
 #pragma once
 
+#include <nmmintrin.h>  // SSE4.2 crc32 (DPDK builds with -march=corei7)
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 namespace tandem::dataplane {
@@ -96,7 +99,17 @@ class GroupTable {
   static_assert(sizeof(Entry) == 32);
 
   GroupTable() = default;
-  Hash hash(const uint8_t* key) const;
+  // Two independent CRC32-C chains: one picks the bucket, the other the signature, so keys
+  // sharing a bucket rarely share a signature too.
+  Hash hash(const uint8_t* key) const {
+    uint64_t lo, hi;
+    std::memcpy(&lo, key, 8);
+    std::memcpy(&hi, key + 8, 8);
+    auto a = static_cast<uint32_t>(_mm_crc32_u64(_mm_crc32_u64(0x9e3779b9u, lo), hi));
+    auto b = static_cast<uint32_t>(_mm_crc32_u64(_mm_crc32_u64(0x85ebca6bu, hi), lo));
+    auto sig = static_cast<uint16_t>(b ^ (b >> 16));
+    return Hash{a & mask_, sig == 0 ? uint16_t{1} : sig};
+  }
   static uint16_t sig_of(const Bucket& b, unsigned slot) {
     return static_cast<uint16_t>(b.sigs[slot / 4].load(std::memory_order_acquire) >>
                                  (16 * (slot % 4)));

@@ -2,6 +2,7 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_memcpy.h>
 #include <rte_prefetch.h>
 
 #include <bit>
@@ -132,77 +133,117 @@ inline void write_eth(uint8_t* e, const uint8_t* group, uint64_t src_mac) {
   e[13] = 0xdd;
 }
 
-// Replicates one frame (hop limit already decremented) to every port in `egress`.
-// `l3_offset`/`l3_end` delimit the IPv6 packet; L2 padding and any VLAN tag are dropped.
-inline void replicate(WorkerConf& w, rte_mbuf* m, uint32_t l3_offset, uint32_t l3_end,
-                      PortMask egress) {
-  const uint32_t plen = l3_end - l3_offset;
-  LcoreCounters& c = *w.counters;
+// One forwarded packet (hop limit already decremented), ready for replication: its IPv6
+// packet and whether replicas are copies or clones. L2 padding beyond the IPv6 payload and
+// any VLAN tag are not forwarded.
+struct ReplicaSource {
+  rte_mbuf* m;
+  const uint8_t* ip;   // the IPv6 header inside m
+  uint32_t plen;       // IPv6 header + payload
+  uint32_t l3_offset;  // where ip starts in m's data
+  bool copy;
+};
+
+inline ReplicaSource prepare_source(const WorkerConf& w, rte_mbuf* m, uint32_t l3_offset,
+                                    uint32_t l3_end) {
   const bool copy = m->nb_segs == 1 && m->pkt_len <= w.clone_threshold;
-  // Ethernet padding beyond the IPv6 payload is not forwarded.
   if (m->pkt_len > l3_end) rte_pktmbuf_trim(m, static_cast<uint16_t>(m->pkt_len - l3_end));
+  const uint32_t plen = l3_end - l3_offset;
   // Clones reference the original's data from its IPv6 header on, so strip L2 for them;
   // copies read the IPv6 packet where it lies.
-  if (!copy) rte_pktmbuf_adj(m, static_cast<uint16_t>(l3_offset));
-  const uint8_t* ip = rte_pktmbuf_mtod_offset(m, const uint8_t*, copy ? l3_offset : 0);
-  uint8_t group[16];
-  std::memcpy(group, ip + kIpv6DstOffset, 16);
+  if (!copy) {
+    rte_pktmbuf_adj(m, static_cast<uint16_t>(l3_offset));
+    l3_offset = 0;
+  }
+  return {m, rte_pktmbuf_mtod_offset(m, const uint8_t*, l3_offset), plen, l3_offset, copy};
+}
 
-  while (egress != 0) {
-    PortIndex p = static_cast<PortIndex>(std::countr_zero(egress));
-    egress &= egress - 1;
-    const uint64_t mac = w.fib->src_mac_word(p);
-    if (egress == 0) {
-      // Last port: the original mbuf itself. Untagged frames keep their Ethernet header in
-      // place (only the MACs change); otherwise the new header goes right before IPv6.
-      uint8_t* e;
-      if (copy) {
-        if (l3_offset != kEthLen) rte_pktmbuf_adj(m, static_cast<uint16_t>(l3_offset - kEthLen));
-        e = rte_pktmbuf_mtod(m, uint8_t*);
-      } else {
-        e = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(m, kEthLen));
-      }
-      if (e == nullptr) [[unlikely]] {
-        c.drop(p, DropReason::mbuf_alloc_failed);
-        rte_pktmbuf_free(m);
-        return;
-      }
-      write_eth(e, group, mac);
-      ++c.port[p].copies;
-      tx_enqueue(w, p, m);
-      return;
+// The packet's last port gets the original mbuf itself. Untagged frames keep their Ethernet
+// header in place (only the MACs change); otherwise the new header goes right before IPv6.
+inline void emit_original(WorkerConf& w, const ReplicaSource& s, PortIndex p) {
+  uint8_t* e;
+  if (s.copy) {
+    if (s.l3_offset != kEthLen) rte_pktmbuf_adj(s.m, static_cast<uint16_t>(s.l3_offset - kEthLen));
+    e = rte_pktmbuf_mtod(s.m, uint8_t*);
+  } else {
+    e = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(s.m, kEthLen));
+  }
+  if (e == nullptr) [[unlikely]] {
+    w.counters->drop(p, DropReason::mbuf_alloc_failed);
+    rte_pktmbuf_free(s.m);
+    return;
+  }
+  write_eth(e, s.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
+  ++w.counters->port[p].copies;
+  tx_enqueue(w, p, s.m);
+}
+
+// A copy into `r` (already allocated, or null when the pool ran dry).
+inline void emit_copy(WorkerConf& w, const ReplicaSource& s, PortIndex p, rte_mbuf* r) {
+  uint8_t* e =
+      r == nullptr ? nullptr : reinterpret_cast<uint8_t*>(rte_pktmbuf_append(r, kEthLen + s.plen));
+  if (e == nullptr) [[unlikely]] {
+    if (r != nullptr) rte_pktmbuf_free(r);
+    w.counters->drop(p, DropReason::mbuf_alloc_failed);
+    return;
+  }
+  write_eth(e, s.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
+  // rte_memcpy is inlined with vector moves; a small variable-length std::memcpy is a call.
+  rte_memcpy(e + kEthLen, s.ip, s.plen);
+  ++w.counters->port[p].copies;
+  tx_enqueue(w, p, r);
+}
+
+// ipv4_multicast's scheme: a small header mbuf chained to an indirect mbuf that references
+// the original payload; the payload is freed when the last clone is sent.
+inline void emit_clone(WorkerConf& w, const ReplicaSource& s, PortIndex p) {
+  rte_mbuf* h = rte_pktmbuf_alloc(w.header_pool);
+  rte_mbuf* cl = h == nullptr ? nullptr : rte_pktmbuf_clone(s.m, w.clone_pool);
+  if (cl == nullptr) [[unlikely]] {
+    if (h != nullptr) rte_pktmbuf_free(h);
+    w.counters->drop(p, DropReason::mbuf_alloc_failed);
+    return;
+  }
+  h->next = cl;
+  h->nb_segs = static_cast<uint16_t>(cl->nb_segs + 1);
+  h->pkt_len = cl->pkt_len;
+  uint8_t* e = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(h, kEthLen));
+  write_eth(e, s.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
+  ++w.counters->port[p].copies;
+  ++w.counters->port[p].clones;
+  tx_enqueue(w, p, h);
+}
+
+// Replicates a burst port by port: all of one port's replicas, then the next port's. A
+// port's 32 replicas fill its TX buffer, which is sent and frees them at once, so the next
+// port's copies reuse the same (cache-hot) mbufs from the lcore's mempool cache; packet by
+// packet, every replica of the burst would be live at once (16 ports: 512 mbufs, cold).
+// Ports are visited in ascending order and each packet's original goes to its highest
+// port, so it is sent only after every replica has been made from it.
+inline void replicate_burst(WorkerConf& w, const ReplicaSource* src, const PortMask* egress,
+                            uint16_t n, PortMask all) {
+  while (all != 0) {
+    const PortIndex p = static_cast<PortIndex>(std::countr_zero(all));
+    all &= all - 1;
+    const PortMask bit = port_bit(p);
+    const PortMask above = ~(bit | (bit - 1));
+    // This port's copies in one mempool call (cheaper than one call per copy); if the pool
+    // cannot give them all, each copy tries alone and counts its own failure.
+    rte_mbuf* fresh[kBurst];
+    unsigned want = 0, next = 0;
+    for (uint16_t i = 0; i < n; ++i) {
+      want += (egress[i] & bit) != 0 && (egress[i] & above) != 0 && src[i].copy;
     }
-    if (copy) {
-      rte_mbuf* r = rte_pktmbuf_alloc(w.pool);
-      uint8_t* e = r == nullptr ? nullptr
-                                : reinterpret_cast<uint8_t*>(rte_pktmbuf_append(r, kEthLen + plen));
-      if (e == nullptr) [[unlikely]] {
-        if (r != nullptr) rte_pktmbuf_free(r);
-        c.drop(p, DropReason::mbuf_alloc_failed);
-        continue;
+    if (want != 0 && rte_pktmbuf_alloc_bulk(w.pool, fresh, want) != 0) want = 0;
+    for (uint16_t i = 0; i < n; ++i) {
+      if ((egress[i] & bit) == 0) continue;
+      if ((egress[i] & above) == 0) {
+        emit_original(w, src[i], p);
+      } else if (src[i].copy) {
+        emit_copy(w, src[i], p, next < want ? fresh[next++] : rte_pktmbuf_alloc(w.pool));
+      } else {
+        emit_clone(w, src[i], p);
       }
-      write_eth(e, group, mac);
-      std::memcpy(e + kEthLen, ip, plen);
-      ++c.port[p].copies;
-      tx_enqueue(w, p, r);
-    } else {
-      // ipv4_multicast's scheme: a small header mbuf chained to an indirect mbuf that
-      // references the original payload; the payload is freed when the last clone is sent.
-      rte_mbuf* h = rte_pktmbuf_alloc(w.header_pool);
-      rte_mbuf* cl = h == nullptr ? nullptr : rte_pktmbuf_clone(m, w.clone_pool);
-      if (cl == nullptr) [[unlikely]] {
-        if (h != nullptr) rte_pktmbuf_free(h);
-        c.drop(p, DropReason::mbuf_alloc_failed);
-        continue;
-      }
-      h->next = cl;
-      h->nb_segs = static_cast<uint16_t>(cl->nb_segs + 1);
-      h->pkt_len = cl->pkt_len;
-      uint8_t* e = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(h, kEthLen));
-      write_eth(e, group, mac);
-      ++c.port[p].copies;
-      ++c.port[p].clones;
-      tx_enqueue(w, p, h);
     }
   }
 }
@@ -319,6 +360,10 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
   }
 
   const PortMask usable = w.fib->open_gates() & ~port_bit(in);
+  ReplicaSource src[kBurst];
+  PortMask egress_of[kBurst];
+  PortMask all = 0;
+  uint16_t nf = 0;
   for (uint16_t i = 0; i < nc; ++i) {
     rte_mbuf* m = cand[i].m;
     if (!found[i]) {
@@ -336,8 +381,11 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
     uint8_t* ip = rte_pktmbuf_mtod_offset(m, uint8_t*, cand[i].l3_offset);
     --ip[kIpv6HopLimitOffset];
     ++pc.forwarded;
-    replicate(w, m, cand[i].l3_offset, cand[i].l3_end, egress);
+    src[nf] = prepare_source(w, m, cand[i].l3_offset, cand[i].l3_end);
+    egress_of[nf++] = egress;
+    all |= egress;
   }
+  replicate_burst(w, src, egress_of, nf, all);
 }
 
 }  // namespace

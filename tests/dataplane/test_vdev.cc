@@ -80,6 +80,35 @@ TEST(Replication, OneToNCopiesCarryGroupMacPortMacAndHopLimitDecrementedOnce) {
   EXPECT_EQ(c.total.clones, 2u);
 }
 
+// Replicas are made port by port for the whole burst, and each packet's original mbuf goes
+// to its highest port: with a different egress set per packet, every port must still get
+// exactly its packets, in arrival order, and each original must be sent only once.
+TEST(Replication, DifferentEgressSetsInOneBurstKeepArrivalOrderOnEveryPort) {
+  Lab lab(5);
+  const Ipv6Address g3 = Ipv6Address::must_parse("ff05::db8:3");
+  DataSpec a = spec(kS1, kG1, 64);   // ports 1, 2, 4 (copies)
+  DataSpec b = spec(kS1, kG2, 70);   // ports 2, 3 (copies)
+  DataSpec c = spec(kS1, g3, 1100);  // ports 1, 3, 4 (clones)
+  DataSpec d = spec(kS2, kG1, 90);   // as a
+  lab.set_input(0, {data_frame(a), data_frame(b), data_frame(c), data_frame(d)});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b10110));
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG2, 0b01100));
+  ASSERT_TRUE(dp.fib().upsert(kAny, g3, 0b11010));
+  drain(dp);
+  CountersSnapshot cs = dp.counters();
+  dp.stop();
+  auto r = [&](const DataSpec& s, PortIndex p) { return expected_replica(s, dp.port_mac(p)); };
+  EXPECT_EQ(lab.output(1), (std::vector<Bytes>{r(a, 1), r(c, 1), r(d, 1)}));
+  EXPECT_EQ(lab.output(2), (std::vector<Bytes>{r(a, 2), r(b, 2), r(d, 2)}));
+  EXPECT_EQ(lab.output(3), (std::vector<Bytes>{r(b, 3), r(c, 3)}));
+  EXPECT_EQ(lab.output(4), (std::vector<Bytes>{r(a, 4), r(c, 4), r(d, 4)}));
+  EXPECT_EQ(cs.total.copies, 11u);
+  EXPECT_EQ(cs.total.clones, 2u);  // c: two clones, its original to port 4
+  EXPECT_EQ(cs.per_port[0].forwarded, 4u);
+}
+
 TEST(Replication, ClonePathForEverySizeWhenThresholdIsZeroBytes) {
   Lab lab(3);
   DataSpec a = spec(kS1, kG1, 64);
