@@ -126,6 +126,8 @@ struct RbsChannel::Impl {
 
   // Snapshot being applied (after its SnapshotEnd), slice by slice.
   bool applying = false;
+  enum class ApplyPass : uint8_t { mark, remove_stale, apply } apply_pass = ApplyPass::mark;
+  size_t apply_stale_removed = 0;
   size_t apply_chunk = 0, apply_index = 0;
   uint64_t apply_seq = 0;
   uint64_t apply_link = 0;
@@ -627,6 +629,8 @@ struct RbsChannel::Impl {
     // happens to the link, in slices so the event loop keeps running (heartbeats) meanwhile.
     staging = false;
     applying = true;
+    apply_pass = ApplyPass::mark;
+    apply_stale_removed = 0;
     apply_chunk = 0;
     apply_index = 0;
     apply_seq = staging_seq;
@@ -635,10 +639,10 @@ struct RbsChannel::Impl {
     // process_frames() applies the first slice right away.
   }
 
-  // Applies up to apply_slice_records staged records; finishes the snapshot after the last.
-  void apply_step(TimePoint now) {
-    if (!applying) return;
-    size_t budget = cfg.apply_slice_records;
+  // Calls f(record, chunk arrival) for up to `budget` staged records from the cursor on;
+  // true (and the cursor back at the start) once every record has been visited.
+  template <class F>
+  bool walk_staged(size_t& budget, F&& f) {
     GroupRecord r;
     while (apply_chunk < staged.size() && budget > 0) {
       const auto& chunk = staged[apply_chunk];
@@ -646,21 +650,51 @@ struct RbsChannel::Impl {
       const size_t n = recs ? recs->size() : 0;
       for (; apply_index < n && budget > 0; ++apply_index, --budget) {
         decode_record(recs->Get(static_cast<flatbuffers::uoffset_t>(apply_index)), &r);
-        age(r, now - chunk.received);
-        if (!stale.empty()) stale.erase(r.key);
-        apply_upsert(r, now);
+        f(r, chunk.received);
       }
       if (apply_index >= n) {
         ++apply_chunk;
         apply_index = 0;
       }
     }
-    if (apply_chunk < staged.size()) return;
-    const size_t stale_count = stale.size();
-    for (const auto& k : stale) {
-      store.remove(k, now);
-      ++c.records_applied;
+    if (apply_chunk < staged.size()) return false;
+    apply_chunk = 0;
+    apply_index = 0;
+    return true;
+  }
+
+  // Applies the staged snapshot in slices of apply_slice_records (the event loop runs in
+  // between), in three passes: strike every staged key from `stale`, remove the keys left in
+  // `stale`, then apply the records. Removals first, so a Backup at its MLD limits makes room
+  // before it takes the Master's new groups instead of refusing them.
+  void apply_step(TimePoint now) {
+    if (!applying) return;
+    size_t budget = cfg.apply_slice_records;
+    if (apply_pass == ApplyPass::mark) {
+      if (stale.empty()) {
+        apply_pass = ApplyPass::apply;
+      } else {
+        if (!walk_staged(budget, [&](GroupRecord& r, TimePoint) { stale.erase(r.key); })) return;
+        apply_pass = ApplyPass::remove_stale;
+      }
     }
+    if (apply_pass == ApplyPass::remove_stale) {
+      for (auto it = stale.begin(); it != stale.end() && budget > 0; --budget) {
+        store.remove(*it, now);
+        ++c.records_applied;
+        ++apply_stale_removed;
+        it = stale.erase(it);
+      }
+      if (!stale.empty()) return;
+      apply_pass = ApplyPass::apply;
+    }
+    if (!walk_staged(budget, [&](GroupRecord& r, TimePoint received) {
+          age(r, now - received);
+          apply_upsert(r, now);
+        })) {
+      return;
+    }
+    const size_t stale_count = apply_stale_removed;
     stale.clear();
     staged.clear();
     applying = false;
@@ -742,8 +776,10 @@ struct RbsChannel::Impl {
       }
     }
     const uint64_t before = c.records_applied;
-    for (auto& r : ups) apply_upsert(r, now);
+    // Removals first: a Backup at its MLD limits makes room before it takes new groups (a
+    // key is never in both lists).
     for (const auto& k : rms) apply_remove(k, now);
+    for (auto& r : ups) apply_upsert(r, now);
     expected_seq = d->seq() + 1;
     last_applied = d->seq();
     ack_due = true;

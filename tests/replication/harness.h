@@ -134,9 +134,23 @@ inline void expect_tables_match(const MemoryGroupStore& a, const MemoryGroupStor
   EXPECT_EQ(mismatches, 0u);
 }
 
+// A store with room for `capacity` keys, like an MLD engine at its global group limit:
+// a new key beyond it is refused (and counted), existing keys still change.
+struct CappedStore : MemoryGroupStore {
+  size_t capacity = SIZE_MAX;
+  size_t refused = 0;
+  void upsert(const GroupRecord& r, TimePoint now) override {
+    if (size() >= capacity && !find(r.key, now)) {
+      ++refused;
+      return;
+    }
+    MemoryGroupStore::upsert(r, now);
+  }
+};
+
 // Two channels joined by an in-memory link, in simulated time.
 struct Router {
-  MemoryGroupStore store;
+  CappedStore store;
   RbsChannel channel;
   std::vector<std::string> logs;
   Router(uint64_t node, uint64_t epoch, std::vector<uint16_t> ids = {kBackupId},

@@ -148,6 +148,51 @@ TEST_F(Pair, ResetInTheMiddleOfASnapshotLeavesTheTableUnchanged) {
   expect_tables_match(master.store, backup.store, now, 0);
 }
 
+// A Backup at its MLD group limit (modelled by a capped store) must not refuse the Master's
+// new group when the same delta or snapshot also removes one: removals are applied first.
+struct AtTheLimit : Pair {
+  void fill(uint32_t n) {
+    for (uint32_t i = 0; i < n; ++i) join(i);
+    backup.store.capacity = n;
+    link.connect(now);
+    link.pump(now);
+    ASSERT_TRUE(backup.channel.snapshot_complete());
+    ASSERT_EQ(backup.store.size(), n);
+  }
+  void join(uint32_t i) {
+    auto r = random_record(rng, key_of(i));
+    master.store.upsert(r, now);
+    master.channel.feed().upsert(r);
+  }
+  void leave(uint32_t i) {
+    master.store.remove(key_of(i), now);
+    master.channel.feed().remove(key_of(i));
+  }
+};
+
+TEST_F(AtTheLimit, DeltaRemovingOneGroupAndAddingAnotherFitsInABackupAtItsLimit) {
+  fill(10);
+  leave(0);
+  join(100);
+  step(milliseconds(10));
+  EXPECT_EQ(backup.store.refused, 0u);
+  EXPECT_TRUE(backup.store.find(key_of(100), now));
+  EXPECT_FALSE(backup.store.find(key_of(0), now));
+  expect_tables_match(master.store, backup.store, now, 0);
+}
+
+TEST_F(AtTheLimit, ResyncSnapshotRemovesStaleGroupsBeforeAddingNewOnes) {
+  fill(10);
+  link.disconnect(now);
+  for (uint32_t i = 0; i < 5; ++i) leave(i);
+  for (uint32_t i = 100; i < 105; ++i) join(i);
+  link.connect(now);
+  link.pump(now);
+  ASSERT_TRUE(backup.channel.snapshot_complete());
+  EXPECT_EQ(backup.store.refused, 0u);
+  expect_tables_match(master.store, backup.store, now, 0);
+}
+
 TEST_F(Pair, PeerRestartWithNewEpochResyncsBySnapshot) {
   synced_with(300);
   link.disconnect(now);
