@@ -65,17 +65,6 @@ GroupTable::~GroupTable() {
   delete[] free_;
 }
 
-unsigned GroupTable::match(const Bucket& b, uint16_t sig) {
-  __m128i v = _mm_set_epi64x(static_cast<long long>(b.sigs[1].load(std::memory_order_acquire)),
-                             static_cast<long long>(b.sigs[0].load(std::memory_order_acquire)));
-  unsigned bytes = static_cast<unsigned>(
-      _mm_movemask_epi8(_mm_cmpeq_epi16(v, _mm_set1_epi16(static_cast<short>(sig)))));
-  // Two mask bits per 16-bit lane: keep the even ones and squeeze them into slot bits.
-  unsigned slots = 0;
-  for (unsigned m = bytes & 0x5555u; m != 0; m &= m - 1) slots |= 1u << (std::countr_zero(m) / 2);
-  return slots;
-}
-
 void GroupTable::store_sig(Bucket& b, unsigned slot, uint16_t sig) {
   std::atomic<uint64_t>& w = b.sigs[slot / 4];
   const unsigned shift = 16 * (slot % 4);

@@ -115,8 +115,15 @@ class GroupTable {
                                  (16 * (slot % 4)));
   }
   static void store_sig(Bucket& b, unsigned slot, uint16_t sig);
-  // Slots of `b` whose signature equals `sig`, one bit each.
-  static unsigned match(const Bucket& b, uint16_t sig);
+  // Slots of `b` whose signature equals `sig`, one bit each (inline: once per lookup).
+  static unsigned match(const Bucket& b, uint16_t sig) {
+    __m128i v = _mm_set_epi64x(static_cast<long long>(b.sigs[1].load(std::memory_order_acquire)),
+                               static_cast<long long>(b.sigs[0].load(std::memory_order_acquire)));
+    // Equal lanes are all ones; packing the eight 16-bit lanes into bytes (saturating -1
+    // to -1) gives one movemask bit per slot.
+    __m128i eq = _mm_cmpeq_epi16(v, _mm_set1_epi16(static_cast<short>(sig)));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_packs_epi16(eq, _mm_setzero_si128())));
+  }
   // Bucket and slot holding `key`, or false.
   bool find(const uint8_t* key, const Hash& h, uint32_t* bucket, unsigned* slot) const;
 
