@@ -38,8 +38,8 @@ cli::WireResponse dispatch_cli(const cli::WireRequest& req, RouterCore& core,
     case CliCommand::display_mld_group: {
       if (!r->interface.empty() && !core.interfaces().by_name(r->interface))
         return not_found("interface " + r->interface + " does not exist");
-      auto s = core.mld_group_snapshot(r->interface, now);
-      return {true, json ? cli::render_json(s) : cli::render_text(s, r->verbose)};
+      auto clock = actions.clock ? actions.clock : [now] { return now; };
+      return {true, "", core.mld_group_stream(r->interface, json, r->verbose, clock)};
     }
     case CliCommand::display_mld_interface: {
       if (!r->interface.empty() && !core.interfaces().by_name(r->interface))
@@ -48,8 +48,7 @@ cli::WireResponse dispatch_cli(const cli::WireRequest& req, RouterCore& core,
       return {true, json ? cli::render_json(s) : cli::render_text(s)};
     }
     case CliCommand::display_forwarding: {
-      auto s = core.forwarding_snapshot();
-      return {true, json ? cli::render_json(s) : cli::render_text(s)};
+      return {true, "", core.forwarding_stream(json)};
     }
     case CliCommand::batch_backup:
       core.batch_backup(now);

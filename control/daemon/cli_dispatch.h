@@ -15,6 +15,9 @@ struct CliActions {
   std::function<cli::WireResponse(const std::string& path)> commit;
   // `reset dataplane|all statistics` also resets the data plane's counters.
   std::function<void()> reset_dataplane;
+  // The clock the big displays read each piece's rows at (they are produced over many
+  // event-loop turns); unset: the `now` of the request.
+  std::function<TimePoint()> clock;
 };
 
 cli::WireResponse dispatch_cli(const cli::WireRequest& req, RouterCore& core,

@@ -92,6 +92,7 @@ int Daemon::start() {
     CliActions actions;
     actions.commit = [this](const std::string& path) { return reload(path); };
     actions.reset_dataplane = [this] { dataplane_.reset_counters(); };
+    actions.clock = [] { return Clock::now(); };
     return dispatch_cli(req, *core_, actions, Clock::now());
   });
   std::string err;

@@ -80,6 +80,10 @@ class Engine {
                       std::optional<uint32_t> ifindex) const;
   std::optional<GroupRecordView> find_group(uint32_t ifindex, const Ipv6Address& group,
                                             TimePoint now) const;
+  uint32_t for_each_group_in_slots(uint32_t from, uint32_t count,
+                                   const std::function<void(const GroupRecordView&)>& fn,
+                                   TimePoint now) const;
+  uint32_t group_slot_limit() const { return table_.slot_limit(); }
 
   std::optional<InterfaceStatus> interface_status(uint32_t ifindex, TimePoint now) const;
   std::vector<uint32_t> interfaces() const;

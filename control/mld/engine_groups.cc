@@ -480,6 +480,18 @@ void Engine::for_each_group(const std::function<void(const GroupRecordView&)>& f
   }
 }
 
+uint32_t Engine::for_each_group_in_slots(uint32_t from, uint32_t count,
+                                         const std::function<void(const GroupRecordView&)>& fn,
+                                         TimePoint now) const {
+  const uint32_t end =
+      static_cast<uint32_t>(std::min<uint64_t>(table_.slot_limit(), uint64_t{from} + count));
+  for (uint32_t slot = from; slot < end; ++slot) {
+    const GroupRecord& r = table_.at(slot);
+    if (r.in_use) fn(make_view(r, now));
+  }
+  return std::max(end, from);
+}
+
 std::optional<GroupRecordView> Engine::find_group(uint32_t ifindex, const Ipv6Address& group,
                                                   TimePoint now) const {
   const uint32_t slot = table_.find(ifindex, group);

@@ -80,6 +80,14 @@ void MldRouter::for_each_group(const std::function<void(const GroupRecordView&)>
                                std::optional<uint32_t> ifindex) const {
   engine_->for_each_group(fn, now, ifindex);
 }
+uint32_t MldRouter::for_each_group_in_slots(uint32_t from, uint32_t count,
+                                            const std::function<void(const GroupRecordView&)>& fn,
+                                            TimePoint now) const {
+  return engine_->for_each_group_in_slots(from, count, fn, now);
+}
+uint32_t MldRouter::group_slot_limit() const {
+  return engine_->group_slot_limit();
+}
 std::optional<GroupRecordView> MldRouter::find_group(uint32_t ifindex, const Ipv6Address& group,
                                                      TimePoint now) const {
   return engine_->find_group(ifindex, group, now);

@@ -125,6 +125,14 @@ class MldRouter {
                       std::optional<uint32_t> ifindex = std::nullopt) const;
   std::optional<GroupRecordView> find_group(uint32_t ifindex, const Ipv6Address& group,
                                             TimePoint now) const;
+  // A resumable walk for displays too big for one event-loop turn: visits the records held
+  // in table slots [from, from + count) and returns the slot to go on from (the walk is done
+  // once that reaches group_slot_limit()). Records created or deleted between two calls may
+  // or may not be visited; no record is visited twice unless deleted and created again.
+  uint32_t for_each_group_in_slots(uint32_t from, uint32_t count,
+                                   const std::function<void(const GroupRecordView&)>& fn,
+                                   TimePoint now) const;
+  uint32_t group_slot_limit() const;
 
   // Forwarding view for one (S,G) (source :: = (*,G)): the interfaces whose MLD state wants
   // it (RFC 3810 §7.2.3), in ifindex order. O(interfaces); the FIB writer's full rebuild.

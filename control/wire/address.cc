@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 
@@ -51,28 +52,34 @@ std::string Ipv6Address::to_string() const {
     }
     i = j;
   }
-  std::string out;
-  char buf[8];
+  // Formatted by hand into one buffer (no printf per group): displays print a million of them.
+  char text[48];
+  size_t n = 0;
   for (int i = 0; i < groups; ++i) {
     if (i == best_at) {
-      out += "::";
+      text[n++] = ':';
+      text[n++] = ':';
       i += best_len - 1;
       continue;
     }
-    if (!out.empty() && out.back() != ':') out += ':';
-    std::snprintf(buf, sizeof(buf), "%x", g[i]);
-    out += buf;
-  }
-  if (mapped) {
-    if (out.back() != ':') out += ':';
-    std::snprintf(buf, sizeof(buf), "%u", bytes[12]);
-    out += buf;
-    for (int i = 13; i < 16; ++i) {
-      std::snprintf(buf, sizeof(buf), ".%u", bytes[i]);
-      out += buf;
+    if (n != 0 && text[n - 1] != ':') text[n++] = ':';
+    static constexpr char kHex[] = "0123456789abcdef";
+    bool leading = true;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+      const unsigned digit = (g[i] >> shift) & 0xf;
+      if (digit == 0 && leading && shift != 0) continue;
+      leading = false;
+      text[n++] = kHex[digit];
     }
   }
-  return out;
+  if (mapped) {
+    if (text[n - 1] != ':') text[n++] = ':';
+    for (int i = 12; i < 16; ++i) {
+      if (i != 12) text[n++] = '.';
+      n = static_cast<size_t>(std::to_chars(text + n, text + sizeof text, bytes[i]).ptr - text);
+    }
+  }
+  return std::string(text, n);
 }
 
 bool Ipv6Address::is_unspecified() const {

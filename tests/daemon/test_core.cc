@@ -11,68 +11,13 @@
 #include "control/daemon/core/mld_group_store.h"
 #include "control/daemon/core/router_core.h"
 #include "control/wire/frame.h"
+#include "tests/daemon/fake_io.h"
 
 namespace tandem::daemon {
 namespace {
 
 using wire::Ipv6Address;
 using wire::MacAddress;
-
-class FakeFib : public dataplane::FibWriter {
- public:
-  std::map<std::pair<Ipv6Address, Ipv6Address>, dataplane::PortMask> entries;
-  std::map<dataplane::PortIndex, bool> gates, upstreams;
-  std::map<dataplane::PortIndex, MacAddress> macs;
-  bool upsert(const Ipv6Address& s, const Ipv6Address& g, dataplane::PortMask m) override {
-    entries[{s, g}] = m;
-    return true;
-  }
-  bool remove(const Ipv6Address& s, const Ipv6Address& g) override {
-    return entries.erase({s, g}) != 0;
-  }
-  void clear() override { entries.clear(); }
-  void set_gate(dataplane::PortIndex p, bool open) override { gates[p] = open; }
-  void set_upstream(dataplane::PortIndex p, bool u) override { upstreams[p] = u; }
-  void set_src_mac(dataplane::PortIndex p, const MacAddress& m) override { macs[p] = m; }
-  size_t reclaim() override { return 0; }
-  size_t size() const override { return entries.size(); }
-  size_t capacity() const override { return 1000; }
-  bool gate(dataplane::PortIndex p) const override {
-    auto it = gates.find(p);
-    return it != gates.end() && it->second;
-  }
-  bool upstream(dataplane::PortIndex p) const override {
-    auto it = upstreams.find(p);
-    return it != upstreams.end() && it->second;
-  }
-  MacAddress src_mac(dataplane::PortIndex p) const override {
-    auto it = macs.find(p);
-    return it == macs.end() ? MacAddress{} : it->second;
-  }
-};
-
-class FakeIo : public PacketIo {
- public:
-  FakeFib fib_;
-  std::vector<std::pair<uint32_t, wire::Frame>> sent;
-  bool send(uint32_t ifindex, std::span<const uint8_t> frame) override {
-    sent.emplace_back(ifindex, wire::parse_frame(frame));
-    return true;
-  }
-  dataplane::FibWriter& fib() override { return fib_; }
-  std::set<std::pair<uint32_t, MacAddress>> virtual_macs;  // programmed on the ports now
-  void set_virtual_mac(uint32_t ifindex, const MacAddress& mac, bool add) override {
-    if (add)
-      virtual_macs.insert({ifindex, mac});
-    else
-      virtual_macs.erase({ifindex, mac});
-  }
-  size_t count(wire::PacketKind k) const {
-    size_t n = 0;
-    for (const auto& [i, f] : sent) n += f.kind == k;
-    return n;
-  }
-};
 
 // A single router: upstream up0, downstream ge0 with MLD and VRRP6, no peer.
 const char* kConfig = R"(

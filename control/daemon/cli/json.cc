@@ -1,34 +1,50 @@
 #include "control/daemon/cli/json.h"
 
+#include <charconv>
 #include <cstdio>
 
 namespace tandem::cli {
 
-std::string json_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
+void append_json_string(std::string& out, std::string_view s) {
   out += '"';
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
+  size_t plain = 0;  // start of the run of characters that need no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
     }
   }
+  out.append(s.data() + plain, s.size() - plain);
   out += '"';
+}
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  append_json_string(out, s);
   return out;
 }
+
+namespace {
+template <typename T>
+void append_number(std::string& out, T n) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, r.ptr);
+}
+}  // namespace
 
 void JsonWriter::separate() {
   if (after_key_) {
@@ -65,14 +81,14 @@ JsonWriter& JsonWriter::end_array() {
 }
 JsonWriter& JsonWriter::key(std::string_view k) {
   separate();
-  out_ += json_escape(k);
+  append_json_string(out_, k);
   out_ += ':';
   after_key_ = true;
   return *this;
 }
 JsonWriter& JsonWriter::value(std::string_view s) {
   separate();
-  out_ += json_escape(s);
+  append_json_string(out_, s);
   return *this;
 }
 JsonWriter& JsonWriter::value(bool b) {
@@ -82,12 +98,12 @@ JsonWriter& JsonWriter::value(bool b) {
 }
 JsonWriter& JsonWriter::value(int64_t n) {
   separate();
-  out_ += std::to_string(n);
+  append_number(out_, n);
   return *this;
 }
 JsonWriter& JsonWriter::value(uint64_t n) {
   separate();
-  out_ += std::to_string(n);
+  append_number(out_, n);
   return *this;
 }
 JsonWriter& JsonWriter::null() {

@@ -36,6 +36,13 @@ class JsonWriter {
   JsonWriter& string_array(std::string_view k, const std::vector<std::string>& items);
 
   const std::string& str() const { return out_; }
+  size_t size() const { return out_.size(); }
+  // Moves the bytes written so far to the end of `out`; the document's nesting goes on (a
+  // display written a chunk at a time).
+  void take(std::string& out) {
+    out += out_;
+    out_.clear();
+  }
 
  private:
   void separate();
@@ -45,5 +52,7 @@ class JsonWriter {
 };
 
 std::string json_escape(std::string_view s);
+// Appends `s` quoted and escaped to `out` (no temporary string).
+void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace tandem::cli

@@ -5,6 +5,7 @@
 // Words never contain whitespace (tandemctl rejects such a path before sending).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,9 +20,16 @@ struct WireRequest {
   std::vector<std::string> words;
 };
 
+// The rest of a response too big to render at once (a display over the group or forwarding
+// table): each call appends one bounded piece to `out` and returns false after the last one.
+using MoreOutput = std::function<bool(std::string& out)>;
+
 struct WireResponse {
+  WireResponse(bool o = false, std::string b = {}, MoreOutput m = {})
+      : ok(o), body(std::move(b)), more(std::move(m)) {}
   bool ok = false;
   std::string body;
+  MoreOutput more;  // empty: `body` is all of it; else the body continues with its pieces
 };
 
 std::string encode_request(const WireRequest& r);

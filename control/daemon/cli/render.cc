@@ -1,6 +1,8 @@
 #include "control/daemon/cli/render.h"
 
+#include <charconv>
 #include <cstdio>
+#include <string_view>
 
 #include "control/daemon/cli/json.h"
 
@@ -52,18 +54,37 @@ std::string pad(std::string s, size_t w) {
 
 }  // namespace
 
-std::string format_duration_ms(int64_t ms) {
-  if (ms < 0) return "--";
-  int64_t s = ms / 1000;
-  char buf[32];
-  if (s >= 86400) {
-    std::snprintf(buf, sizeof buf, "%lldd%02lldh", static_cast<long long>(s / 86400),
-                  static_cast<long long>((s % 86400) / 3600));
-  } else {
-    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(s / 3600),
-                  static_cast<long long>((s % 3600) / 60), static_cast<long long>(s % 60));
+void append_duration_ms(std::string& out, int64_t ms) {
+  if (ms < 0) {
+    out += "--";
+    return;
   }
-  return buf;
+  const int64_t s = ms / 1000;
+  char buf[32];
+  char* p = buf;
+  auto two = [&p](int64_t v) {  // %02lld
+    if (v < 10) *p++ = '0';
+    p = std::to_chars(p, p + 20, v).ptr;
+  };
+  if (s >= 86400) {  // "2d03h"
+    p = std::to_chars(p, buf + sizeof buf, s / 86400).ptr;
+    *p++ = 'd';
+    two((s % 86400) / 3600);
+    *p++ = 'h';
+  } else {  // "00:04:19"
+    two(s / 3600);
+    *p++ = ':';
+    two((s % 3600) / 60);
+    *p++ = ':';
+    two(s % 60);
+  }
+  out.append(buf, p);
+}
+
+std::string format_duration_ms(int64_t ms) {
+  std::string out;
+  append_duration_ms(out, ms);
+  return out;
 }
 
 // ---- remote-backup-service ----
@@ -369,63 +390,128 @@ std::string render_json(const BfdSnapshot& s, bool verbose) {
 
 // ---- mld group ----
 
-std::string render_text(const MldGroupSnapshot& s, bool verbose) {
-  std::string out = "Interface group report information\n";
-  std::string current_if;
-  for (const auto& g : s.groups) {
-    if (g.interface != current_if) {
-      current_if = g.interface;
-      out += " " + g.interface + ":\n";
-    }
-    if (!verbose) {
-      out += "  " + pad(g.group, 28) + "Uptime: " + format_duration_ms(g.uptime_ms) +
-             "  Expires: " +
-             (g.expires_ms < 0 ? std::string("off") : format_duration_ms(g.expires_ms)) +
-             "  Last reporter: " + dash(g.last_reporter) + "\n";
-      continue;
-    }
-    Fields f(16);
-    f.raw("  Group: " + g.group)
-        .add("Uptime", format_duration_ms(g.uptime_ms))
-        .add("Expires", g.expires_ms < 0 ? "off" : format_duration_ms(g.expires_ms))
-        .add("Last reporter", dash(g.last_reporter))
-        .add("Filter mode", g.filter_mode)
-        .add("Origin", g.origin);
-    if (g.sources.empty()) f.add("Source list", "--");
-    for (size_t i = 0; i < g.sources.size(); ++i)
-      f.add(i == 0 ? "Source list" : "",
-            g.sources[i].address + "  Expires: " +
-                (g.sources[i].expires_ms < 0 ? std::string("off")
-                                             : format_duration_ms(g.sources[i].expires_ms)));
-    out += f.str();
+namespace {
+// "  Name<padded to width>: " of a Fields line, appended in place.
+void append_field_name(std::string& out, std::string_view name, size_t width) {
+  out += "  ";
+  out += name;
+  if (name.size() < width) out.append(width - name.size(), ' ');
+  out += ": ";
+}
+void append_expires(std::string& out, int64_t ms) {
+  if (ms < 0)
+    out += "off";
+  else
+    append_duration_ms(out, ms);
+}
+void append_dashed(std::string& out, std::string_view s) {
+  out += s.empty() ? std::string_view("--") : s;
+}
+}  // namespace
+
+void append_mld_group_header_text(std::string& out) {
+  out += "Interface group report information\n";
+}
+
+void append_text(std::string& out, const MldGroupRow& g, bool verbose, std::string& current_if) {
+  if (g.interface != current_if) {
+    current_if = g.interface;
+    out += ' ';
+    out += g.interface;
+    out += ":\n";
   }
-  out += "Total " + std::to_string(s.groups.size()) + " entries, digest " + dash(s.digest) + "\n";
+  if (!verbose) {
+    out += "  ";
+    out += g.group;
+    if (g.group.size() < 28) out.append(28 - g.group.size(), ' ');
+    out += " Uptime: ";
+    append_duration_ms(out, g.uptime_ms);
+    out += "  Expires: ";
+    append_expires(out, g.expires_ms);
+    out += "  Last reporter: ";
+    append_dashed(out, g.last_reporter);
+    out += '\n';
+    return;
+  }
+  constexpr size_t kWidth = 16;
+  out += "  Group: ";
+  out += g.group;
+  out += '\n';
+  append_field_name(out, "Uptime", kWidth);
+  append_duration_ms(out, g.uptime_ms);
+  out += '\n';
+  append_field_name(out, "Expires", kWidth);
+  append_expires(out, g.expires_ms);
+  out += '\n';
+  append_field_name(out, "Last reporter", kWidth);
+  append_dashed(out, g.last_reporter);
+  out += '\n';
+  append_field_name(out, "Filter mode", kWidth);
+  out += g.filter_mode;
+  out += '\n';
+  append_field_name(out, "Origin", kWidth);
+  out += g.origin;
+  out += '\n';
+  if (g.sources.empty()) {
+    append_field_name(out, "Source list", kWidth);
+    out += "--\n";
+  }
+  for (size_t i = 0; i < g.sources.size(); ++i) {
+    append_field_name(out, i == 0 ? "Source list" : "", kWidth);
+    out += g.sources[i].address;
+    out += "  Expires: ";
+    append_expires(out, g.sources[i].expires_ms);
+    out += '\n';
+  }
+}
+
+void append_mld_group_footer_text(std::string& out, size_t total, const std::string& digest) {
+  out += "Total ";
+  out += std::to_string(total);
+  out += " entries, digest ";
+  append_dashed(out, digest);
+  out += '\n';
+}
+
+std::string render_text(const MldGroupSnapshot& s, bool verbose) {
+  std::string out;
+  append_mld_group_header_text(out);
+  std::string current_if;
+  for (const auto& g : s.groups) append_text(out, g, verbose, current_if);
+  append_mld_group_footer_text(out, s.groups.size(), s.digest);
   return out;
+}
+
+void begin_mld_group_json(JsonWriter& w) {
+  w.begin_object().key("groups").begin_array();
+}
+
+void write_json(JsonWriter& w, const MldGroupRow& g) {
+  w.begin_object()
+      .field("interface", g.interface)
+      .field("group", g.group)
+      .field("filter_mode", g.filter_mode)
+      .key("sources")
+      .begin_array();
+  for (const auto& src : g.sources)
+    w.begin_object().field("address", src.address).field("expires_ms", src.expires_ms).end_object();
+  w.end_array()
+      .field("expires_ms", g.expires_ms)
+      .field("uptime_ms", g.uptime_ms)
+      .field("last_reporter", g.last_reporter)
+      .field("origin", g.origin)
+      .end_object();
+}
+
+void end_mld_group_json(JsonWriter& w, const std::string& digest) {
+  w.end_array().field("digest", digest).end_object();
 }
 
 std::string render_json(const MldGroupSnapshot& s) {
   JsonWriter w;
-  w.begin_object().key("groups").begin_array();
-  for (const auto& g : s.groups) {
-    w.begin_object()
-        .field("interface", g.interface)
-        .field("group", g.group)
-        .field("filter_mode", g.filter_mode)
-        .key("sources")
-        .begin_array();
-    for (const auto& src : g.sources)
-      w.begin_object()
-          .field("address", src.address)
-          .field("expires_ms", src.expires_ms)
-          .end_object();
-    w.end_array()
-        .field("expires_ms", g.expires_ms)
-        .field("uptime_ms", g.uptime_ms)
-        .field("last_reporter", g.last_reporter)
-        .field("origin", g.origin)
-        .end_object();
-  }
-  w.end_array().field("digest", s.digest).end_object();
+  begin_mld_group_json(w);
+  for (const auto& g : s.groups) write_json(w, g);
+  end_mld_group_json(w, s.digest);
   return w.str() + "\n";
 }
 
@@ -481,36 +567,73 @@ std::string render_json(const MldInterfaceSnapshot& s) {
 
 // ---- multicast forwarding table ----
 
-std::string render_text(const ForwardingSnapshot& s) {
-  std::string out = "IPv6 Multicast Forwarding Table\n Total " + std::to_string(s.entries.size()) +
-                    " entries, generation " + std::to_string(s.generation) + "\n";
-  size_t n = 0;
-  for (const auto& e : s.entries) {
-    out += "\n 000" + std::to_string(++n) + "(" + e.source + ", " + e.group + ")\n";
-    out += "     Upstream interface: " + dash(join(e.upstream, ", ")) + "\n";
-    out += "     Downstream interface list: total " + std::to_string(e.egress.size()) + "\n";
-    size_t k = 0;
-    for (const auto& d : e.egress)
-      out += "       " + std::to_string(++k) + ": " + d.interface +
-             (d.gate_open ? "" : " (blocked: VRRP6 not Master)") + "\n";
+void append_forwarding_header_text(std::string& out, size_t total, uint64_t generation) {
+  out += "IPv6 Multicast Forwarding Table\n Total ";
+  out += std::to_string(total);
+  out += " entries, generation ";
+  out += std::to_string(generation);
+  out += '\n';
+}
+
+void append_text(std::string& out, const ForwardingRow& e, size_t number) {
+  out += "\n 000";
+  out += std::to_string(number);
+  out += '(';
+  out += e.source;
+  out += ", ";
+  out += e.group;
+  out += ")\n     Upstream interface: ";
+  if (e.upstream.empty()) out += "--";
+  for (size_t i = 0; i < e.upstream.size(); ++i) {
+    if (i) out += ", ";
+    out += e.upstream[i];
   }
+  out += "\n     Downstream interface list: total ";
+  out += std::to_string(e.egress.size());
+  out += '\n';
+  size_t k = 0;
+  for (const auto& d : e.egress) {
+    out += "       ";
+    out += std::to_string(++k);
+    out += ": ";
+    out += d.interface;
+    if (!d.gate_open) out += " (blocked: VRRP6 not Master)";
+    out += '\n';
+  }
+}
+
+std::string render_text(const ForwardingSnapshot& s) {
+  std::string out;
+  append_forwarding_header_text(out, s.entries.size(), s.generation);
+  size_t n = 0;
+  for (const auto& e : s.entries) append_text(out, e, ++n);
   return out;
+}
+
+void begin_forwarding_json(JsonWriter& w, uint64_t generation) {
+  w.begin_object().field("generation", generation).key("entries").begin_array();
+}
+
+void write_json(JsonWriter& w, const ForwardingRow& e) {
+  w.begin_object()
+      .field("source", e.source)
+      .field("group", e.group)
+      .string_array("upstream", e.upstream);
+  w.key("downstream").begin_array();
+  for (const auto& d : e.egress)
+    w.begin_object().field("interface", d.interface).field("gate_open", d.gate_open).end_object();
+  w.end_array().end_object();
+}
+
+void end_forwarding_json(JsonWriter& w) {
+  w.end_array().end_object();
 }
 
 std::string render_json(const ForwardingSnapshot& s) {
   JsonWriter w;
-  w.begin_object().field("generation", s.generation).key("entries").begin_array();
-  for (const auto& e : s.entries) {
-    w.begin_object()
-        .field("source", e.source)
-        .field("group", e.group)
-        .string_array("upstream", e.upstream);
-    w.key("downstream").begin_array();
-    for (const auto& d : e.egress)
-      w.begin_object().field("interface", d.interface).field("gate_open", d.gate_open).end_object();
-    w.end_array().end_object();
-  }
-  w.end_array().end_object();
+  begin_forwarding_json(w, s.generation);
+  for (const auto& e : s.entries) write_json(w, e);
+  end_forwarding_json(w);
   return w.str() + "\n";
 }
 

@@ -78,8 +78,9 @@ void CliServer::close() {
   }
 }
 
-// One request line; anything longer than kMaxRequestBytes without a newline is refused.
-std::optional<std::string> CliServer::respond(const std::string& in) {
+// One request line (a big display's body continues piece by piece); anything longer than
+// kMaxRequestBytes without a newline is refused.
+std::optional<daemon::OneShotConnections::Reply> CliServer::respond(const std::string& in) {
   size_t nl = in.find('\n');
   if (nl == std::string::npos && in.size() <= kMaxRequestBytes) return std::nullopt;
   WireResponse resp;
@@ -92,7 +93,7 @@ std::optional<std::string> CliServer::respond(const std::string& in) {
   } else {
     resp = WireResponse{false, error + "\n"};
   }
-  return encode_response(resp);
+  return daemon::OneShotConnections::Reply{encode_response(resp), std::move(resp.more)};
 }
 
 }  // namespace tandem::cli

@@ -27,9 +27,11 @@ class CliServer {
   void close();
   const std::string& path() const { return path_; }
   size_t connections() const { return conns_.size(); }
+  // Response bytes produced but not yet taken by the readers (bounded per connection).
+  size_t buffered_bytes() const { return conns_.buffered_bytes(); }
 
  private:
-  std::optional<std::string> respond(const std::string& received);
+  std::optional<daemon::OneShotConnections::Reply> respond(const std::string& received);
 
   daemon::EventLoop& loop_;
   Handler handler_;

@@ -21,9 +21,11 @@
 #include "control/bfd/manager.h"
 #include "control/common/log.h"
 #include "control/common/time.h"
+#include "control/daemon/cli/protocol.h"
 #include "control/daemon/cli/snapshot.h"
 #include "control/daemon/config/diff.h"
 #include "control/daemon/config/model.h"
+#include "control/daemon/core/display_stream.h"
 #include "control/daemon/core/fib_sync.h"
 #include "control/daemon/core/interfaces.h"
 #include "control/daemon/core/mld_group_store.h"
@@ -93,6 +95,13 @@ class RouterCore {
   cli::MldInterfaceSnapshot mld_interface_snapshot(const std::string& interface,
                                                    TimePoint now) const;
   cli::ForwardingSnapshot forwarding_snapshot() const;
+  // The same two displays rendered a bounded step per call (display_stream.cc): each call of
+  // the returned function appends one piece and returns false after the last. `clock` gives
+  // the time each piece's rows are read at. What a listing shows when the tables change
+  // meanwhile: README "Large displays".
+  cli::MoreOutput mld_group_stream(const std::string& interface, bool json, bool verbose,
+                                   std::function<TimePoint()> clock, DisplayChunk chunk = {});
+  cli::MoreOutput forwarding_stream(bool json, DisplayChunk chunk = {});
   // Engine parts of the metrics (ports and lcores come from the data plane).
   void fill_metrics(metrics::MetricsSnapshot& m, TimePoint now) const;
 

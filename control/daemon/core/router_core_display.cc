@@ -175,18 +175,7 @@ cli::MldGroupSnapshot RouterCore::mld_group_snapshot(const std::string& interfac
     std::vector<cli::MldGroupRow> rows;
     mld_.for_each_group(
         [&](const mld::GroupRecordView& v) {
-          cli::MldGroupRow r;
-          r.interface = info ? info->name : std::to_string(ifindex);
-          r.group = v.group.to_string();
-          r.uptime_ms = to_ms(v.uptime);
-          r.expires_ms = v.filter_mode == mld::FilterMode::exclude ? to_ms(v.filter_remaining) : -1;
-          r.last_reporter = v.last_reporter.is_unspecified() ? "" : v.last_reporter.to_string();
-          r.filter_mode = mld::filter_mode_name(v.filter_mode);
-          for (const auto& s : v.sources)
-            r.sources.push_back(
-                {s.source.to_string(), s.remaining > Duration::zero() ? to_ms(s.remaining) : -1});
-          r.origin = mld::origin_name(v.origin);
-          rows.push_back(std::move(r));
+          fill_mld_group_row(v, info ? info->name : std::to_string(ifindex), rows.emplace_back());
         },
         now, ifindex);
     std::sort(rows.begin(), rows.end(),
@@ -237,16 +226,8 @@ cli::ForwardingSnapshot RouterCore::forwarding_snapshot() const {
     if (itf.multicast_upstream) upstream.push_back(name);
   auto& fib = io_.fib();
   for (const auto& [group, entries] : fib_sync_.installed()) {
-    for (const auto& e : entries) {
-      cli::ForwardingRow row;
-      row.source = e.source.is_unspecified() ? "*" : e.source.to_string();
-      row.group = group.to_string();
-      row.upstream = upstream;
-      for (const auto& info : interfaces_.all())
-        if (e.egress & dataplane::port_bit(info.port))
-          row.egress.push_back({info.name, fib.gate(info.port)});
-      out.entries.push_back(row);
-    }
+    for (const auto& e : entries)
+      fill_forwarding_row(group, e, upstream, interfaces_, fib, out.entries.emplace_back());
   }
   return out;
 }

@@ -26,6 +26,7 @@ int EventLoop::run_once(int timeout_ms) {
 }
 
 int EventLoop::run_once_us(int64_t timeout_us) {
+  ++turn_;
   std::vector<pollfd> fds;
   std::vector<uint64_t> gens;
   fds.reserve(watches_.size());

@@ -22,6 +22,9 @@ class EventLoop {
   void unwatch(int fd);
   bool watching(int fd) const { return watches_.count(fd) != 0; }
   size_t size() const { return watches_.size(); }
+  // How many times run_once* has polled: callbacks that see the same number run in the same
+  // turn (a producer uses it to do at most one bounded step per turn).
+  uint64_t turn() const { return turn_; }
 
   // Waits up to `timeout_ms` (-1: no limit, 0: just poll), then runs the callback of every
   // ready fd. Returns how many callbacks ran; EINTR counts as 0.
@@ -37,6 +40,7 @@ class EventLoop {
   };
   std::map<int, Watch> watches_;
   uint64_t generation_ = 0;
+  uint64_t turn_ = 0;
 };
 
 // Sets O_NONBLOCK and FD_CLOEXEC; false on failure.

@@ -1,0 +1,34 @@
+// Display rows from engine state, shared by the whole snapshots (router_core_display.cc) and
+// the chunked producers of the displays that grow with the tables (display_stream.cc):
+// `display mld group` and `display multicast ipv6 forwarding-table` are produced over many
+// event-loop turns, each turn doing a bounded step, so BFD/VRRP6/MLD timers run in between.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "control/daemon/cli/snapshot.h"
+#include "control/daemon/core/interfaces.h"
+#include "control/mld/events.h"
+#include "dataplane/fib_resolve.h"
+#include "dataplane/fib_writer.h"
+
+namespace tandem::daemon {
+
+// Bounds of one step of a display producer: rows rendered (or forwarding-table groups
+// counted), group-table slots walked, and bytes appended (a step stops after the row that
+// crosses it).
+struct DisplayChunk {
+  size_t rows = 1024;
+  size_t walk_slots = 4096;
+  size_t bytes = 64 * 1024;
+};
+
+void fill_mld_group_row(const mld::GroupRecordView& v, const std::string& ifname,
+                        cli::MldGroupRow& r);
+void fill_forwarding_row(const wire::Ipv6Address& group, const dataplane::ResolvedEntry& e,
+                         const std::vector<std::string>& upstream, const InterfaceMap& interfaces,
+                         const dataplane::FibWriter& fib, cli::ForwardingRow& row);
+
+}  // namespace tandem::daemon
