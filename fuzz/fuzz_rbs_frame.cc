@@ -15,6 +15,7 @@
 //    sorted unique sources, INCLUDE records non-empty, times non-negative);
 //  - every byte the channel writes back parses as verified frames.
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -280,7 +281,9 @@ class StreamWriter {
 
 class Harness {
  public:
-  Harness() : channel_(config(), store_) {}
+  // `keyed`: this end holds an authentication key. The generated streams never carry the
+  // peer's proof of it, so then nothing may ever be applied.
+  explicit Harness(bool keyed) : keyed_(keyed), channel_(config(keyed), store_) {}
 
   void run(FuzzInput& in) {
     prefill(in);
@@ -326,8 +329,16 @@ class Harness {
   }
 
  private:
-  static ChannelConfig config() {
+  static ChannelConfig config(bool keyed) {
     ChannelConfig c;
+    if (keyed) {
+      c.authentication_key = "fuzz-shared-key";
+      c.nonce_source = [] {
+        AuthNonce n{};
+        n.fill(0x5a);  // deterministic runs
+        return n;
+      };
+    }
     c.name = "fuzz";
     c.node_id = 1;
     c.epoch = 0x5eed;
@@ -380,6 +391,7 @@ class Harness {
     channel_.on_bytes(piece, now_);
     const bool applied = take_apply_events();
     const auto after = image(store_, now_);
+    FUZZ_CHECK(!(keyed_ && applied), "with a key, nothing applies before the peer's proof");
     if (!applied) {
       FUZZ_CHECK(after == before, "the table changes only through an applied snapshot or delta");
     } else {
@@ -439,6 +451,7 @@ class Harness {
     }
   }
 
+  bool keyed_ = false;
   MemoryGroupStore store_;
   RbsChannel channel_;
   TimePoint now_ = TimePoint{} + std::chrono::hours(1);
@@ -454,8 +467,15 @@ class Harness {
 }  // namespace tandem::fuzz
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  // Inputs starting with "KEY!" run against an end that holds an authentication key; other
+  // inputs (and the kept corpus and crash inputs) mean what they always meant.
+  const bool keyed = size >= 4 && std::memcmp(data, "KEY!", 4) == 0;
+  if (keyed) {
+    data += 4;
+    size -= 4;
+  }
   tandem::fuzz::FuzzInput in(data, size);
-  tandem::fuzz::Harness h;
+  tandem::fuzz::Harness h(keyed);
   h.run(in);
   return 0;
 }
