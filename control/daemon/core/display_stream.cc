@@ -264,6 +264,8 @@ cli::MoreOutput RouterCore::mld_group_stream(const std::string& interface, bool 
   l->json = json;
   l->verbose = verbose;
   if (!interface.empty()) l->only = interfaces_.ifindex(interface);
+  // Room for every key now: growing by doubling would copy them all within one step.
+  l->entries.reserve(mld_.group_count() + mld_.group_count() / 8);
   uint32_t rank = 0;
   for (uint32_t ifindex : mld_.interfaces()) {
     const InterfaceInfo* info = interfaces_.by_ifindex(ifindex);

@@ -21,7 +21,7 @@ namespace tandem::daemon {
 // crosses it).
 struct DisplayChunk {
   size_t rows = 1024;
-  size_t walk_slots = 4096;
+  size_t walk_slots = 2048;
   size_t bytes = 64 * 1024;
 };
 
