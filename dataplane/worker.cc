@@ -254,10 +254,23 @@ struct DataCandidate {
   uint32_t l3_end;
 };
 
+// A burst's dropped frames go back to their pool together when the burst is done: one bulk
+// free instead of a call per frame, which is most of what a policed storm costs after its
+// classification.
+struct DropBin {
+  rte_mbuf* m[kBurst];
+  uint16_t n = 0;
+  void add(rte_mbuf* x) { m[n++] = x; }  // each frame of a burst is dropped at most once
+  ~DropBin() {
+    if (n != 0) rte_pktmbuf_free_bulk(m, n);
+  }
+};
+
 void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uint64_t now) {
   LcoreCounters& c = *w.counters;
   PortCounters& pc = c.port[in];
   pc.rx += n;
+  DropBin dropped;
   const bool rpf_ok = (w.fib->upstream_ports() & port_bit(in)) != 0;
 
   DataCandidate cand[kBurst];
@@ -282,13 +295,13 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
       const uint8_t* ip = frame + hw.l3_offset;
       if (!rpf_ok) [[unlikely]] {
         c.drop(in, DropReason::rpf_fail);
-        rte_pktmbuf_free(m);
+        dropped.add(m);
         continue;
       }
       // RFC 8200 §3: a router decrements the hop limit and discards at zero.
       if (ip[kIpv6HopLimitOffset] <= 1) [[unlikely]] {
         c.drop(in, DropReason::hop_limit_expired);
-        rte_pktmbuf_free(m);
+        dropped.add(m);
         continue;
       }
       cand[nc] = DataCandidate{m, hw.l3_offset, hw.l3_end};
@@ -300,14 +313,14 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
       if (!w.policer[in][cls].conform(now)) {
         ++pc.policed_by_class[cls];
         c.drop(in, DropReason::punt_policed);
-        rte_pktmbuf_free(m);
+        dropped.add(m);
         continue;
       }
       set_punt_class(m, k.cls);
       punts[np++] = m;
     } else {
       c.drop(in, k.reason);
-      rte_pktmbuf_free(m);
+      dropped.add(m);
     }
   }
   if (np != 0) [[unlikely]] {
@@ -319,7 +332,7 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
         ++pc.punted_by_class[static_cast<size_t>(punt_class_of(punts[i]))];
       } else {
         c.drop(in, DropReason::punt_ring_full);
-        rte_pktmbuf_free(punts[i]);
+        dropped.add(punts[i]);
       }
     }
   }
@@ -368,13 +381,13 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
     rte_mbuf* m = cand[i].m;
     if (!found[i]) {
       c.drop(in, DropReason::no_route);
-      rte_pktmbuf_free(m);
+      dropped.add(m);
       continue;
     }
     PortMask egress = ports[i] & usable;
     if (egress == 0) {
       c.drop(in, DropReason::no_egress);
-      rte_pktmbuf_free(m);
+      dropped.add(m);
       continue;
     }
     // Decremented once, before replication, so every copy carries the same value.
