@@ -8,6 +8,7 @@
 #include "control/daemon/config/parser.h"
 #include "control/daemon/core/router_core.h"
 #include "control/wire/frame.h"
+#include "tests/daemon/fake_io.h"
 
 namespace tandem::daemon {
 namespace {
@@ -15,33 +16,9 @@ namespace {
 using wire::Ipv6Address;
 using wire::MacAddress;
 
-class NullFib : public dataplane::FibWriter {
- public:
-  std::map<std::pair<Ipv6Address, Ipv6Address>, dataplane::PortMask> entries;
-  std::map<dataplane::PortIndex, bool> gates;
-  bool upsert(const Ipv6Address& s, const Ipv6Address& g, dataplane::PortMask m) override {
-    entries[{s, g}] = m;
-    return true;
-  }
-  bool remove(const Ipv6Address& s, const Ipv6Address& g) override { return entries.erase({s, g}); }
-  void clear() override { entries.clear(); }
-  void set_gate(dataplane::PortIndex p, bool open) override { gates[p] = open; }
-  void set_upstream(dataplane::PortIndex, bool) override {}
-  void set_src_mac(dataplane::PortIndex, const MacAddress&) override {}
-  size_t reclaim() override { return 0; }
-  size_t size() const override { return entries.size(); }
-  size_t capacity() const override { return 1000; }
-  bool gate(dataplane::PortIndex p) const override {
-    auto it = gates.find(p);
-    return it != gates.end() && it->second;
-  }
-  bool upstream(dataplane::PortIndex) const override { return false; }
-  MacAddress src_mac(dataplane::PortIndex) const override { return {}; }
-};
-
 // Frames sent on ge0 are queued for the peer's ge0.
 struct LanIo : PacketIo {
-  NullFib fib_;
+  FakeFib fib_;
   std::deque<std::pair<uint32_t, std::vector<uint8_t>>>* to_peer = nullptr;
   std::vector<wire::Frame> sent;
   bool send(uint32_t ifindex, std::span<const uint8_t> frame) override {
