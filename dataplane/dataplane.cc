@@ -227,6 +227,10 @@ InitResult DataplaneImpl::init(const DataplaneConfig& cfg) {
         uint32_t rate = cfg.policer.rate_pps[k];
         uint32_t per_worker = rate == 0 ? 0 : std::max<uint32_t>(1, (rate + nw - 1) / nw);
         conf->policer[i][k].configure(hz, per_worker, cfg.policer.burst[k]);
+        // Per source: not divided among workers (RSS keeps a source on one queue).
+        for (TokenBucket& b : conf->source_policer[i][k]) {
+          b.configure(hz, cfg.policer.per_source_rate_pps[k], cfg.policer.per_source_burst[k]);
+        }
       }
     }
     if (conf->n_rx == 0) {

@@ -36,6 +36,13 @@ struct PortConfig {
 struct PuntPolicerConfig {
   std::array<uint32_t, kPuntClassCount> rate_pps{2000, 2000, 2000, 2000};
   std::array<uint32_t, kPuntClassCount> burst{256, 256, 256, 256};
+  // Fair share inside a class: frames from one source address (hashed into
+  // kPuntSourceBuckets buckets per port and class) conform to this first, so one flooding
+  // host takes at most this much of its class and the other hosts' reports still get in.
+  // MLD and ND only (classes in PuntClass order; 0 = off): VRRP and BFD come from a few
+  // routers at a known rate. A frame refused here counts as punt_policed like the class's.
+  std::array<uint32_t, kPuntClassCount> per_source_rate_pps{200, 0, 0, 200};
+  std::array<uint32_t, kPuntClassCount> per_source_burst{32, 0, 0, 32};
 };
 
 struct DataplaneConfig {

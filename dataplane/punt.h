@@ -14,6 +14,7 @@
 
 #include <boost/lockfree/spsc_queue.hpp>
 #include <cstdint>
+#include <cstring>
 
 #include "dataplane/types.h"
 
@@ -50,5 +51,13 @@ struct TokenBucket {
     return true;
   }
 };
+
+// The bucket of a punted frame's IPv6 source address: its interface identifier (the low 64
+// bits, what differs between hosts on one link) folded by a multiplicative hash.
+inline unsigned punt_source_bucket(const uint8_t* source) {
+  uint64_t iid;
+  std::memcpy(&iid, source + 8, 8);
+  return static_cast<unsigned>((iid * 0x9e3779b97f4a7c15ull) >> 59) % kPuntSourceBuckets;
+}
 
 }  // namespace tandem::dataplane

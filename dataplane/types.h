@@ -22,6 +22,9 @@ inline constexpr PortMask port_bit(PortIndex p) {
 // Classes of control traffic the workers punt to the control core; each is policed per port.
 enum class PuntClass : uint8_t { mld, vrrp, bfd, nd };
 inline constexpr size_t kPuntClassCount = 4;
+// Per port and class, punted frames are also policed per source address hashed into this
+// many buckets (PuntPolicerConfig::per_source_rate_pps).
+inline constexpr unsigned kPuntSourceBuckets = 32;
 const char* punt_class_name(PuntClass c);
 
 // Counters of one (lcore, port) pair, or their sum. Workers write plain fields (no atomics);

@@ -310,7 +310,9 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
       ++nc;
     } else if (k.verdict == Verdict::punt) {
       auto cls = static_cast<size_t>(k.cls);
-      if (!w.policer[in][cls].conform(now)) {
+      TokenBucket& per_source =
+          w.source_policer[in][cls][punt_source_bucket(frame + hw.l3_offset + kIpv6SrcOffset)];
+      if (!per_source.conform(now) || !w.policer[in][cls].conform(now)) {
         ++pc.policed_by_class[cls];
         c.drop(in, DropReason::punt_policed);
         dropped.add(m);

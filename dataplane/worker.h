@@ -42,6 +42,7 @@ struct alignas(64) WorkerConf {
   uint16_t tx_queue[kMaxPorts] = {};  // kNoQueue where the port has none for this lcore
   TxBuffer tx[kMaxPorts];
   TokenBucket policer[kMaxPorts][kPuntClassCount];
+  TokenBucket source_policer[kMaxPorts][kPuntClassCount][kPuntSourceBuckets];
 
   Fib* fib = nullptr;
   PuntQueue* punt = nullptr;

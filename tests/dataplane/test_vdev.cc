@@ -9,6 +9,7 @@
 #include "control/wire/frame.h"
 #include "dataplane/dataplane.h"
 #include "dataplane/fib_resolve.h"
+#include "dataplane/punt.h"
 #include "dataplane/replicate.h"
 #include "tests/dataplane/vdev_lab.h"
 
@@ -324,6 +325,7 @@ TEST(Punt, RingOverflowIsCountedAndNeverBlocks) {
   DataplaneConfig cfg = lab.config();
   cfg.punt_queue_size = 16;
   cfg.policer.rate_pps = {0, 0, 0, 0};  // unlimited: only the ring limits
+  cfg.policer.per_source_rate_pps = {0, 0, 0, 0};
   Dataplane dp;
   bring_up(dp, cfg);
   drain(dp);
@@ -354,6 +356,40 @@ TEST(Punt, PolicerLimitsEachClassPerPort) {
   EXPECT_EQ(c.per_port[0].policed_by_class[0], 40u);
   EXPECT_EQ(c.per_port[0].punted_by_class[2], 1u);
   EXPECT_EQ(c.per_port[0].drop(DropReason::punt_policed), 40u);
+}
+
+// A host flooding MLD reports takes at most its per-source share of the MLD class; the
+// other hosts' reports on the same port still reach the control core.
+TEST(Punt, OneFloodingHostDoesNotStarveTheOtherHostsReports) {
+  Lab lab(1);
+  MacAddress mac = *MacAddress::parse("02:00:00:00:00:bb");
+  wire::MldRecordSpec rec;
+  rec.type = wire::MldRecordType::is_ex;
+  rec.group = kG1;
+  const Ipv6Address flooder = Ipv6Address::must_parse("fe80::2");
+  const std::vector<Ipv6Address> hosts = {Ipv6Address::must_parse("fe80::3"),
+                                          Ipv6Address::must_parse("fe80::4"),
+                                          Ipv6Address::must_parse("fe80::5")};
+  for (const Ipv6Address& h : hosts) {
+    ASSERT_NE(punt_source_bucket(h.bytes.data()), punt_source_bucket(flooder.bytes.data()));
+  }
+  std::vector<Bytes> in(600, wire::build_mld_v2_report_frame(mac, flooder, {rec}));
+  for (const Ipv6Address& h : hosts) in.push_back(wire::build_mld_v2_report_frame(mac, h, {rec}));
+  lab.set_input(0, in);
+  DataplaneConfig cfg = lab.config();  // default policer: class 2000 pps burst 256
+  ASSERT_EQ(cfg.policer.per_source_burst[0], 32u);
+  Dataplane dp;
+  bring_up(dp, cfg);
+  drain(dp);
+  std::map<Ipv6Address, int> punted;
+  dp.poll_punts(1000, [&](const PuntedFrame& f) { ++punted[wire::parse_frame(f.bytes).src]; });
+  CountersSnapshot c = dp.counters();
+  dp.stop();
+  // The flooder: its burst of 32 plus what its 200 pps refill gave during the run.
+  EXPECT_GE(punted[flooder], 32);
+  EXPECT_LE(punted[flooder], 40);
+  for (const Ipv6Address& h : hosts) EXPECT_EQ(punted[h], 1) << h.to_string();
+  EXPECT_EQ(c.per_port[0].policed_by_class[0] + c.per_port[0].punted_by_class[0], 603u);
 }
 
 TEST(Inject, ControlFramesLeaveOnTheRequestedPort) {
