@@ -8,20 +8,10 @@
 set -euo pipefail
 tandemd=$1
 tandemctl=$2
-fail() { echo "FAIL: $*" >&2; [ -f "$dir/tandemd.log" ] && sed 's/^/  tandemd| /' "$dir/tandemd.log" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root for DPDK"; exit 77; }
+source "$(dirname "$0")/single_tandemd_lib.sh"
+single_tandemd_setup mld-limits-test
 py=/usr/bin/python3
 "$py" -c 'import scapy' 2>/dev/null || { echo "SKIP: needs python3-scapy"; exit 77; }
-
-dir=$(mktemp -d /tmp/tandem-mld-limits-test.XXXXXX)
-pid=
-cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-sock=$dir/tandemd.sock
-port=$(( 20000 + RANDOM % 20000 ))
 
 # Five hosts' TO_EX({}) joins of ff05::1..5, then ALLOW of three sources for ff05::1.
 "$py" - "$dir/reports.pcap" <<'PY'

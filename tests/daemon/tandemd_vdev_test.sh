@@ -6,18 +6,9 @@
 set -euo pipefail
 tandemd=$1
 tandemctl=$2
-fail() { echo "FAIL: $*" >&2; [ -f "$dir/tandemd.log" ] && sed 's/^/  tandemd| /' "$dir/tandemd.log" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root for DPDK"; exit 77; }
+source "$(dirname "$0")/single_tandemd_lib.sh"
+single_tandemd_setup daemon-test
 
-dir=$(mktemp -d /tmp/tandem-daemon-test.XXXXXX)
-pid=
-cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-sock=$dir/tandemd.sock
-port=$(( 20000 + RANDOM % 20000 ))
 
 write_config() {  # write_config FILE PRIORITY EXTRA-LINE
   cat > "$1" <<CFG
