@@ -3,47 +3,51 @@
 #include <cstdio>
 
 namespace tandem::replication {
-namespace {
 
 // FNV-1a over the fields, finished with a 64-bit avalanche so the per-record values spread
 // over the whole range before they are summed.
-struct Hasher {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  void bytes(const void* p, size_t n) {
-    const auto* b = static_cast<const uint8_t*>(p);
-    for (size_t i = 0; i < n; ++i) {
-      h ^= b[i];
-      h *= 0x100000001b3ULL;
-    }
-  }
-  void u8(uint8_t v) { bytes(&v, 1); }
-  void u16(uint16_t v) {
-    uint8_t b[2] = {static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
-    bytes(b, 2);
-  }
-  uint64_t finish() const {
-    uint64_t z = h;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-};
+RecordHasher::RecordHasher(uint16_t backup_id, std::string_view interface) {
+  const uint8_t id[2] = {static_cast<uint8_t>(backup_id >> 8), static_cast<uint8_t>(backup_id)};
+  bytes(id, 2);
+  const auto len = static_cast<uint16_t>(interface.size());
+  const uint8_t n[2] = {static_cast<uint8_t>(len >> 8), static_cast<uint8_t>(len)};
+  bytes(n, 2);
+  bytes(interface.data(), interface.size());
+}
 
-}  // namespace
+void RecordHasher::bytes(const void* p, size_t n) {
+  const auto* b = static_cast<const uint8_t*>(p);
+  for (size_t i = 0; i < n; ++i) {
+    h_ ^= b[i];
+    h_ *= 0x100000001b3ULL;
+  }
+}
+
+void RecordHasher::state(const wire::Ipv6Address& group, FilterMode mode, CompatMode compat) {
+  bytes(group.bytes.data(), 16);
+  const uint8_t modes[2] = {static_cast<uint8_t>(mode), static_cast<uint8_t>(compat)};
+  bytes(modes, 2);
+}
+
+void RecordHasher::source(const wire::Ipv6Address& address, bool blocked) {
+  bytes(address.bytes.data(), 16);
+  const uint8_t b = blocked ? 1 : 0;
+  bytes(&b, 1);
+}
+
+uint64_t RecordHasher::finish() const {
+  uint64_t z = h_;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
 
 uint64_t record_digest(const GroupRecord& r) {
-  Hasher h;
-  h.u16(r.key.backup_id);
-  h.u16(static_cast<uint16_t>(r.key.interface.size()));
-  h.bytes(r.key.interface.data(), r.key.interface.size());
-  h.bytes(r.key.group.bytes.data(), 16);
-  h.u8(static_cast<uint8_t>(r.mode));
-  h.u8(static_cast<uint8_t>(r.compat));
+  RecordHasher h(r.key.backup_id, r.key.interface);
+  h.state(r.key.group, r.mode, r.compat);
   // Sources are kept sorted by address (group_store.h), so hashing in order is canonical.
-  for (const auto& s : r.sources) {
-    h.bytes(s.address.bytes.data(), 16);
-    h.u8(r.mode == FilterMode::exclude && s.remaining_ms == 0 ? 1 : 0);
-  }
+  for (const auto& s : r.sources)
+    h.source(s.address, r.mode == FilterMode::exclude && s.remaining_ms == 0);
   return h.finish();
 }
 

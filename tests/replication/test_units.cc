@@ -151,6 +151,28 @@ TEST(Digest, IndependentOfInsertionOrderAndOfTimes) {
   EXPECT_NE(a.digest(), b.digest());
 }
 
+// Peers running different tandem versions compare digests: the per-record hash is a wire
+// contract, pinned here by values the first version computed.
+TEST(Digest, RecordValuesArePinned) {
+  GroupRecord include;
+  include.key = GroupKey{10, "ge0", wire::Ipv6Address::must_parse("ff05::db8:1")};
+  include.sources = {{wire::Ipv6Address::must_parse("2001:db8::1"), 5'000},
+                     {wire::Ipv6Address::must_parse("2001:db8::2"), 1}};
+  GroupRecord exclude;
+  exclude.key = GroupKey{4095, "downlink-long-name", wire::Ipv6Address::must_parse("ff3e::1")};
+  exclude.mode = FilterMode::exclude;
+  exclude.compat = CompatMode::mldv1;
+  exclude.filter_timer_ms = 200'000;
+  exclude.sources = {{wire::Ipv6Address::must_parse("2001:db8::1"), 0},
+                     {wire::Ipv6Address::must_parse("2001:db8::3"), 7}};
+  GroupRecord star;
+  star.key = GroupKey{1, "g", wire::Ipv6Address::must_parse("ff05::1")};
+  star.mode = FilterMode::exclude;
+  EXPECT_EQ(digest_hex(record_digest(include)), "876c3b8992cdfdab");
+  EXPECT_EQ(digest_hex(record_digest(exclude)), "9291b340df24fcd0");
+  EXPECT_EQ(digest_hex(record_digest(star)), "092449ddc4766354");
+}
+
 TEST(Store, RandomInsertsAndRemovesMatchAReferenceMap) {
   Rng rng(123);
   MemoryGroupStore s;
