@@ -33,6 +33,7 @@ bool Engine::add_interface(uint32_t ifindex, std::string_view name, const Interf
   itf.log_prefix = "mld " + itf.name;
   itf.config = config;
   itf.link_local = link_local;
+  itf.fingerprint = fingerprints_.find(ifindex);  // configured before, or for an earlier life
   interface_by_index_[ifindex] = idx;
   itf.querier.start(config, link_local, now);
   log(itf, LogLevel::info,

@@ -17,6 +17,7 @@
 #include "control/mld/counters.h"
 #include "control/mld/events.h"
 #include "control/mld/filter_state.h"
+#include "control/mld/fingerprint.h"
 #include "control/mld/group_table.h"
 #include "control/mld/querier.h"
 #include "control/mld/refusal_log.h"
@@ -43,6 +44,7 @@ struct Interface {
   uint64_t leaves = 0;
   bool warned_v1_querier = false;  // §8.3.1 warning logged once per interface
   RefusalLog refusal_log;          // limit refusals: one line per interval (issue #9)
+  const RecordFingerprint* fingerprint = nullptr;  // records counted in FingerprintSum
   InterfaceCounters counters;
 };
 
@@ -84,6 +86,9 @@ class Engine {
                                    const std::function<void(const GroupRecordView&)>& fn,
                                    TimePoint now) const;
   uint32_t group_slot_limit() const { return table_.slot_limit(); }
+  void set_fingerprint(uint32_t ifindex, RecordFingerprint fn);
+  uint64_t fingerprint_sum() const { return fingerprints_.sum(); }
+  size_t fingerprinted_groups() const { return fingerprints_.records(); }
 
   std::optional<InterfaceStatus> interface_status(uint32_t ifindex, TimePoint now) const;
   std::vector<uint32_t> interfaces() const;
@@ -155,6 +160,7 @@ class Engine {
   GlobalLimits limits_;
   size_t source_entries_ = 0;  // sum of every record's sources.size()
   GroupTable table_;
+  FingerprintSum fingerprints_;
   mutable TimerQueue timers_;  // next_deadline() prunes stale entries (logically const)
   std::vector<Interface> interfaces_;
   std::unordered_map<uint32_t, uint32_t> interface_by_index_;

@@ -316,6 +316,8 @@ void Engine::finish_record_change(Interface& itf, uint32_t slot, bool changed, c
   }
   after_.capture(r);
   diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
+  // Whatever `changed` says: the digest then never depends on a caller judging it right.
+  fingerprints_.update(r, itf.fingerprint);
   if (changed) {
     events_.push_back(Event{EventKind::record_changed, r.ifindex, r.group, {}, r.origin});
   }
@@ -323,7 +325,8 @@ void Engine::finish_record_change(Interface& itf, uint32_t slot, bool changed, c
 }
 
 void Engine::delete_record(Interface* itf, uint32_t slot, const char* cause) {
-  const GroupRecord& r = table_.at(slot);
+  GroupRecord& r = table_.at(slot);
+  fingerprints_.remove(r);
   if (debug_ && itf != nullptr) {
     log(*itf, LogLevel::debug,
         format_string("group %s deleted: %s", r.group.to_string().c_str(), cause));
@@ -447,6 +450,19 @@ bool Engine::apply_remove(uint32_t ifindex, const Ipv6Address& group, TimePoint 
   diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
   delete_record(itf, slot, "removed by peer");
   return true;
+}
+
+void Engine::set_fingerprint(uint32_t ifindex, RecordFingerprint fn) {
+  const RecordFingerprint* f = fingerprints_.configure(ifindex, std::move(fn));
+  Interface* itf = find_interface(ifindex);
+  if (itf == nullptr) return;  // add_interface picks it up
+  itf->fingerprint = f;
+  // A configuration change (an RBP bound or unbound), not a per-report one: a scan of the
+  // table is acceptable here.
+  for (uint32_t slot = 0; slot < table_.slot_limit(); ++slot) {
+    GroupRecord& r = table_.at(slot);
+    if (r.in_use && r.ifindex == ifindex) fingerprints_.update(r, f);
+  }
 }
 
 GroupRecordView Engine::make_view(const GroupRecord& r, TimePoint now) const {

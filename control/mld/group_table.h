@@ -50,6 +50,8 @@ struct GroupRecord {
   uint8_t group_query_left = 0;  // pending Q(G) transmissions (§7.6.3.1)
   bool group_query_fresh = false;
   bool in_use = false;
+  bool fingerprinted = false;  // counted in the engine's FingerprintSum (fingerprint.h)
+  uint64_t fingerprint = 0;    // its cached RecordFingerprint while counted
 
   CompatMode compat() const { return compat_timer == kNever ? CompatMode::v2 : CompatMode::v1; }
   // Index of `a` in sources, or sources.size() when absent.

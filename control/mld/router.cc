@@ -88,6 +88,15 @@ uint32_t MldRouter::for_each_group_in_slots(uint32_t from, uint32_t count,
 uint32_t MldRouter::group_slot_limit() const {
   return engine_->group_slot_limit();
 }
+void MldRouter::set_fingerprint(uint32_t ifindex, RecordFingerprint fn) {
+  engine_->set_fingerprint(ifindex, std::move(fn));
+}
+uint64_t MldRouter::fingerprint_sum() const {
+  return engine_->fingerprint_sum();
+}
+size_t MldRouter::fingerprinted_groups() const {
+  return engine_->fingerprinted_groups();
+}
 std::optional<GroupRecordView> MldRouter::find_group(uint32_t ifindex, const Ipv6Address& group,
                                                      TimePoint now) const {
   return engine_->find_group(ifindex, group, now);

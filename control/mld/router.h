@@ -30,6 +30,7 @@
 #include "control/mld/config.h"
 #include "control/mld/counters.h"
 #include "control/mld/events.h"
+#include "control/mld/fingerprint.h"
 #include "control/wire/frame.h"
 #include "control/wire/mld.h"
 
@@ -133,6 +134,13 @@ class MldRouter {
                                    const std::function<void(const GroupRecordView&)>& fn,
                                    TimePoint now) const;
   uint32_t group_slot_limit() const;
+  // Records of `ifindex` count in fingerprint_sum() and fingerprinted_groups() under `fn`
+  // (fingerprint.h; an empty `fn` stops counting them), also after the interface is removed
+  // and added again. One scan of the table per call; then O(1) per record change, and both
+  // read in O(1): the daemon's RBS digest and record count (MldGroupStore).
+  void set_fingerprint(uint32_t ifindex, RecordFingerprint fn);
+  uint64_t fingerprint_sum() const;  // mod 2^64
+  size_t fingerprinted_groups() const;
 
   // Forwarding view for one (S,G) (source :: = (*,G)): the interfaces whose MLD state wants
   // it (RFC 3810 §7.2.3), in ifindex order. O(interfaces); the FIB writer's full rebuild.
