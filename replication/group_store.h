@@ -81,7 +81,11 @@ class GroupStore {
   virtual std::optional<GroupRecord> find(const GroupKey& key, TimePoint now) const = 0;
   // Every record, times as remaining at `now`, any order.
   virtual void for_each(TimePoint now, const std::function<void(const GroupRecord&)>& fn) const = 0;
+  // Both read in O(1), kept up to date as records change: status displays and metrics
+  // scrapes ask for them while the table may hold a million records. digest() equals
+  // table_digest(*this, now) (digest.h) at any `now`.
   virtual size_t size() const = 0;
+  virtual uint64_t digest() const = 0;
   // Hint before a snapshot of `records` records is applied (lets a hash table grow once).
   virtual void reserve(size_t records) { (void)records; }
 };

@@ -28,8 +28,7 @@ class MemoryGroupStore : public GroupStore {
   // Returns the keys of records changed or deleted (the Master pushes them to its feed).
   std::vector<GroupKey> expire(TimePoint now);
 
-  // Incrementally maintained table_digest() of this store.
-  uint64_t digest() const { return digest_; }
+  uint64_t digest() const override { return digest_; }
   void clear();
 
  private:

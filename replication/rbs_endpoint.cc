@@ -247,7 +247,7 @@ ServiceStatus RbsEndpoint::status(TimePoint now, const GroupStore& store) const 
   }
   s.track_bfd = config_.track_bfd;
   s.last_up_ms_ago = last_up_ == TimePoint{} && !active_ ? -1 : to_ms(now - last_up_);
-  s.digest = digest_hex(table_digest(store, now));
+  s.digest = digest_hex(store.digest());
   s.lag = s.channel.last_seq_sent - s.channel.last_seq_acked;
   s.connector = connector_.counters();
   return s;

@@ -2,20 +2,32 @@
 
 #include <algorithm>
 
+#include "replication/digest.h"
+
 namespace tandem::daemon {
+namespace {
+
+replication::FilterMode replicated_mode(mld::FilterMode m) {
+  return m == mld::FilterMode::exclude ? replication::FilterMode::exclude
+                                       : replication::FilterMode::include;
+}
+
+replication::CompatMode replicated_compat(mld::CompatMode c) {
+  return c == mld::CompatMode::v1 ? replication::CompatMode::mldv1 : replication::CompatMode::mldv2;
+}
+
+}  // namespace
 
 replication::GroupRecord to_replicated(const mld::GroupRecordView& v, uint16_t backup_id,
                                        const std::string& ifname) {
   replication::GroupRecord r;
   r.key = replication::GroupKey{backup_id, ifname, v.group};
-  r.mode = v.filter_mode == mld::FilterMode::exclude ? replication::FilterMode::exclude
-                                                     : replication::FilterMode::include;
+  r.mode = replicated_mode(v.filter_mode);
   for (const auto& s : v.sources) r.sources.push_back({s.source, to_ms(s.remaining)});
   std::sort(r.sources.begin(), r.sources.end(),
             [](const auto& a, const auto& b) { return a.address < b.address; });
   r.filter_timer_ms = r.mode == replication::FilterMode::exclude ? to_ms(v.filter_remaining) : 0;
-  r.compat = v.compat == mld::CompatMode::v1 ? replication::CompatMode::mldv1
-                                             : replication::CompatMode::mldv2;
+  r.compat = replicated_compat(v.compat);
   r.older_host_present_ms = to_ms(v.compat_remaining);
   r.origin =
       v.origin == mld::Origin::backup ? replication::Origin::backup : replication::Origin::local;
@@ -36,6 +48,33 @@ mld::GroupRecordView to_mld_view(const replication::GroupRecord& r, uint32_t ifi
   v.origin = mld::Origin::backup;
   v.last_reporter = r.last_reporter;
   return v;
+}
+
+mld::RecordFingerprint record_fingerprint(uint16_t backup_id, const std::string& ifname) {
+  return [prefix = replication::RecordHasher(backup_id, ifname)](const mld::GroupRecord& r) {
+    replication::RecordHasher h = prefix;
+    h.state(r.group, replicated_mode(r.mode), replicated_compat(r.compat()));
+    // The engine keeps sources sorted by address, as to_replicated sorts them; its views read
+    // a running timer as at least 1 ms, so "remaining 0" is exactly a stopped timer.
+    const bool exclude = r.mode == mld::FilterMode::exclude;
+    for (const auto& s : r.sources) h.source(s.addr, exclude && !s.running());
+    return h.finish();
+  };
+}
+
+void MldGroupStore::set_bindings(std::map<std::string, uint16_t> bindings) {
+  bindings_ = std::move(bindings);
+  std::map<uint32_t, std::pair<uint16_t, std::string>> next;
+  for (const auto& [ifname, id] : bindings_)
+    if (uint32_t ifindex = interfaces_.ifindex(ifname)) next[ifindex] = {id, ifname};
+  for (const auto& [ifindex, b] : bound_)
+    if (!next.count(ifindex)) mld_.set_fingerprint(ifindex, {});
+  for (const auto& [ifindex, b] : next) {
+    auto old = bound_.find(ifindex);
+    if (old == bound_.end() || old->second != b)
+      mld_.set_fingerprint(ifindex, record_fingerprint(b.first, b.second));
+  }
+  bound_ = std::move(next);
 }
 
 std::optional<uint16_t> MldGroupStore::backup_id_of(const std::string& ifname) const {
@@ -77,20 +116,11 @@ std::optional<replication::GroupRecord> MldGroupStore::find(const replication::G
 
 void MldGroupStore::for_each(TimePoint now,
                              const std::function<void(const replication::GroupRecord&)>& fn) const {
-  for (const auto& [ifname, id] : bindings_) {
-    uint32_t ifindex = interfaces_.ifindex(ifname);
-    if (!ifindex) continue;
-    const std::string& name = ifname;
-    uint16_t bid = id;
-    mld_.for_each_group([&](const mld::GroupRecordView& v) { fn(to_replicated(v, bid, name)); },
-                        now, ifindex);
+  for (const auto& [ifindex, b] : bound_) {
+    mld_.for_each_group(
+        [&](const mld::GroupRecordView& v) { fn(to_replicated(v, b.first, b.second)); }, now,
+        ifindex);
   }
-}
-
-size_t MldGroupStore::size() const {
-  size_t n = 0;
-  for_each(TimePoint{}, [&](const replication::GroupRecord&) { ++n; });
-  return n;
 }
 
 }  // namespace tandem::daemon

@@ -303,8 +303,8 @@ void RouterCore::reset_statistics(const std::string& subsystem) {
   log(LogLevel::info, "tandemd", "reset " + subsystem + " statistics");
 }
 
-std::string RouterCore::replication_digest(TimePoint now) const {
-  return replication::digest_hex(replication::table_digest(store_, now));
+std::string RouterCore::replication_digest() const {
+  return replication::digest_hex(store_.digest());
 }
 
 }  // namespace tandem::daemon

@@ -112,7 +112,8 @@ class RouterCore {
   vrrp6::Manager& vrrp() { return vrrp_; }
   bfd::Manager& bfd() { return bfd_; }
   track::TrackTable& track() { return track_; }
-  std::string replication_digest(TimePoint now) const;
+  // The RBS digest of the bound interfaces' groups (16 hex digits), kept by MldGroupStore: O(1).
+  std::string replication_digest() const;
 
  private:
   struct Rbs {

@@ -53,7 +53,7 @@ cli::RbsSnapshot RouterCore::rbs_snapshot(const std::string& name, TimePoint now
         row.auth_failures.emplace_back(replication::close_reason_name(reason),
                                        c.closes[static_cast<size_t>(reason)]);
     } else {
-      row.digest = replication_digest(now);
+      row.digest = replication_digest();
     }
     out.services.push_back(row);
   }
@@ -182,7 +182,7 @@ cli::MldGroupSnapshot RouterCore::mld_group_snapshot(const std::string& interfac
               [](const auto& a, const auto& b) { return a.group < b.group; });
     out.groups.insert(out.groups.end(), rows.begin(), rows.end());
   }
-  out.digest = replication_digest(now);
+  out.digest = replication_digest();
   return out;
 }
 
@@ -266,7 +266,7 @@ void RouterCore::fill_metrics(metrics::MetricsSnapshot& m, TimePoint now) const 
         x.auth_failures[replication::close_reason_name(reason)] =
             st.counters.closes[static_cast<size_t>(reason)];
     }
-    x.digest = replication::table_digest(store_, now);
+    x.digest = store_.digest();
     m.rbs.push_back(x);
   }
   m.config_reloads = counters_.reloads;
