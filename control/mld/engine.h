@@ -86,7 +86,7 @@ class Engine {
                                    const std::function<void(const GroupRecordView&)>& fn,
                                    TimePoint now) const;
   uint32_t group_slot_limit() const { return table_.slot_limit(); }
-  void set_fingerprint(uint32_t ifindex, RecordFingerprint fn);
+  void set_fingerprints(std::vector<std::pair<uint32_t, RecordFingerprint>> changes);
   uint64_t fingerprint_sum() const { return fingerprints_.sum(); }
   size_t fingerprinted_groups() const { return fingerprints_.records(); }
 

@@ -452,16 +452,23 @@ bool Engine::apply_remove(uint32_t ifindex, const Ipv6Address& group, TimePoint 
   return true;
 }
 
-void Engine::set_fingerprint(uint32_t ifindex, RecordFingerprint fn) {
-  const RecordFingerprint* f = fingerprints_.configure(ifindex, std::move(fn));
-  Interface* itf = find_interface(ifindex);
-  if (itf == nullptr) return;  // add_interface picks it up
-  itf->fingerprint = f;
-  // A configuration change (an RBP bound or unbound), not a per-report one: a scan of the
-  // table is acceptable here.
+void Engine::set_fingerprints(std::vector<std::pair<uint32_t, RecordFingerprint>> changes) {
+  std::unordered_map<uint32_t, const RecordFingerprint*> rehash;  // interfaces with records
+  for (auto& [ifindex, fn] : changes) {
+    const RecordFingerprint* f = fingerprints_.configure(ifindex, std::move(fn));
+    Interface* itf = find_interface(ifindex);
+    if (itf == nullptr) continue;  // add_interface picks it up
+    itf->fingerprint = f;
+    if (itf->groups != 0) rehash[ifindex] = f;
+  }
+  if (rehash.empty()) return;
+  // A configuration change (RBPs bound or unbound), not a per-report one: one scan of the
+  // table for all the interfaces it changes (~10 ms at 1M groups) is acceptable here.
   for (uint32_t slot = 0; slot < table_.slot_limit(); ++slot) {
     GroupRecord& r = table_.at(slot);
-    if (r.in_use && r.ifindex == ifindex) fingerprints_.update(r, f);
+    if (!r.in_use) continue;
+    auto it = rehash.find(r.ifindex);
+    if (it != rehash.end()) fingerprints_.update(r, it->second);
   }
 }
 

@@ -88,8 +88,8 @@ uint32_t MldRouter::for_each_group_in_slots(uint32_t from, uint32_t count,
 uint32_t MldRouter::group_slot_limit() const {
   return engine_->group_slot_limit();
 }
-void MldRouter::set_fingerprint(uint32_t ifindex, RecordFingerprint fn) {
-  engine_->set_fingerprint(ifindex, std::move(fn));
+void MldRouter::set_fingerprints(std::vector<std::pair<uint32_t, RecordFingerprint>> changes) {
+  engine_->set_fingerprints(std::move(changes));
 }
 uint64_t MldRouter::fingerprint_sum() const {
   return engine_->fingerprint_sum();

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "control/common/log.h"
@@ -134,11 +135,12 @@ class MldRouter {
                                    const std::function<void(const GroupRecordView&)>& fn,
                                    TimePoint now) const;
   uint32_t group_slot_limit() const;
-  // Records of `ifindex` count in fingerprint_sum() and fingerprinted_groups() under `fn`
-  // (fingerprint.h; an empty `fn` stops counting them), also after the interface is removed
-  // and added again. One scan of the table per call; then O(1) per record change, and both
-  // read in O(1): the daemon's RBS digest and record count (MldGroupStore).
-  void set_fingerprint(uint32_t ifindex, RecordFingerprint fn);
+  // Per (ifindex, fn): the interface's records count in fingerprint_sum() and
+  // fingerprinted_groups() under `fn` (fingerprint.h; an empty `fn` stops counting them),
+  // also after the interface is removed and added again. One scan of the table per call when
+  // a changed interface holds groups; then O(1) per record change, and both read in O(1):
+  // the daemon's RBS digest and record count (MldGroupStore).
+  void set_fingerprints(std::vector<std::pair<uint32_t, RecordFingerprint>> changes);
   uint64_t fingerprint_sum() const;  // mod 2^64
   size_t fingerprinted_groups() const;
 

@@ -67,13 +67,15 @@ void MldGroupStore::set_bindings(std::map<std::string, uint16_t> bindings) {
   std::map<uint32_t, std::pair<uint16_t, std::string>> next;
   for (const auto& [ifname, id] : bindings_)
     if (uint32_t ifindex = interfaces_.ifindex(ifname)) next[ifindex] = {id, ifname};
+  std::vector<std::pair<uint32_t, mld::RecordFingerprint>> changes;
   for (const auto& [ifindex, b] : bound_)
-    if (!next.count(ifindex)) mld_.set_fingerprint(ifindex, {});
+    if (!next.count(ifindex)) changes.emplace_back(ifindex, nullptr);
   for (const auto& [ifindex, b] : next) {
     auto old = bound_.find(ifindex);
     if (old == bound_.end() || old->second != b)
-      mld_.set_fingerprint(ifindex, record_fingerprint(b.first, b.second));
+      changes.emplace_back(ifindex, record_fingerprint(b.first, b.second));
   }
+  mld_.set_fingerprints(std::move(changes));
   bound_ = std::move(next);
 }
 
