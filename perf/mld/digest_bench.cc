@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@
 #include "control/mld/router.h"
 #include "control/wire/frame.h"
 #include "perf/mld/memory_probe.h"
+#include "perf/mld/report_frames.h"
 #include "replication/digest.h"
 
 namespace {
@@ -35,42 +37,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-struct Input {
-  uint32_t ifindex;
-  std::vector<uint8_t> bytes;
-};
-
-// Interface i (1-based) gets the groups g with g % K == i - 1, 70 records a frame.
-std::vector<Input> build_frames(uint32_t groups, uint32_t interfaces, uint32_t sources) {
-  constexpr size_t kRecordsPerFrame = 70;
-  std::vector<Input> frames;
-  const wire::MacAddress mac{{0x02, 0, 0, 0, 1, 1}};
-  const wire::Ipv6Address host = wire::Ipv6Address::must_parse("fe80::101");
-  for (uint32_t itf = 0; itf < interfaces; ++itf) {
-    std::vector<wire::MldRecordSpec> recs;
-    for (uint32_t g = itf; g < groups; g += interfaces) {
-      wire::Ipv6Address a = wire::Ipv6Address::must_parse("ff05::");
-      for (int i = 0; i < 4; ++i) a.bytes[15 - i] = static_cast<uint8_t>(g >> (8 * i));
-      wire::MldRecordSpec rec{wire::MldRecordType::is_ex, a, {}};
-      if (sources != 0) {
-        rec.type = wire::MldRecordType::is_in;
-        for (uint32_t s = 0; s < sources; ++s) {
-          wire::Ipv6Address src = wire::Ipv6Address::must_parse("2001:db8::");
-          src.bytes[14] = static_cast<uint8_t>(s);
-          src.bytes[15] = static_cast<uint8_t>(g);
-          rec.sources.push_back(src);
-        }
-      }
-      recs.push_back(std::move(rec));
-      if (recs.size() == kRecordsPerFrame || g + interfaces >= groups) {
-        frames.push_back({itf + 1, wire::build_mld_v2_report_frame(mac, host, recs)});
-        recs.clear();
-      }
-    }
-  }
-  return frames;
 }
 
 config::Config interfaces_config(uint32_t interfaces) {
@@ -107,7 +73,7 @@ struct Router {
   std::vector<mld::Event> events;
 
   // CPU seconds of the bench thread to feed every frame once at `now`.
-  double feed(const std::vector<Input>& frames, TimePoint now) {
+  double feed(const std::vector<perf::ReportFrame>& frames, TimePoint now) {
     const double cpu0 = perf::thread_cpu_seconds();
     for (const auto& f : frames) {
       mld.on_frame(wire::parse_frame(f.bytes), f.ifindex, now);
@@ -128,13 +94,14 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--sources") == 0) sources = v;
     if (std::strcmp(argv[i], "--rounds") == 0) rounds = v;
   }
-  if (groups == 0 || interfaces == 0 || rounds == 0 || sources > 64) {
+  if (groups == 0 || interfaces == 0 || rounds == 0 || sources > 256) {
     std::fprintf(stderr,
-                 "usage: digest_bench [--groups N] [--interfaces K] [--sources S<=64] "
+                 "usage: digest_bench [--groups N] [--interfaces K] [--sources S<=256] "
                  "[--rounds R]\n");
     return 2;
   }
-  const std::vector<Input> frames = build_frames(groups, interfaces, sources);
+  const std::vector<perf::ReportFrame> frames =
+      perf::build_report_frames(groups, interfaces, sources);
   daemon::InterfaceMap map;
   std::vector<wire::MacAddress> macs(interfaces, wire::MacAddress{{0x02, 0, 0, 0, 0, 1}});
   map.build(interfaces_config(interfaces), macs);
@@ -184,11 +151,10 @@ int main(int argc, char** argv) {
   const double n = static_cast<double>(groups);
   auto per_s = [&](double s) { return n / s; };
   auto ns_per = [&](double s) { return s / n * 1e9; };
-  std::printf(
-      "digest_bench: %u groups over %u interfaces, %s records, %zu frames of <= 70\n", groups,
-      interfaces,
-      sources == 0 ? "IS_EX({})" : ("IS_IN(" + std::to_string(sources) + " sources)").c_str(),
-      frames.size());
+  const std::string kind =
+      sources == 0 ? "IS_EX({})" : "IS_IN(" + std::to_string(sources) + " sources)";
+  std::printf("digest_bench: %u groups over %u interfaces, %s records, %zu frames of <= %zu\n",
+              groups, interfaces, kind.c_str(), frames.size(), perf::kRecordsPerFrame);
   std::printf("%-34s %16s %16s\n", "digest + count query", "before (walk)", "after (O(1))");
   std::printf("%-34s %13.1f ms %13.1f ns   (%.0fx)\n", "", walk_best * 1e3, read_s * 1e9,
               walk_best / read_s);

@@ -19,6 +19,7 @@
 #include "control/mld/router.h"
 #include "control/wire/frame.h"
 #include "perf/mld/memory_probe.h"
+#include "perf/mld/report_frames.h"
 
 namespace {
 
@@ -43,33 +44,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: mld_bench [--groups N] [--interfaces K]\n");
     return 2;
   }
-  constexpr size_t kRecordsPerFrame = 70;
-
-  // Frames: interface i gets groups g with g % interfaces == i; each frame holds one
-  // interface's records. Built before any measurement.
-  struct Input {
-    uint32_t ifindex;
-    std::vector<uint8_t> bytes;
-  };
-  std::vector<Input> frames;
-  const wire::MacAddress mac{{0x02, 0, 0, 0, 1, 1}};
-  const wire::Ipv6Address host = wire::Ipv6Address::must_parse("fe80::101");
-  for (uint32_t itf = 0; itf < interfaces; ++itf) {
-    std::vector<wire::MldRecordSpec> recs;
-    for (uint32_t g = itf; g < groups; g += interfaces) {
-      wire::Ipv6Address a = wire::Ipv6Address::must_parse("ff05::");
-      a.bytes[10] = 0xdb;
-      a.bytes[12] = static_cast<uint8_t>(g >> 24);
-      a.bytes[13] = static_cast<uint8_t>(g >> 16);
-      a.bytes[14] = static_cast<uint8_t>(g >> 8);
-      a.bytes[15] = static_cast<uint8_t>(g);
-      recs.push_back({wire::MldRecordType::is_ex, a, {}});
-      if (recs.size() == kRecordsPerFrame || g + interfaces >= groups) {
-        frames.push_back({itf + 1, wire::build_mld_v2_report_frame(mac, host, recs)});
-        recs.clear();
-      }
-    }
-  }
+  const std::vector<perf::ReportFrame> frames = perf::build_report_frames(groups, interfaces);
 
   // Baseline: parsing alone.
   size_t parsed_records = 0;
@@ -139,7 +114,7 @@ int main(int argc, char** argv) {
   const double engine_per_group = static_cast<double>(engine_bytes) / n;
 
   std::printf("mld_bench: %u groups over %u interfaces, %zu frames of <= %zu records\n", groups,
-              interfaces, frames.size(), kRecordsPerFrame);
+              interfaces, frames.size(), perf::kRecordsPerFrame);
   const double ingest_cpu_rate = n / ingest_cpu_s;
   const double refresh_cpu_rate = n / refresh_cpu_s;
   const double expire_cpu_rate = n / expire_cpu_s;
