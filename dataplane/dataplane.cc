@@ -241,6 +241,7 @@ InitResult DataplaneImpl::init(const DataplaneConfig& cfg) {
     conf->pool = pool_;
     conf->header_pool = header_pool_;
     conf->clone_pool = clone_pool_;
+    conf->copy_room = rte_pktmbuf_data_room_size(pool_) - RTE_PKTMBUF_HEADROOM;
     conf->counters = c.get();
     conf->clone_threshold =
         cfg.clone_threshold_bytes == 0 ? kCloneThresholdBytes : cfg.clone_threshold_bytes;

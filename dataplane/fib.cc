@@ -127,8 +127,9 @@ bool Fib::publish(rte_hash* table, const void* key, const SetKey& value) {
 }
 
 bool Fib::publish_star(const wire::Ipv6Address& group, const SetKey& value) {
-  return replace(find_star(group), value,
-                 [&](const EgressSet* set) { return star_->set(group.bytes.data(), set); });
+  return replace(find_star(group), value, [&](const EgressSet* set) {
+    return star_->set(group.bytes.data(), set, route_of(*set));
+  });
 }
 
 bool Fib::unpublish_star(const wire::Ipv6Address& group) {
@@ -160,6 +161,7 @@ bool Fib::update_star(const wire::Ipv6Address& group, bool star_present, PortMas
 
 bool Fib::upsert(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address& group,
                  PortMask egress) {
+  if ((egress & ~kRoutePorts) != 0) return false;  // no such port (kMaxPorts)
   bool ok = true;
   if (source_or_any.is_unspecified()) {
     const EgressSet* cur = find_star(group);

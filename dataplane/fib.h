@@ -42,6 +42,12 @@ struct EgressSet {
   bool has_sources = false;   // star table only: (S,G) entries exist for this group
 };
 
+// The star table's word for a set (what workers read, see RouteWord in types.h).
+inline RouteWord route_of(const EgressSet& s) {
+  return (s.ports & kRoutePorts) | (s.star_present ? kRouteStarPresent : 0) |
+         (s.has_sources ? kRouteHasSources : 0);
+}
+
 // (S,G) key: the IPv6 header's source then destination, as they sit in the packet.
 struct SgKey {
   uint8_t source[16];
@@ -128,7 +134,7 @@ class Fib final : public FibWriter {
   bool publish_star(const wire::Ipv6Address& group, const SetKey& value);
   bool unpublish_star(const wire::Ipv6Address& group);
   const EgressSet* find_star(const wire::Ipv6Address& group) const {
-    return star_->lookup(group.bytes.data());
+    return star_->value(group.bytes.data());
   }
   // Rewrites G's star object after its (*,G) or (S,G) population changed.
   bool update_star(const wire::Ipv6Address& group, bool star_present, PortMask ports,

@@ -1,7 +1,6 @@
 #include "dataplane/group_table.h"
 
 #include <rte_malloc.h>
-#include <rte_prefetch.h>
 
 #include <algorithm>
 #include <bit>
@@ -93,57 +92,68 @@ bool GroupTable::find(const uint8_t* key, const Hash& h, uint32_t* bucket, unsig
   return false;
 }
 
-const EgressSet* GroupTable::lookup(const uint8_t* key) const {
+RouteWord GroupTable::lookup(const uint8_t* key) const {
+  uint32_t b;
+  unsigned s;
+  if (!find(key, hash(key), &b, &s)) return 0;
+  uint32_t idx = buckets_[b].index[s].load(std::memory_order_acquire);
+  return entries_[idx].route.load(std::memory_order_acquire);
+}
+
+const EgressSet* GroupTable::value(const uint8_t* key) const {
   uint32_t b;
   unsigned s;
   if (!find(key, hash(key), &b, &s)) return nullptr;
-  uint32_t idx = buckets_[b].index[s].load(std::memory_order_acquire);
-  return entries_[idx].value.load(std::memory_order_acquire);
+  return entries_[buckets_[b].index[s].load(std::memory_order_relaxed)].value;
 }
 
-void GroupTable::lookup_bulk(const void* const* keys, unsigned n, const EgressSet** out) const {
-  Hash h[64];
+void GroupTable::resolve_bulk(const uint8_t* const* keys, const Probe* probes, unsigned n,
+                              RouteWord* out) const {
+  constexpr uint32_t kCertainMiss = kNoEntry - 1;
   uint32_t cand[64];
   if (n > 64) n = 64;
-  for (unsigned i = 0; i < n; ++i) {
-    h[i] = hash(static_cast<const uint8_t*>(keys[i]));
-    rte_prefetch0(&buckets_[h[i].bucket]);
-  }
   // The first signature match is the answer almost always (a false match is 8 in 65536 at
   // most per bucket); anything else takes the full walk below.
   for (unsigned i = 0; i < n; ++i) {
-    const Bucket& bk = buckets_[h[i].bucket];
-    unsigned m = match(bk, h[i].sig);
+    const Bucket& bk = buckets_[probes[i].bucket];
+    unsigned m = match(bk, probes[i].sig);
     cand[i] = kNoEntry;
     if (m != 0) {
       uint32_t idx = bk.index[std::countr_zero(m)].load(std::memory_order_acquire);
       if (idx < n_entries_) {
         cand[i] = idx;
-        rte_prefetch0(&entries_[idx]);
+        __builtin_prefetch(&entries_[idx], 0, 3);
       }
     } else if (bk.overflow.load(std::memory_order_relaxed) == 0) {
-      cand[i] = kNoEntry - 1;  // certain miss
+      cand[i] = kCertainMiss;
     }
   }
   for (unsigned i = 0; i < n; ++i) {
-    const auto* key = static_cast<const uint8_t*>(keys[i]);
-    if (cand[i] < n_entries_ && same_key(entries_[cand[i]].key, key)) {
-      out[i] = entries_[cand[i]].value.load(std::memory_order_acquire);
-    } else if (cand[i] == kNoEntry - 1) {
-      out[i] = nullptr;
+    if (cand[i] < n_entries_ && same_key(entries_[cand[i]].key, keys[i])) {
+      out[i] = entries_[cand[i]].route.load(std::memory_order_acquire);
+    } else if (cand[i] == kCertainMiss) {
+      out[i] = 0;
     } else {
-      out[i] = lookup(key);
+      out[i] = lookup(keys[i]);
     }
   }
 }
 
-bool GroupTable::set(const uint8_t* key, const EgressSet* value) {
+void GroupTable::lookup_bulk(const uint8_t* const* keys, unsigned n, RouteWord* out) const {
+  Probe p[64];
+  if (n > 64) n = 64;
+  for (unsigned i = 0; i < n; ++i) p[i] = probe(keys[i]);
+  resolve_bulk(keys, p, n, out);
+}
+
+bool GroupTable::set(const uint8_t* key, const EgressSet* value, RouteWord route) {
   const Hash h = hash(key);
   uint32_t b;
   unsigned s;
   if (find(key, h, &b, &s)) {
-    entries_[buckets_[b].index[s].load(std::memory_order_relaxed)].value.store(
-        value, std::memory_order_release);
+    Entry& e = entries_[buckets_[b].index[s].load(std::memory_order_relaxed)];
+    e.value = value;
+    e.route.store(route, std::memory_order_release);
     return true;
   }
   if (free_top_ == 0) return false;
@@ -164,7 +174,8 @@ bool GroupTable::set(const uint8_t* key, const EgressSet* value) {
   const uint32_t idx = free_[--free_top_];
   Entry& e = entries_[idx];
   std::memcpy(e.key, key, 16);
-  e.value.store(value, std::memory_order_relaxed);
+  e.value = value;
+  e.route.store(route, std::memory_order_relaxed);
   for (uint32_t p = 0, ob = h.bucket; p < probes; ++p, ob = (ob + 1) & mask_) {
     buckets_[ob].overflow.fetch_add(1, std::memory_order_relaxed);
   }

@@ -14,10 +14,20 @@ namespace tandem::dataplane {
 using PortIndex = uint16_t;
 // One bit per PortIndex: egress sets, gates and upstream flags are all masks of this width.
 using PortMask = uint64_t;
-inline constexpr PortIndex kMaxPorts = 64;
+// 62, not 64: a RouteWord keeps two flags above the port bits (DPDK's own limit,
+// RTE_MAX_ETHPORTS, is 32 in Debian's build).
+inline constexpr PortIndex kMaxPorts = 62;
 inline constexpr PortMask port_bit(PortIndex p) {
   return PortMask{1} << p;
 }
+
+// What a worker reads for a group from the FIB's (*,G) table: the (*,G) egress ports and two
+// flags in one word, so one atomic load gives a consistent answer. 0 = no entry.
+using RouteWord = uint64_t;
+inline constexpr RouteWord kRouteStarPresent = RouteWord{1} << 62;  // a (*,G) entry exists
+inline constexpr RouteWord kRouteHasSources = RouteWord{1} << 63;   // (S,G) entries exist
+inline constexpr RouteWord kRoutePorts = kRouteStarPresent - 1;
+static_assert(kMaxPorts <= 62);
 
 // Classes of control traffic the workers punt to the control core; each is policed per port.
 enum class PuntClass : uint8_t { mld, vrrp, bfd, nd };

@@ -1,5 +1,6 @@
 #include "dataplane/worker.h"
 
+#include <immintrin.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_memcpy.h>
@@ -44,26 +45,33 @@ struct Classified {
 // The forwarding fast path's usual frame: untagged IPv6, UDP right after the fixed header,
 // not BFD, to a routable multicast group. Accepts exactly the frames the full walk below
 // would classify as data with no extension header; anything else takes the full walk.
-inline bool plain_udp_multicast(const uint8_t* f, uint32_t len, wire::HeaderWalk& w) {
+// Checked with a few word loads and masks (byte 0 of a little-endian word is the first on
+// the wire) rather than a load per field.
+inline bool plain_udp_multicast(const uint8_t* f, uint32_t len, uint32_t* l3_end) {
   constexpr uint32_t kUdpOffset = kEthLen + wire::kIpv6HeaderLen;
   if (len < kUdpOffset + 8) return false;
-  const uint8_t* ip = f + kEthLen;
-  const uint32_t payload = wire::load_be16(ip + 4);
-  if (wire::load_be16(f + 12) != wire::kEtherTypeIpv6 || (ip[0] >> 4) != 6 ||
-      ip[6] != wire::kProtoUdp || payload < 8 || payload > len - kUdpOffset ||
-      ip[kIpv6SrcOffset] == 0xff || ip[kIpv6DstOffset] != 0xff ||
-      (ip[kIpv6DstOffset + 1] & 0x0f) <= 2 || wire::load_be16(f + kUdpOffset + 2) == kBfdPort) {
+  uint64_t head;  // EtherType, version/class/flow, payload length (frame bytes 12-19)
+  uint32_t next;  // next header, hop limit, source bytes 0-1 (frame bytes 20-23)
+  uint16_t dst;   // destination bytes 0-1 (frame bytes 38-39)
+  uint16_t dport;
+  std::memcpy(&head, f + 12, 8);
+  std::memcpy(&next, f + 20, 4);
+  std::memcpy(&dst, f + kEthLen + kIpv6DstOffset, 2);
+  std::memcpy(&dport, f + kUdpOffset + 2, 2);
+  const uint32_t payload = __builtin_bswap16(static_cast<uint16_t>(head >> 48));
+  constexpr uint16_t kBfdPortWire = (kBfdPort >> 8) | ((kBfdPort & 0xff) << 8);
+  if ((head & 0xf0ffff) != 0x60dd86 ||                                      // IPv6 over Ethernet
+      (next & 0xff) != wire::kProtoUdp || (next & 0xff0000) == 0xff0000 ||  // UDP, src not ff
+      (dst & 0xff) != 0xff || (dst & 0x0f00) <= 0x0200 ||  // ff0X::, X > 2 (RFC 4291 §2.7)
+      payload < 8 || payload > len - kUdpOffset || dport == kBfdPortWire) {
     return false;
   }
-  w.l3_offset = kEthLen;
-  w.l3_end = kUdpOffset + payload;
+  *l3_end = kUdpOffset + payload;
   return true;
 }
 
+// The full walk, for frames plain_udp_multicast() does not take.
 inline Classified classify(const uint8_t* frame, uint32_t len, wire::HeaderWalk& w) {
-  if (plain_udp_multicast(frame, len, w)) [[likely]] {
-    return {Verdict::data, DropReason::none, PuntClass::mld};
-  }
   w = wire::walk_headers(frame, len);
   if (w.drop != DropReason::none) [[unlikely]] {
     return {Verdict::drop, w.drop, PuntClass::mld};
@@ -123,14 +131,21 @@ inline void tx_enqueue(WorkerConf& w, PortIndex p, rte_mbuf* m) {
   if (b.count == kBurst) tx_flush_port(w, p);
 }
 
-// RFC 2464 §7: destination 33:33 + the group's low 32 bits; source per egress interface.
+// RFC 2464 §7: destination 33:33 + the group's low 32 bits; source per egress interface;
+// EtherType IPv6. Two overlapping 8-byte stores (bytes 0-7 and 6-13) instead of six small
+// ones; the overlap (bytes 6-7) gets the same value from both.
+static_assert(std::endian::native == std::endian::little);
 inline void write_eth(uint8_t* e, const uint8_t* group, uint64_t src_mac) {
-  e[0] = 0x33;
-  e[1] = 0x33;
-  std::memcpy(e + 2, group + 12, 4);
-  std::memcpy(e + 6, &src_mac, 6);
-  e[12] = 0x86;
-  e[13] = 0xdd;
+  uint32_t low;
+  std::memcpy(&low, group + 12, 4);
+  const uint64_t head = 0x3333u | uint64_t{low} << 16 | src_mac << 48;
+  const uint64_t tail = (src_mac & 0xffffffffffffu) | uint64_t{0xdd86} << 48;  // 86 dd on the wire
+  std::memcpy(e, &head, 8);
+  std::memcpy(e + 6, &tail, 8);
+}
+
+inline uint32_t round_up16(uint32_t n) {
+  return (n + 15) & ~15u;
 }
 
 // One forwarded packet (hop limit already decremented), ready for replication: its IPv6
@@ -142,6 +157,7 @@ struct ReplicaSource {
   uint32_t plen;       // IPv6 header + payload
   uint32_t l3_offset;  // where ip starts in m's data
   bool copy;
+  bool block_copy;  // copy in whole 16-byte blocks: both buffers have room for the last one
 };
 
 inline ReplicaSource prepare_source(const WorkerConf& w, rte_mbuf* m, uint32_t l3_offset,
@@ -155,7 +171,10 @@ inline ReplicaSource prepare_source(const WorkerConf& w, rte_mbuf* m, uint32_t l
     rte_pktmbuf_adj(m, static_cast<uint16_t>(l3_offset));
     l3_offset = 0;
   }
-  return {m, rte_pktmbuf_mtod_offset(m, const uint8_t*, l3_offset), plen, l3_offset, copy};
+  const uint32_t ip_at = m->data_off + l3_offset;  // from the start of m's buffer
+  const bool blocks =
+      copy && ip_at + round_up16(plen) <= m->buf_len && kEthLen + round_up16(plen) <= w.copy_room;
+  return {m, rte_pktmbuf_mtod_offset(m, const uint8_t*, l3_offset), plen, l3_offset, copy, blocks};
 }
 
 // The packet's last port gets the original mbuf itself. Untagged frames keep their Ethernet
@@ -178,18 +197,34 @@ inline void emit_original(WorkerConf& w, const ReplicaSource& s, PortIndex p) {
   tx_enqueue(w, p, s.m);
 }
 
-// A copy into `r` (already allocated, or null when the pool ran dry).
+// A copy into `r`, fresh from rte_mempool_get_bulk (or null when the pool ran dry). Pool
+// objects are in DPDK's raw mbuf state (one reference, one segment, no next: rte_mbuf_raw_
+// alloc's contract), so only the fields a sent frame needs are set: rte_pktmbuf_reset's full
+// reset would also write the mbuf's second cache line.
 inline void emit_copy(WorkerConf& w, const ReplicaSource& s, PortIndex p, rte_mbuf* r) {
-  uint8_t* e =
-      r == nullptr ? nullptr : reinterpret_cast<uint8_t*>(rte_pktmbuf_append(r, kEthLen + s.plen));
-  if (e == nullptr) [[unlikely]] {
-    if (r != nullptr) rte_pktmbuf_free(r);
+  if (r == nullptr) [[unlikely]] {
     w.counters->drop(p, DropReason::mbuf_alloc_failed);
     return;
   }
+  const uint32_t len = kEthLen + s.plen;
+  r->data_off = RTE_PKTMBUF_HEADROOM;
+  r->ol_flags = 0;
+  r->packet_type = 0;
+  r->pkt_len = len;
+  r->data_len = static_cast<uint16_t>(len);
+  uint8_t* e = rte_pktmbuf_mtod(r, uint8_t*);
   write_eth(e, s.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
-  // rte_memcpy is inlined with vector moves; a small variable-length std::memcpy is a call.
-  rte_memcpy(e + kEthLen, s.ip, s.plen);
+  if (s.block_copy) [[likely]] {
+    // Whole 16-byte blocks: no length-dependent branching for the usual small packet; the
+    // last block may read and write up to 15 bytes past the packet, inside both buffers
+    // (prepare_source checked the room).
+    for (uint32_t off = 0; off < s.plen; off += 16) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(e + kEthLen + off),
+                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.ip + off)));
+    }
+  } else {
+    rte_memcpy(e + kEthLen, s.ip, s.plen);
+  }
   ++w.counters->port[p].copies;
   tx_enqueue(w, p, r);
 }
@@ -234,13 +269,21 @@ inline void replicate_burst(WorkerConf& w, const ReplicaSource* src, const PortM
     for (uint16_t i = 0; i < n; ++i) {
       want += (egress[i] & bit) != 0 && (egress[i] & above) != 0 && src[i].copy;
     }
-    if (want != 0 && rte_pktmbuf_alloc_bulk(w.pool, fresh, want) != 0) want = 0;
+    if (want != 0 && rte_mempool_get_bulk(w.pool, reinterpret_cast<void**>(fresh), want) != 0) {
+      want = 0;
+    }
     for (uint16_t i = 0; i < n; ++i) {
       if ((egress[i] & bit) == 0) continue;
       if ((egress[i] & above) == 0) {
         emit_original(w, src[i], p);
       } else if (src[i].copy) {
-        emit_copy(w, src[i], p, next < want ? fresh[next++] : rte_pktmbuf_alloc(w.pool));
+        rte_mbuf* r = nullptr;
+        if (next < want) {
+          r = fresh[next++];
+        } else if (rte_mempool_get(w.pool, reinterpret_cast<void**>(&r)) != 0) {
+          r = nullptr;
+        }
+        emit_copy(w, src[i], p, r);
       } else {
         emit_clone(w, src[i], p);
       }
@@ -248,8 +291,10 @@ inline void replicate_burst(WorkerConf& w, const ReplicaSource* src, const PortM
   }
 }
 
-struct DataCandidate {
+// A multicast data frame between classification and forwarding.
+struct DataFrame {
   rte_mbuf* m;
+  uint8_t* ip;
   uint32_t l3_offset;
   uint32_t l3_end;
 };
@@ -266,19 +311,88 @@ struct DropBin {
   }
 };
 
+// Frames whose group has source-specific entries: an (S,G) hit replaces the (*,G) answer
+// entirely (its ports, and "found" even where only a marker (*,G) exists).
+void resolve_source_specific(const WorkerConf& w, const DataFrame* data, RouteWord* routes,
+                             uint16_t n) {
+  const void* keys[kBurst];
+  uint16_t index[kBurst];
+  uint16_t ns = 0;
+  for (uint16_t i = 0; i < n; ++i) {
+    if ((routes[i] & kRouteHasSources) == 0) continue;
+    keys[ns] = data[i].ip + kIpv6SrcOffset;  // source then destination: the (S,G) key
+    index[ns++] = i;
+  }
+  if (ns == 0) return;
+  void* sets[kBurst];
+  uint64_t hits = 0;
+  rte_hash_lookup_bulk_data(w.fib->sg_table(), keys, ns, &hits, sets);
+  for (uint16_t j = 0; j < ns; ++j) {
+    if (((hits >> j) & 1) == 0) continue;
+    routes[index[j]] = static_cast<const EgressSet*>(sets[j])->ports | kRouteStarPresent;
+  }
+}
+
+// Forwards a burst's looked-up data frames. A frame for one egress port, untagged and
+// unpadded (the usual case) leaves as it came with new MACs, straight into that port's TX
+// buffer. From the first frame that needs more (replicas, a VLAN tag to strip, padding to
+// trim) on, frames go through replicate_burst, which keeps every port's frames in arrival
+// order; the frames sent straight away all arrived before them.
+void forward_burst(WorkerConf& w, PortIndex in, const DataFrame* data, const RouteWord* routes,
+                   uint16_t n, DropBin& dropped) {
+  LcoreCounters& c = *w.counters;
+  const PortMask usable = w.fib->open_gates() & ~port_bit(in) & kRoutePorts;
+  ReplicaSource src[kBurst];
+  PortMask egress_of[kBurst];
+  PortMask all = 0;
+  uint16_t nr = 0;
+  uint64_t forwarded = 0;
+  for (uint16_t i = 0; i < n; ++i) {
+    const DataFrame& d = data[i];
+    if ((routes[i] & kRouteStarPresent) == 0) {
+      c.drop(in, DropReason::no_route);
+      dropped.add(d.m);
+      continue;
+    }
+    const PortMask egress = routes[i] & usable;
+    if (egress == 0) {
+      c.drop(in, DropReason::no_egress);
+      dropped.add(d.m);
+      continue;
+    }
+    // Decremented once, before replication, so every copy carries the same value.
+    --d.ip[kIpv6HopLimitOffset];
+    ++forwarded;
+    if (nr == 0 && (egress & (egress - 1)) == 0 && d.l3_offset == kEthLen &&
+        d.m->pkt_len == d.l3_end) [[likely]] {
+      const auto p = static_cast<PortIndex>(std::countr_zero(egress));
+      write_eth(d.ip - kEthLen, d.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
+      ++c.port[p].copies;
+      tx_enqueue(w, p, d.m);
+      continue;
+    }
+    src[nr] = prepare_source(w, d.m, d.l3_offset, d.l3_end);
+    egress_of[nr++] = egress;
+    all |= egress;
+  }
+  c.port[in].forwarded += forwarded;
+  if (nr != 0) replicate_burst(w, src, egress_of, nr, all);
+}
+
 void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uint64_t now) {
   LcoreCounters& c = *w.counters;
   PortCounters& pc = c.port[in];
   pc.rx += n;
   DropBin dropped;
   const bool rpf_ok = (w.fib->upstream_ports() & port_bit(in)) != 0;
+  const GroupTable& groups = w.fib->star_table();
 
-  DataCandidate cand[kBurst];
-  // Lookup keys point into the packets: G alone, and (S,G) as the adjacent source and
-  // destination fields of the IPv6 header.
-  const void* group_keys[kBurst];
-  const void* sg_keys[kBurst];
-  uint16_t nc = 0;
+  // Data frames with their group's (*,G) probe started: hashed and its bucket prefetched
+  // while the frame is at hand, so the bucket is in cache when the burst's lookups resolve.
+  DataFrame data[kBurst];
+  const uint8_t* group_keys[kBurst];
+  GroupTable::Probe probes[kBurst];
+  uint16_t nd = 0;
   rte_mbuf* punts[kBurst];
   uint16_t np = 0;
 
@@ -288,42 +402,49 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
   for (uint16_t i = 0; i < n; ++i) {
     if (i + kPrefetchOffset < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchOffset], void*));
     rte_mbuf* m = pkts[i];
-    const uint8_t* frame = rte_pktmbuf_mtod(m, const uint8_t*);
-    wire::HeaderWalk hw;
-    Classified k = classify(frame, m->data_len, hw);
-    if (k.verdict == Verdict::data) [[likely]] {
-      const uint8_t* ip = frame + hw.l3_offset;
-      if (!rpf_ok) [[unlikely]] {
-        c.drop(in, DropReason::rpf_fail);
+    uint8_t* frame = rte_pktmbuf_mtod(m, uint8_t*);
+    uint32_t l3_offset = kEthLen, l3_end;
+    if (!plain_udp_multicast(frame, m->data_len, &l3_end)) [[unlikely]] {
+      wire::HeaderWalk hw;
+      Classified k = classify(frame, m->data_len, hw);
+      if (k.verdict == Verdict::punt) {
+        auto cls = static_cast<size_t>(k.cls);
+        TokenBucket& per_source =
+            w.source_policer[in][cls][punt_source_bucket(frame + hw.l3_offset + kIpv6SrcOffset)];
+        if (!per_source.conform(now) || !w.policer[in][cls].conform(now)) {
+          ++pc.policed_by_class[cls];
+          c.drop(in, DropReason::punt_policed);
+          dropped.add(m);
+          continue;
+        }
+        set_punt_class(m, k.cls);
+        punts[np++] = m;
+        continue;
+      }
+      if (k.verdict == Verdict::drop) {
+        c.drop(in, k.reason);
         dropped.add(m);
         continue;
       }
-      // RFC 8200 §3: a router decrements the hop limit and discards at zero.
-      if (ip[kIpv6HopLimitOffset] <= 1) [[unlikely]] {
-        c.drop(in, DropReason::hop_limit_expired);
-        dropped.add(m);
-        continue;
-      }
-      cand[nc] = DataCandidate{m, hw.l3_offset, hw.l3_end};
-      group_keys[nc] = ip + kIpv6DstOffset;
-      sg_keys[nc] = ip + kIpv6SrcOffset;
-      ++nc;
-    } else if (k.verdict == Verdict::punt) {
-      auto cls = static_cast<size_t>(k.cls);
-      TokenBucket& per_source =
-          w.source_policer[in][cls][punt_source_bucket(frame + hw.l3_offset + kIpv6SrcOffset)];
-      if (!per_source.conform(now) || !w.policer[in][cls].conform(now)) {
-        ++pc.policed_by_class[cls];
-        c.drop(in, DropReason::punt_policed);
-        dropped.add(m);
-        continue;
-      }
-      set_punt_class(m, k.cls);
-      punts[np++] = m;
-    } else {
-      c.drop(in, k.reason);
-      dropped.add(m);
+      l3_offset = hw.l3_offset;
+      l3_end = hw.l3_end;
     }
+    uint8_t* ip = frame + l3_offset;
+    if (!rpf_ok) [[unlikely]] {
+      c.drop(in, DropReason::rpf_fail);
+      dropped.add(m);
+      continue;
+    }
+    // RFC 8200 §3: a router decrements the hop limit and discards at zero.
+    if (ip[kIpv6HopLimitOffset] <= 1) [[unlikely]] {
+      c.drop(in, DropReason::hop_limit_expired);
+      dropped.add(m);
+      continue;
+    }
+    data[nd] = DataFrame{m, ip, l3_offset, l3_end};
+    group_keys[nd] = ip + kIpv6DstOffset;
+    probes[nd] = groups.probe(group_keys[nd]);
+    ++nd;
   }
   if (np != 0) [[unlikely]] {
     // One push per burst: the queue's indices cross to the control core once, not per frame.
@@ -338,69 +459,14 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
       }
     }
   }
-  if (nc == 0) return;
+  if (nd == 0) return;
 
   // G for the whole burst (GroupTable), then (S,G) only for groups that have source-specific
-  // entries (l3fwd_em_hlm's batching: a bulk lookup prefetches buckets and keys for every key
-  // before comparing any). An (S,G) hit replaces the (*,G) answer entirely.
-  const EgressSet* sets[kBurst];
-  w.fib->star_table().lookup_bulk(group_keys, nc, sets);
-  PortMask ports[kBurst];
-  bool found[kBurst];
-  const void* sg_lookup[kBurst];
-  uint16_t sg_index[kBurst];
-  uint16_t ns = 0;
-  for (uint16_t i = 0; i < nc; ++i) {
-    const EgressSet* set = sets[i];
-    if (set == nullptr) {
-      found[i] = false;
-      continue;
-    }
-    found[i] = set->star_present;
-    ports[i] = set->ports;
-    if (set->has_sources) [[unlikely]] {
-      sg_lookup[ns] = sg_keys[i];
-      sg_index[ns++] = i;
-    }
-  }
-  if (ns != 0) {
-    void* data[kBurst];
-    uint64_t sg_hits = 0;
-    rte_hash_lookup_bulk_data(w.fib->sg_table(), sg_lookup, ns, &sg_hits, data);
-    for (uint16_t j = 0; j < ns; ++j) {
-      if (((sg_hits >> j) & 1) == 0) continue;
-      found[sg_index[j]] = true;
-      ports[sg_index[j]] = static_cast<const EgressSet*>(data[j])->ports;
-    }
-  }
-
-  const PortMask usable = w.fib->open_gates() & ~port_bit(in);
-  ReplicaSource src[kBurst];
-  PortMask egress_of[kBurst];
-  PortMask all = 0;
-  uint16_t nf = 0;
-  for (uint16_t i = 0; i < nc; ++i) {
-    rte_mbuf* m = cand[i].m;
-    if (!found[i]) {
-      c.drop(in, DropReason::no_route);
-      dropped.add(m);
-      continue;
-    }
-    PortMask egress = ports[i] & usable;
-    if (egress == 0) {
-      c.drop(in, DropReason::no_egress);
-      dropped.add(m);
-      continue;
-    }
-    // Decremented once, before replication, so every copy carries the same value.
-    uint8_t* ip = rte_pktmbuf_mtod_offset(m, uint8_t*, cand[i].l3_offset);
-    --ip[kIpv6HopLimitOffset];
-    ++pc.forwarded;
-    src[nf] = prepare_source(w, m, cand[i].l3_offset, cand[i].l3_end);
-    egress_of[nf++] = egress;
-    all |= egress;
-  }
-  replicate_burst(w, src, egress_of, nf, all);
+  // entries.
+  RouteWord routes[kBurst];
+  groups.resolve_bulk(group_keys, probes, nd, routes);
+  resolve_source_specific(w, data, routes, nd);
+  forward_burst(w, in, data, routes, nd, dropped);
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ struct alignas(64) WorkerConf {
   rte_mempool* pool = nullptr;         // full-size mbufs: copies
   rte_mempool* header_pool = nullptr;  // small mbufs: L2 header of a clone
   rte_mempool* clone_pool = nullptr;   // indirect mbufs
+  uint32_t copy_room = 0;              // bytes a fresh `pool` mbuf holds after its headroom
   LcoreCounters* counters = nullptr;
   uint32_t clone_threshold = kCloneThresholdBytes;
 

@@ -38,24 +38,34 @@ std::vector<Key> colliding(const GroupTable& t, size_t n, uint32_t first = 0) {
   return out;
 }
 
+// Distinct route words for tests: ports i and i+1, (*,G) present.
+RouteWord route(uint32_t i) {
+  return kRouteStarPresent | port_bit(static_cast<PortIndex>(i % 61)) |
+         port_bit(static_cast<PortIndex>((i + 1) % 61));
+}
+
 TEST(GroupTable, SetLookupRemove) {
   auto t = GroupTable::create(100, false);
   ASSERT_TRUE(t);
   EgressSet a, b;
-  EXPECT_EQ(t->lookup(group(1).data()), nullptr);
-  ASSERT_TRUE(t->set(group(1).data(), &a));
-  ASSERT_TRUE(t->set(group(2).data(), &b));
-  EXPECT_EQ(t->lookup(group(1).data()), &a);
-  EXPECT_EQ(t->lookup(group(2).data()), &b);
-  EXPECT_EQ(t->lookup(group(3).data()), nullptr);
+  const RouteWord ra = route(1), rb = route(2) | kRouteHasSources;
+  EXPECT_EQ(t->lookup(group(1).data()), 0u);
+  EXPECT_EQ(t->value(group(1).data()), nullptr);
+  ASSERT_TRUE(t->set(group(1).data(), &a, ra));
+  ASSERT_TRUE(t->set(group(2).data(), &b, rb));
+  EXPECT_EQ(t->lookup(group(1).data()), ra);
+  EXPECT_EQ(t->lookup(group(2).data()), rb);
+  EXPECT_EQ(t->value(group(2).data()), &b);
+  EXPECT_EQ(t->lookup(group(3).data()), 0u);
   EXPECT_EQ(t->size(), 2u);
-  // A value change replaces the pointer in the live entry: no new entry is used.
-  ASSERT_TRUE(t->set(group(1).data(), &b));
-  EXPECT_EQ(t->lookup(group(1).data()), &b);
+  // A value change replaces the route in the live entry: no new entry is used.
+  ASSERT_TRUE(t->set(group(1).data(), &b, rb));
+  EXPECT_EQ(t->lookup(group(1).data()), rb);
+  EXPECT_EQ(t->value(group(1).data()), &b);
   EXPECT_EQ(t->size(), 2u);
   uint32_t e = t->remove(group(1).data());
   EXPECT_NE(e, GroupTable::kNoEntry);
-  EXPECT_EQ(t->lookup(group(1).data()), nullptr);
+  EXPECT_EQ(t->lookup(group(1).data()), 0u);
   EXPECT_EQ(t->remove(group(1).data()), GroupTable::kNoEntry);
   EXPECT_EQ(t->pending(), 1u);
   t->release_entry(e);
@@ -65,16 +75,21 @@ TEST(GroupTable, SetLookupRemove) {
 TEST(GroupTable, KeysBeyondAFullBucketOverflowAndStayReachable) {
   auto t = GroupTable::create(64, false);
   ASSERT_TRUE(t);
-  EgressSet v[20];
   std::vector<Key> keys = colliding(*t, 20);  // 20 keys for one 8-slot bucket
-  for (size_t i = 0; i < keys.size(); ++i) ASSERT_TRUE(t->set(keys[i].data(), &v[i]));
+  for (size_t i = 0; i < keys.size(); ++i) {
+    ASSERT_TRUE(t->set(keys[i].data(), nullptr, route(static_cast<uint32_t>(i))));
+  }
   const uint32_t home = t->home_bucket(keys[0].data());
   EXPECT_EQ(t->overflow(home), 12u);     // 12 keys stored past the home bucket
   EXPECT_EQ(t->overflow(home + 1), 4u);  // 4 of them past the next one too
-  for (size_t i = 0; i < keys.size(); ++i) EXPECT_EQ(t->lookup(keys[i].data()), &v[i]);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    EXPECT_EQ(t->lookup(keys[i].data()), route(static_cast<uint32_t>(i)));
+  }
   // Removing keys from the home bucket leaves the overflowed ones reachable.
   for (size_t i = 0; i < 8; ++i) t->release_entry(t->remove(keys[i].data()));
-  for (size_t i = 8; i < keys.size(); ++i) EXPECT_EQ(t->lookup(keys[i].data()), &v[i]);
+  for (size_t i = 8; i < keys.size(); ++i) {
+    EXPECT_EQ(t->lookup(keys[i].data()), route(static_cast<uint32_t>(i)));
+  }
   // Removing the overflowed ones brings the counts back to zero.
   for (size_t i = 8; i < keys.size(); ++i) t->release_entry(t->remove(keys[i].data()));
   EXPECT_EQ(t->overflow(home), 0u);
@@ -85,39 +100,38 @@ TEST(GroupTable, KeysBeyondAFullBucketOverflowAndStayReachable) {
 TEST(GroupTable, FullTableRefusesAndARemovedEntryIsReusedOnlyAfterRelease) {
   auto t = GroupTable::create(10, false);
   ASSERT_TRUE(t);
-  EgressSet v;
-  for (uint32_t i = 0; i < 10; ++i) ASSERT_TRUE(t->set(group(i).data(), &v));
-  EXPECT_FALSE(t->set(group(10).data(), &v));
+  const RouteWord r = route(7);
+  for (uint32_t i = 0; i < 10; ++i) ASSERT_TRUE(t->set(group(i).data(), nullptr, r));
+  EXPECT_FALSE(t->set(group(10).data(), nullptr, r));
   uint32_t e = t->remove(group(3).data());
   // The entry may still be read by a worker: not reusable before its grace period.
-  EXPECT_FALSE(t->set(group(10).data(), &v));
+  EXPECT_FALSE(t->set(group(10).data(), nullptr, r));
   t->release_entry(e);
-  EXPECT_TRUE(t->set(group(10).data(), &v));
-  EXPECT_EQ(t->lookup(group(10).data()), &v);
-  EXPECT_EQ(t->lookup(group(3).data()), nullptr);
+  EXPECT_TRUE(t->set(group(10).data(), nullptr, r));
+  EXPECT_EQ(t->lookup(group(10).data()), r);
+  EXPECT_EQ(t->lookup(group(3).data()), 0u);
 }
 
 TEST(GroupTable, BulkLookupAgreesWithSingleLookups) {
   auto t = GroupTable::create(4096, false);
   ASSERT_TRUE(t);
-  std::vector<EgressSet> v(4096);
-  for (uint32_t i = 0; i < 4096; i += 2) ASSERT_TRUE(t->set(group(i).data(), &v[i]));
+  for (uint32_t i = 0; i < 4096; i += 2) ASSERT_TRUE(t->set(group(i).data(), nullptr, route(i)));
   // Also a crowded bucket, so the bulk path meets overflow and signature-only matches.
   std::vector<Key> crowd = colliding(*t, 12, 100'000);
-  EgressSet c;
-  for (const Key& k : crowd) t->set(k.data(), &c);
+  for (const Key& k : crowd) t->set(k.data(), nullptr, route(99));
   std::vector<Key> probe;
   for (uint32_t i = 0; i < 52; ++i) probe.push_back(group(i * 37));
   for (const Key& k : crowd) probe.push_back(k);
-  const void* keys[64];
-  const EgressSet* out[64];
+  const uint8_t* keys[64];
+  RouteWord out[64];
   for (size_t i = 0; i < probe.size(); ++i) keys[i] = probe[i].data();
   t->lookup_bulk(keys, static_cast<unsigned>(probe.size()), out);
   for (size_t i = 0; i < probe.size(); ++i) {
     EXPECT_EQ(out[i], t->lookup(probe[i].data())) << i;
   }
-  EXPECT_EQ(out[0], &v[0]);
-  EXPECT_EQ(out[1], nullptr);  // 37 is odd: never inserted
+  EXPECT_EQ(out[0], route(0));
+  EXPECT_EQ(out[1], 0u);  // 37 is odd: never inserted
+  EXPECT_EQ(out[52], route(99));
 }
 
 // One reader thread looks up keys that never change while the writer adds and removes
@@ -125,30 +139,32 @@ TEST(GroupTable, BulkLookupAgreesWithSingleLookups) {
 TEST(GroupTable, ReadersAlwaysSeeStableKeysWhileTheWriterChurns) {
   auto t = GroupTable::create(512, false);
   ASSERT_TRUE(t);
-  EgressSet stable_value, churn_a, churn_b;
+  const RouteWord stable_route = route(5), churn_a = route(6), churn_b = route(8);
   std::vector<Key> stable;
   for (uint32_t i = 0; i < 32; ++i) {
     stable.push_back(group(1'000'000 + i));
-    ASSERT_TRUE(t->set(stable.back().data(), &stable_value));
+    ASSERT_TRUE(t->set(stable.back().data(), nullptr, stable_route));
   }
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> reader_epoch{0};
   std::atomic<uint64_t> misses{0};
   std::thread reader([&] {
-    const void* keys[32];
-    const EgressSet* out[32];
+    const uint8_t* keys[32];
+    RouteWord out[32];
     for (size_t i = 0; i < 32; ++i) keys[i] = stable[i].data();
     while (!stop.load(std::memory_order_relaxed)) {
       t->lookup_bulk(keys, 32, out);
-      for (const EgressSet* o : out) {
-        if (o != &stable_value) misses.fetch_add(1, std::memory_order_relaxed);
+      for (RouteWord o : out) {
+        if (o != stable_route) misses.fetch_add(1, std::memory_order_relaxed);
       }
       reader_epoch.fetch_add(1, std::memory_order_release);  // quiescent point
     }
   });
   std::vector<uint32_t> retired;
   for (int round = 0; round < 200; ++round) {
-    for (uint32_t i = 0; i < 400; ++i) t->set(group(i).data(), (round & 1) ? &churn_a : &churn_b);
+    for (uint32_t i = 0; i < 400; ++i) {
+      t->set(group(i).data(), nullptr, (round & 1) ? churn_a : churn_b);
+    }
     for (uint32_t i = 0; i < 400; ++i) retired.push_back(t->remove(group(i).data()));
     // Grace period: wait until the reader has started a new pass.
     uint64_t seen = reader_epoch.load(std::memory_order_acquire);
