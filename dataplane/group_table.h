@@ -3,25 +3,26 @@
 //
 // Why not rte_hash (which the (S,G) table still uses): the group lookup is on every
 // forwarded packet, and perf/dataplane.sh measured rte_hash_lookup_bulk_data at ~25-30 cycles
-// per key for a 1k-group table, a third of dpdk-testpmd's whole per-packet cost. This table
-// does the same job in one cache line per key: the bucket holds eight 16-bit signatures
-// compared at once (SSE2) and the entry indexes next to them.
+// per key for a 1k-group table, a third of dpdk-testpmd's whole per-packet cost. A lookup
+// here reads one cache line: the bucket holds two keys in full next to their routes, so
+// there is no signature step and no separate entry to fetch.
 //
-//   bucket (64 B): sig[8] as two 64-bit words (0 = free) | entry index[8] | overflow count
-//   entry  (32 B): key (16 B) | route word (readers) | value pointer (writer's bookkeeping)
+//   bucket (64 B): key[2] (2 x 16 B) | route[2] (2 x 8 B, 0 = no live key) | overflow count
 //
-// Readers get the RouteWord (ports and flags in one atomic word, types.h) straight from the
-// entry they compared the key in: no third cache line for an EgressSet object, which at a
-// million groups is one memory miss per packet less.
-// Concurrency, single writer: an entry's key is written before its index and signature are
-// published (store-release); a reader that matches a signature reads the index, then the
-// entry (acquire). Removal clears the signature and hands the entry index to the caller,
-// who must not reuse it (`release_entry`) before every reader has passed a quiescent state
-// (the FIB's rte_rcu_qsbr). A value change is one atomic route store in the live entry.
-// Keys that do not fit their home bucket go to the following buckets; each bucket counts
-// how many such keys passed it, and a lookup continues only while that count is non-zero.
+// Readers get the RouteWord (ports and flags in one atomic word, types.h) from the slot whose
+// key equals theirs. Buckets are at least twice the capacity in slots, so a bucket is rarely
+// full; keys that do not fit their home bucket go to the following buckets, each bucket
+// counts how many such keys passed it, and a lookup goes on only while that count is not 0.
+//
+// Concurrency, single writer: a slot's key is written before its route is published
+// (store-release); a reader loads the routes (acquire), then compares keys, and takes a
+// matching slot's route only when it is not 0. Removal stores route 0 and hands the slot to the
+// caller, who must not reuse it (`release_entry`) before every reader has passed a quiescent
+// state (the FIB's rte_rcu_qsbr), so a key a reader matched cannot be rewritten under it. A
+// value change is one atomic route store in the live slot.
 #pragma once
 
+#include <emmintrin.h>
 #include <nmmintrin.h>  // SSE4.2 crc32 (DPDK builds with -march=corei7)
 
 #include <atomic>
@@ -29,6 +30,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "dataplane/types.h"
 
@@ -38,7 +40,7 @@ struct EgressSet;
 
 class GroupTable {
  public:
-  static constexpr unsigned kSlots = 8;
+  static constexpr unsigned kSlots = 2;
   static constexpr uint32_t kNoEntry = UINT32_MAX;
 
   // Room for `entries` live keys (plus removed ones still in their grace period, which the
@@ -50,113 +52,115 @@ class GroupTable {
   GroupTable(const GroupTable&) = delete;
   GroupTable& operator=(const GroupTable&) = delete;
 
-  // Where a key's lookup starts: its home bucket and signature.
+  // Where a key's lookup starts: its home bucket.
   struct Probe {
     uint32_t bucket;
-    uint16_t sig;
   };
 
   // ---- readers ----
   RouteWord lookup(const uint8_t* key) const;
   // A batched lookup in two steps, so a caller can hash each key while it still has the
   // packet at hand (l3fwd_em_hlm's batching, spread over the caller's loop):
-  // probe() hashes a key and prefetches its bucket; resolve_bulk() then takes every bucket's
-  // signature match and prefetches the matched entries before comparing any key.
-  // out[i] = route of keys[i], or 0; n <= 64.
+  // probe() hashes a key and prefetches its bucket; resolve_bulk() compares the keys once
+  // every bucket is on its way. out[i] = route of keys[i], or 0.
   Probe probe(const uint8_t* key) const {
-    Probe p = hash(key);
+    Probe p{bucket_of(key)};
     __builtin_prefetch(&buckets_[p.bucket], 0, 3);
     return p;
   }
   void resolve_bulk(const uint8_t* const* keys, const Probe* probes, unsigned n,
-                    RouteWord* out) const;
-  // Both steps for n <= 64 keys (tests, tools).
+                    RouteWord* out) const {
+    for (unsigned i = 0; i < n; ++i) {
+      const RouteWord r = match_home(buckets_[probes[i].bucket], keys[i]);
+      out[i] = r != kMissHere ? r : lookup(keys[i]);
+    }
+  }
+  // Both steps (tests, tools).
   void lookup_bulk(const uint8_t* const* keys, unsigned n, RouteWord* out) const;
 
   // ---- writer ----
   // The value object the writer attached to `key` (its own bookkeeping), or null.
   const EgressSet* value(const uint8_t* key) const;
-  // Adds `key` or replaces its value and route. False when no entry or slot is free.
+  // Adds `key` or replaces its value and route (route must not be 0). False when the
+  // capacity is used up (live keys plus removed ones not yet released).
   bool set(const uint8_t* key, const EgressSet* value, RouteWord route);
-  // Unpublishes `key`; returns the entry index to hand back after a grace period, or kNoEntry.
+  // Unpublishes `key`; returns the slot to hand back after a grace period, or kNoEntry.
   uint32_t remove(const uint8_t* key);
-  // Makes a removed entry reusable (the caller's grace period is over).
-  void release_entry(uint32_t index);
+  // Makes a removed slot reusable (the caller's grace period is over).
+  void release_entry(uint32_t slot);
   // Calls f(key, value) for every live key (writer only).
   template <class F>
   void for_each(F&& f) const {
-    for (uint32_t b = 0; b <= mask_; ++b) {
-      for (unsigned s = 0; s < kSlots; ++s) {
-        if (sig_of(buckets_[b], s) == 0) continue;
-        const Entry& e = entries_[buckets_[b].index[s].load(std::memory_order_relaxed)];
-        f(e.key, e.value);
-      }
+    for (uint32_t slot = 0; slot < state_.size(); ++slot) {
+      if (state_[slot] == SlotState::live) f(key_at(slot), values_[slot]);
     }
   }
   // Where a key's probe starts, and how many keys homed at or before `bucket` sit after it
   // (tests and diagnostics).
-  uint32_t home_bucket(const uint8_t* key) const { return hash(key).bucket; }
+  uint32_t home_bucket(const uint8_t* key) const { return bucket_of(key); }
   uint32_t overflow(uint32_t bucket) const {
     return buckets_[bucket & mask_].overflow.load(std::memory_order_relaxed);
   }
   uint32_t buckets() const { return mask_ + 1; }
   size_t size() const { return live_; }
   uint32_t capacity() const { return n_entries_; }
-  // Entries neither live nor free (removed, waiting for release_entry).
-  size_t pending() const { return n_entries_ - live_ - free_top_; }
+  // Slots neither live nor free (removed, waiting for release_entry).
+  size_t pending() const { return pending_; }
 
  private:
   struct alignas(64) Bucket {
-    std::atomic<uint64_t> sigs[2];  // 4 x 16-bit signatures each, slot s in word s/4
-    std::atomic<uint32_t> index[kSlots];
+    uint8_t key[kSlots][16];
+    std::atomic<RouteWord> route[kSlots];
     std::atomic<uint32_t> overflow;  // keys homed at or before this bucket, stored after it
   };
-  struct alignas(32) Entry {
-    uint8_t key[16];
-    std::atomic<RouteWord> route;
-    const EgressSet* value;  // writer only
-  };
-  using Hash = Probe;
   static_assert(sizeof(Bucket) == 64);
-  static_assert(sizeof(Entry) == 32);
+  enum class SlotState : uint8_t { free, live, pending };
+  // Marks "not in the home bucket, and keys homed here overflowed: walk on".
+  static constexpr RouteWord kMissHere = ~RouteWord{0};
 
   GroupTable() = default;
-  // Two independent CRC32-C chains: one picks the bucket, the other the signature, so keys
-  // sharing a bucket rarely share a signature too.
-  Hash hash(const uint8_t* key) const {
+  // CRC32-C over both halves of the key.
+  uint32_t bucket_of(const uint8_t* key) const {
     uint64_t lo, hi;
     std::memcpy(&lo, key, 8);
     std::memcpy(&hi, key + 8, 8);
-    auto a = static_cast<uint32_t>(_mm_crc32_u64(_mm_crc32_u64(0x9e3779b9u, lo), hi));
-    auto b = static_cast<uint32_t>(_mm_crc32_u64(_mm_crc32_u64(0x85ebca6bu, hi), lo));
-    auto sig = static_cast<uint16_t>(b ^ (b >> 16));
-    return Hash{a & mask_, sig == 0 ? uint16_t{1} : sig};
+    return static_cast<uint32_t>(_mm_crc32_u64(_mm_crc32_u64(0x9e3779b9u, lo), hi)) & mask_;
   }
-  static uint16_t sig_of(const Bucket& b, unsigned slot) {
-    return static_cast<uint16_t>(b.sigs[slot / 4].load(std::memory_order_acquire) >>
-                                 (16 * (slot % 4)));
+  // Both slots' keys compared at once: bit s set when slot s holds `key`.
+  static unsigned key_matches(const Bucket& b, const uint8_t* key) {
+    const __m128i k = _mm_loadu_si128(reinterpret_cast<const __m128i*>(key));
+    const __m128i k0 = _mm_load_si128(reinterpret_cast<const __m128i*>(b.key[0]));
+    const __m128i k1 = _mm_load_si128(reinterpret_cast<const __m128i*>(b.key[1]));
+    const unsigned m0 = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(k0, k)));
+    const unsigned m1 = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(k1, k)));
+    return (m0 == 0xffff ? 1u : 0u) | (m1 == 0xffff ? 2u : 0u);
   }
-  static void store_sig(Bucket& b, unsigned slot, uint16_t sig);
-  // Slots of `b` whose signature equals `sig`, one bit each (inline: once per lookup).
-  static unsigned match(const Bucket& b, uint16_t sig) {
-    __m128i v = _mm_set_epi64x(static_cast<long long>(b.sigs[1].load(std::memory_order_acquire)),
-                               static_cast<long long>(b.sigs[0].load(std::memory_order_acquire)));
-    // Equal lanes are all ones; packing the eight 16-bit lanes into bytes (saturating -1
-    // to -1) gives one movemask bit per slot.
-    __m128i eq = _mm_cmpeq_epi16(v, _mm_set1_epi16(static_cast<short>(sig)));
-    return static_cast<unsigned>(_mm_movemask_epi8(_mm_packs_epi16(eq, _mm_setzero_si128())));
+  // The route of `key` if bucket `b` answers for it: found here, or certainly absent (0);
+  // kMissHere when the walk must go on to the following buckets. Routes are loaded before
+  // the keys: a slot seen live (route not 0) cannot be reused before this reader's next
+  // quiescent state, so the key compared after it is the key that route belongs to. (Keys
+  // first would let a slot freed and refilled in between pair an old key with a new route.)
+  static RouteWord match_home(const Bucket& b, const uint8_t* key) {
+    const RouteWord r0 = b.route[0].load(std::memory_order_acquire);
+    const RouteWord r1 = b.route[1].load(std::memory_order_acquire);
+    const unsigned m = key_matches(b, key);
+    if ((m & 1) != 0 && r0 != 0) return r0;
+    if ((m & 2) != 0 && r1 != 0) return r1;
+    return b.overflow.load(std::memory_order_acquire) == 0 ? 0 : kMissHere;
   }
-  // Bucket and slot holding `key`, or false.
-  bool find(const uint8_t* key, const Hash& h, uint32_t* bucket, unsigned* slot) const;
+  const uint8_t* key_at(uint32_t slot) const { return buckets_[slot / kSlots].key[slot % kSlots]; }
+  // Slot holding `key` live, or kNoEntry (writer).
+  uint32_t find(const uint8_t* key) const;
 
   Bucket* buckets_ = nullptr;
-  Entry* entries_ = nullptr;
   bool dpdk_memory_ = true;
-  uint32_t* free_ = nullptr;  // stack of free entry indexes (writer only)
-  uint32_t free_top_ = 0;
   uint32_t mask_ = 0;  // buckets - 1
   uint32_t n_entries_ = 0;
   size_t live_ = 0;
+  size_t pending_ = 0;
+  // Writer-only bookkeeping, per slot: never read by the workers.
+  std::vector<SlotState> state_;
+  std::vector<const EgressSet*> values_;
 };
 
 }  // namespace tandem::dataplane

@@ -75,17 +75,19 @@ TEST(GroupTable, SetLookupRemove) {
 TEST(GroupTable, KeysBeyondAFullBucketOverflowAndStayReachable) {
   auto t = GroupTable::create(64, false);
   ASSERT_TRUE(t);
-  std::vector<Key> keys = colliding(*t, 20);  // 20 keys for one 8-slot bucket
+  std::vector<Key> keys = colliding(*t, 20);  // 20 keys for one 2-slot bucket
   for (size_t i = 0; i < keys.size(); ++i) {
     ASSERT_TRUE(t->set(keys[i].data(), nullptr, route(static_cast<uint32_t>(i))));
   }
   const uint32_t home = t->home_bucket(keys[0].data());
-  EXPECT_EQ(t->overflow(home), 12u);     // 12 keys stored past the home bucket
-  EXPECT_EQ(t->overflow(home + 1), 4u);  // 4 of them past the next one too
+  static_assert(GroupTable::kSlots == 2);
+  EXPECT_EQ(t->overflow(home), 18u);      // 18 keys stored past the home bucket
+  EXPECT_EQ(t->overflow(home + 1), 16u);  // 16 of them past the next one too
   for (size_t i = 0; i < keys.size(); ++i) {
     EXPECT_EQ(t->lookup(keys[i].data()), route(static_cast<uint32_t>(i)));
   }
-  // Removing keys from the home bucket leaves the overflowed ones reachable.
+  // Removing the first keys (the home bucket's and the next three buckets') leaves the
+  // overflowed ones reachable.
   for (size_t i = 0; i < 8; ++i) t->release_entry(t->remove(keys[i].data()));
   for (size_t i = 8; i < keys.size(); ++i) {
     EXPECT_EQ(t->lookup(keys[i].data()), route(static_cast<uint32_t>(i)));
@@ -116,7 +118,7 @@ TEST(GroupTable, BulkLookupAgreesWithSingleLookups) {
   auto t = GroupTable::create(4096, false);
   ASSERT_TRUE(t);
   for (uint32_t i = 0; i < 4096; i += 2) ASSERT_TRUE(t->set(group(i).data(), nullptr, route(i)));
-  // Also a crowded bucket, so the bulk path meets overflow and signature-only matches.
+  // Also a crowded bucket, so the bulk path meets overflow.
   std::vector<Key> crowd = colliding(*t, 12, 100'000);
   for (const Key& k : crowd) t->set(k.data(), nullptr, route(99));
   std::vector<Key> probe;
@@ -132,6 +134,51 @@ TEST(GroupTable, BulkLookupAgreesWithSingleLookups) {
   EXPECT_EQ(out[0], route(0));
   EXPECT_EQ(out[1], 0u);  // 37 is odd: never inserted
   EXPECT_EQ(out[52], route(99));
+}
+
+// Two keys sharing a bucket take turns in the same slot (removed, grace period, released,
+// refilled). A reader looking either up gets that key's route or nothing, never the route of
+// the key that refilled the slot while it compared.
+TEST(GroupTable, AReusedSlotNeverPairsOneKeyWithTheOthersRoute) {
+  auto t = GroupTable::create(64, false);
+  ASSERT_TRUE(t);
+  std::vector<Key> pair = colliding(*t, 2);
+  const RouteWord ra = route(3), rb = route(9);
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> reader_epoch{0};
+  std::atomic<uint64_t> wrong{0}, seen_a{0}, seen_b{0};
+  std::thread reader([&] {
+    const uint8_t* keys[2] = {pair[0].data(), pair[1].data()};
+    RouteWord out[2];
+    while (!stop.load(std::memory_order_relaxed)) {
+      t->lookup_bulk(keys, 2, out);
+      if ((out[0] != 0 && out[0] != ra) || (out[1] != 0 && out[1] != rb)) wrong.fetch_add(1);
+      seen_a.fetch_add(out[0] == ra, std::memory_order_relaxed);
+      seen_b.fetch_add(out[1] == rb, std::memory_order_relaxed);
+      reader_epoch.fetch_add(1, std::memory_order_release);  // quiescent point
+    }
+  });
+  auto grace = [&] {
+    uint64_t seen = reader_epoch.load(std::memory_order_acquire);
+    while (reader_epoch.load(std::memory_order_acquire) < seen + 2) std::this_thread::yield();
+  };
+  uint32_t slot_a = GroupTable::kNoEntry, slot_b = GroupTable::kNoEntry;
+  for (int round = 0; round < 2000; ++round) {
+    ASSERT_TRUE(t->set(pair[0].data(), nullptr, ra));
+    slot_a = t->remove(pair[0].data());
+    grace();
+    t->release_entry(slot_a);
+    ASSERT_TRUE(t->set(pair[1].data(), nullptr, rb));
+    slot_b = t->remove(pair[1].data());
+    grace();
+    t->release_entry(slot_b);
+  }
+  stop = true;
+  reader.join();
+  EXPECT_EQ(slot_a, slot_b);  // the test did exercise slot reuse
+  EXPECT_EQ(wrong.load(), 0u);
+  EXPECT_EQ(t->size(), 0u);
+  EXPECT_EQ(t->pending(), 0u);
 }
 
 // One reader thread looks up keys that never change while the writer adds and removes
