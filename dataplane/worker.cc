@@ -113,6 +113,9 @@ inline Classified classify(const uint8_t* frame, uint32_t len, wire::HeaderWalk&
 inline void tx_flush_port(WorkerConf& w, PortIndex p) {
   TxBuffer& b = w.tx[p];
   if (b.count == 0) return;
+  // Only forwarded replicas pass through these buffers (injected frames use the control
+  // core's queue), so they are counted here, once per flush rather than once per frame.
+  w.counters->port[p].copies += b.count;
   uint16_t sent = 0;
   if (w.tx_queue[p] != kNoQueue) {
     sent = rte_eth_tx_burst(w.dpdk_port[p], w.tx_queue[p], b.pkts, b.count);
@@ -193,7 +196,6 @@ inline void emit_original(WorkerConf& w, const ReplicaSource& s, PortIndex p) {
     return;
   }
   write_eth(e, s.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
-  ++w.counters->port[p].copies;
   tx_enqueue(w, p, s.m);
 }
 
@@ -225,7 +227,6 @@ inline void emit_copy(WorkerConf& w, const ReplicaSource& s, PortIndex p, rte_mb
   } else {
     rte_memcpy(e + kEthLen, s.ip, s.plen);
   }
-  ++w.counters->port[p].copies;
   tx_enqueue(w, p, r);
 }
 
@@ -244,7 +245,6 @@ inline void emit_clone(WorkerConf& w, const ReplicaSource& s, PortIndex p) {
   h->pkt_len = cl->pkt_len;
   uint8_t* e = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(h, kEthLen));
   write_eth(e, s.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
-  ++w.counters->port[p].copies;
   ++w.counters->port[p].clones;
   tx_enqueue(w, p, h);
 }
@@ -367,7 +367,6 @@ void forward_burst(WorkerConf& w, PortIndex in, const DataFrame* data, const Rou
         d.m->pkt_len == d.l3_end) [[likely]] {
       const auto p = static_cast<PortIndex>(std::countr_zero(egress));
       write_eth(d.ip - kEthLen, d.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
-      ++c.port[p].copies;
       tx_enqueue(w, p, d.m);
       continue;
     }
