@@ -203,29 +203,33 @@ inline void emit_original(WorkerConf& w, const ReplicaSource& s, PortIndex p) {
 // objects are in DPDK's raw mbuf state (one reference, one segment, no next: rte_mbuf_raw_
 // alloc's contract), so only the fields a sent frame needs are set: rte_pktmbuf_reset's full
 // reset would also write the mbuf's second cache line.
-inline void emit_copy(WorkerConf& w, const ReplicaSource& s, PortIndex p, rte_mbuf* r) {
+inline void emit_copy(WorkerConf& w, const ReplicaSource& s, PortIndex p, uint64_t mac,
+                      rte_mbuf* r) {
   if (r == nullptr) [[unlikely]] {
     w.counters->drop(p, DropReason::mbuf_alloc_failed);
     return;
   }
-  const uint32_t len = kEthLen + s.plen;
+  const uint32_t plen = s.plen;
+  const uint8_t* from = s.ip;
+  const uint32_t len = kEthLen + plen;
   r->data_off = RTE_PKTMBUF_HEADROOM;
   r->ol_flags = 0;
   r->packet_type = 0;
   r->pkt_len = len;
   r->data_len = static_cast<uint16_t>(len);
   uint8_t* e = rte_pktmbuf_mtod(r, uint8_t*);
-  write_eth(e, s.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
+  write_eth(e, from + kIpv6DstOffset, mac);
+  uint8_t* to = e + kEthLen;
   if (s.block_copy) [[likely]] {
     // Whole 16-byte blocks: no length-dependent branching for the usual small packet; the
     // last block may read and write up to 15 bytes past the packet, inside both buffers
     // (prepare_source checked the room).
-    for (uint32_t off = 0; off < s.plen; off += 16) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(e + kEthLen + off),
-                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.ip + off)));
+    for (uint32_t off = 0; off < plen; off += 16) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(to + off),
+                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + off)));
     }
   } else {
-    rte_memcpy(e + kEthLen, s.ip, s.plen);
+    rte_memcpy(to, from, plen);
   }
   tx_enqueue(w, p, r);
 }
@@ -262,15 +266,15 @@ inline void replicate_burst(WorkerConf& w, const ReplicaSource* src, const PortM
     all &= all - 1;
     const PortMask bit = port_bit(p);
     const PortMask above = ~(bit | (bit - 1));
-    // This port's copies in one mempool call (cheaper than one call per copy); if the pool
-    // cannot give them all, each copy tries alone and counts its own failure.
+    const uint64_t mac = w.fib->src_mac_word(p);
+    // Fresh mbufs for this port's copies in one mempool call: as many as the burst has
+    // frames (what is left goes back in one call too), and none on the burst's last port,
+    // which only ever gets originals. If the pool cannot give them all, each copy tries
+    // alone and counts its own failure.
     rte_mbuf* fresh[kBurst];
-    unsigned want = 0, next = 0;
-    for (uint16_t i = 0; i < n; ++i) {
-      want += (egress[i] & bit) != 0 && (egress[i] & above) != 0 && src[i].copy;
-    }
-    if (want != 0 && rte_mempool_get_bulk(w.pool, reinterpret_cast<void**>(fresh), want) != 0) {
-      want = 0;
+    unsigned have = 0, next = 0;
+    if (all != 0 && rte_mempool_get_bulk(w.pool, reinterpret_cast<void**>(fresh), n) == 0) {
+      have = n;
     }
     for (uint16_t i = 0; i < n; ++i) {
       if ((egress[i] & bit) == 0) continue;
@@ -278,16 +282,18 @@ inline void replicate_burst(WorkerConf& w, const ReplicaSource* src, const PortM
         emit_original(w, src[i], p);
       } else if (src[i].copy) {
         rte_mbuf* r = nullptr;
-        if (next < want) {
+        if (next < have) {
           r = fresh[next++];
         } else if (rte_mempool_get(w.pool, reinterpret_cast<void**>(&r)) != 0) {
           r = nullptr;
         }
-        emit_copy(w, src[i], p, r);
+        emit_copy(w, src[i], p, mac, r);
       } else {
         emit_clone(w, src[i], p);
       }
     }
+    if (next < have)
+      rte_mempool_put_bulk(w.pool, reinterpret_cast<void**>(fresh + next), have - next);
   }
 }
 
