@@ -110,6 +110,39 @@ TEST(Replication, DifferentEgressSetsInOneBurstKeepArrivalOrderOnEveryPort) {
   EXPECT_EQ(cs.per_port[0].forwarded, 4u);
 }
 
+// Frames for one port take a short path (MACs rewritten in place, straight to TX) until
+// the first frame of the burst that needs more: replicas, or trimming. Every port must
+// still see its frames in arrival order, and bytes after the IPv6 payload (here an FCS a
+// sender left on) never leave.
+TEST(Replication, OnePortAndReplicatedFramesInOneBurstKeepArrivalOrder) {
+  Lab lab(3);
+  const Ipv6Address g3 = Ipv6Address::must_parse("ff05::db8:3");
+  DataSpec a = spec(kS1, kG1, 64);  // port 1 only
+  DataSpec b = spec(kS1, g3, 64);   // port 2 only
+  DataSpec c = spec(kS1, kG2, 80);  // ports 1 and 2
+  DataSpec d = spec(kS2, kG1, 90);  // port 1 only
+  DataSpec e = spec(kS2, g3, 100);  // port 2 only, sent with 4 trailing bytes
+  Bytes e_frame = data_frame(e);
+  e_frame.insert(e_frame.end(), {0xde, 0xad, 0xbe, 0xef});
+  DataSpec f = spec(kS1, kG1, 66);  // port 1 only, after everything else
+  lab.set_input(
+      0, {data_frame(a), data_frame(b), data_frame(c), data_frame(d), e_frame, data_frame(f)});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b010));
+  ASSERT_TRUE(dp.fib().upsert(kAny, g3, 0b100));
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG2, 0b110));
+  drain(dp);
+  CountersSnapshot cs = dp.counters();
+  dp.stop();
+  auto r = [&](const DataSpec& s, PortIndex p) { return expected_replica(s, dp.port_mac(p)); };
+  EXPECT_EQ(lab.output(1), (std::vector<Bytes>{r(a, 1), r(c, 1), r(d, 1), r(f, 1)}));
+  EXPECT_EQ(lab.output(2), (std::vector<Bytes>{r(b, 2), r(c, 2), r(e, 2)}));
+  EXPECT_EQ(cs.per_port[1].copies, 4u);
+  EXPECT_EQ(cs.per_port[2].copies, 3u);
+  EXPECT_EQ(cs.per_port[0].forwarded, 6u);
+}
+
 TEST(Replication, ClonePathForEverySizeWhenThresholdIsZeroBytes) {
   Lab lab(3);
   DataSpec a = spec(kS1, kG1, 64);
