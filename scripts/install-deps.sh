@@ -12,6 +12,7 @@ packages=(
   # tests, lab, benchmarks
   tshark tcpdump python3 python3-scapy iproute2 iputils-ping procps psmisc
   frr keepalived prometheus valgrind jq dpdk-doc
+  lua5.3  # tests/pktgen: perf/pktgen/*.lua against a mock of pktgen's Lua binding
 )
 
 missing=()
