@@ -1,19 +1,20 @@
 // The multicast FIB: two hash tables with lock-free readers, written only by the control core.
 //
-//   star table: key G (16 bytes)     → EgressSet of (*,G), flagged when (S,G) entries exist
-//               (GroupTable: the lookup every forwarded packet makes, see group_table.h)
+//   star table: key G (16 bytes)     → RouteWord: (*,G) ports, flagged when (S,G) entries
+//               exist (GroupTable: the lookup every forwarded packet makes, one cache line)
 //   sg table:   key (S,G) (32 bytes) → EgressSet of (S,G)
 //               (rte_hash with RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF)
 //
 // A worker looks G up first (any-source multicast, the common case, costs one lookup), and
-// only when the (*,G) object says source-specific entries exist does it look (S,G) up. The
-// writer keeps a marker (*,G) object (star_present = false) for a group that has (S,G)
+// only when the (*,G) route says source-specific entries exist does it look (S,G) up. The
+// writer keeps a marker (*,G) route (no kRouteStarPresent) for a group that has (S,G)
 // entries but no (*,G), so the flag is always reachable. Keys point straight into the
 // packet: the IPv6 source and destination are adjacent, exactly the (S,G) key layout.
 //
-// Values point at immutable, interned EgressSet objects (one per distinct content, shared by
-// every entry with that content, so a million groups with a handful of fan-outs keep their
-// egress data in a few cache lines). Removed key slots and unreferenced EgressSets are
+// (S,G) values point at immutable, interned EgressSet objects (one per distinct content,
+// shared by every entry with that content); the writer interns the star table's sets the same
+// way for its own bookkeeping, while workers read the route word stored in the star slot
+// itself. Removed key slots and unreferenced EgressSets are
 // retired with an rte_rcu_qsbr token and freed once every worker has reported a quiescent
 // state. Gates, upstream flags and per-port source MACs are atomics read with relaxed loads
 // once per burst: a flip is a single store, visible to the next burst.

@@ -8,9 +8,10 @@
 // original mbuf, and a multi-segment frame is always cloned.
 //
 // Measured with perf/dataplane.sh's sweep (DATAPLANE_CLONE_SWEEP=1; N = 4 egress ports,
-// one worker, net_pcap in, net_null out, no hugepages, 2 shared vCPUs), median cycles per
-// ingress frame, clone vs copy: 66 B 1745/1108, 256 B 1742/1244, 512 B 1831/1315,
-// 1024 B 1957/1865, 1500 B 2167/2260. Copying wins up to 1 KiB; cloning pays beyond.
+// one worker, net_pcap in, net_null out, hugepages, 2 shared vCPUs), cycles per ingress
+// frame, clone vs copy (best 2 ms window, 3 runs each): 512 B 534/428, 768 B 614/530,
+// 1,024 B 694/654, 1,280 B 745/748, 1,500 B 803/834. Copying wins below about 1,280 B,
+// where the two meet; cloning pays beyond.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,9 @@
 namespace tandem::dataplane {
 
 // Frames (as received, including L2) up to this length are copied; longer ones are cloned.
-inline constexpr uint32_t kCloneThresholdBytes = 1024;
+inline constexpr uint32_t kCloneThresholdBytes = 1200;
+// Copies of IPv6 packets up to this length use whole 16-byte moves; longer ones rte_memcpy.
+inline constexpr uint32_t kBlockCopyMaxBytes = 256;
 // l3fwd's MAX_PKT_BURST.
 inline constexpr uint16_t kBurst = 32;
 // TX buffers are flushed when full and at least this often (l3fwd's BURST_TX_DRAIN_US).

@@ -175,8 +175,11 @@ inline ReplicaSource prepare_source(const WorkerConf& w, rte_mbuf* m, uint32_t l
     l3_offset = 0;
   }
   const uint32_t ip_at = m->data_off + l3_offset;  // from the start of m's buffer
-  const bool blocks =
-      copy && ip_at + round_up16(plen) <= m->buf_len && kEthLen + round_up16(plen) <= w.copy_room;
+  // Blocks only for small packets: beyond a few hundred bytes rte_memcpy's unrolled moves
+  // are faster (perf/dataplane.sh, N = 4: 1,024 B frames 742 -> 659 cycles, 512 B 415 -> 396).
+  const bool blocks = plen <= kBlockCopyMaxBytes && copy &&
+                      ip_at + round_up16(plen) <= m->buf_len &&
+                      kEthLen + round_up16(plen) <= w.copy_room;
   return {m, rte_pktmbuf_mtod_offset(m, const uint8_t*, l3_offset), plen, l3_offset, copy, blocks};
 }
 

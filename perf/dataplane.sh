@@ -125,7 +125,7 @@ for ((r = 1; r <= reps; r++)); do
     done
   done
   if [[ ${DATAPLANE_CLONE_SWEEP:-0} == 1 ]]; then
-    for size in 66 128 256 512 1024 1500; do
+    for size in 66 128 256 512 768 1024 1280 1500; do
       [[ -f $work/in_${size}_1000.pcap ]] ||
         "$bench" --write-pcap "$work/in_${size}_1000.pcap" --groups 1000 --frame-size "$size" --max-frames "$frames"
       run_dp "$size" 1000 4 1          # every replica cloned

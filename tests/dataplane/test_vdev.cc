@@ -51,7 +51,7 @@ TEST(Replication, OneToNCopiesCarryGroupMacPortMacAndHopLimitDecrementedOnce) {
   Lab lab(4);
   // Small frames take the copy path, large ones the clone path; one arrives VLAN-tagged.
   DataSpec small = spec(kS1, kG1, 64);
-  DataSpec large = spec(kS1, kG1, 1200);
+  DataSpec large = spec(kS1, kG1, 1300);  // a 1,362-byte frame: above the clone threshold
   DataSpec tagged = spec(kS2, kG1, 80);
   tagged.vlan = true;
   ASSERT_LT(data_frame(small).size(), kCloneThresholdBytes);
@@ -89,7 +89,7 @@ TEST(Replication, DifferentEgressSetsInOneBurstKeepArrivalOrderOnEveryPort) {
   const Ipv6Address g3 = Ipv6Address::must_parse("ff05::db8:3");
   DataSpec a = spec(kS1, kG1, 64);   // ports 1, 2, 4 (copies)
   DataSpec b = spec(kS1, kG2, 70);   // ports 2, 3 (copies)
-  DataSpec c = spec(kS1, g3, 1100);  // ports 1, 3, 4 (clones)
+  DataSpec c = spec(kS1, g3, 1300);  // ports 1, 3, 4 (clones)
   DataSpec d = spec(kS2, kG1, 90);   // as a
   lab.set_input(0, {data_frame(a), data_frame(b), data_frame(c), data_frame(d)});
   Dataplane dp;
