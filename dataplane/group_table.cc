@@ -61,8 +61,8 @@ uint32_t GroupTable::find(const uint8_t* key) const {
 RouteWord GroupTable::lookup(const uint8_t* key) const {
   uint32_t b = bucket_of(key);
   for (uint32_t probes = 0; probes <= mask_; ++probes) {
-    const RouteWord r = match_home(buckets_[b], key);
-    if (r != kMissHere) return r;
+    RouteWord r;
+    if (match_home(buckets_[b], key, &r)) return r;
     b = (b + 1) & mask_;
   }
   return 0;

@@ -71,8 +71,7 @@ class GroupTable {
   void resolve_bulk(const uint8_t* const* keys, const Probe* probes, unsigned n,
                     RouteWord* out) const {
     for (unsigned i = 0; i < n; ++i) {
-      const RouteWord r = match_home(buckets_[probes[i].bucket], keys[i]);
-      out[i] = r != kMissHere ? r : lookup(keys[i]);
+      if (!match_home(buckets_[probes[i].bucket], keys[i], &out[i])) out[i] = lookup(keys[i]);
     }
   }
   // Both steps (tests, tools).
@@ -101,7 +100,6 @@ class GroupTable {
   uint32_t overflow(uint32_t bucket) const {
     return buckets_[bucket & mask_].overflow.load(std::memory_order_relaxed);
   }
-  uint32_t buckets() const { return mask_ + 1; }
   size_t size() const { return live_; }
   uint32_t capacity() const { return n_entries_; }
   // Slots neither live nor free (removed, waiting for release_entry).
@@ -115,8 +113,6 @@ class GroupTable {
   };
   static_assert(sizeof(Bucket) == 64);
   enum class SlotState : uint8_t { free, live, pending };
-  // Marks "not in the home bucket, and keys homed here overflowed: walk on".
-  static constexpr RouteWord kMissHere = ~RouteWord{0};
 
   GroupTable() = default;
   // CRC32-C over both halves of the key.
@@ -135,18 +131,18 @@ class GroupTable {
     const unsigned m1 = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(k1, k)));
     return (m0 == 0xffff ? 1u : 0u) | (m1 == 0xffff ? 2u : 0u);
   }
-  // The route of `key` if bucket `b` answers for it: found here, or certainly absent (0);
-  // kMissHere when the walk must go on to the following buckets. Routes are loaded before
+  // True when bucket `b` answers for `key`: *route is its route, or 0 when it is certainly
+  // absent. False when the walk must go on to the following buckets (every RouteWord value
+  // can be a real route, so no sentinel value says so). Routes are loaded before
   // the keys: a slot seen live (route not 0) cannot be reused before this reader's next
   // quiescent state, so the key compared after it is the key that route belongs to. (Keys
   // first would let a slot freed and refilled in between pair an old key with a new route.)
-  static RouteWord match_home(const Bucket& b, const uint8_t* key) {
+  static bool match_home(const Bucket& b, const uint8_t* key, RouteWord* route) {
     const RouteWord r0 = b.route[0].load(std::memory_order_acquire);
     const RouteWord r1 = b.route[1].load(std::memory_order_acquire);
     const unsigned m = key_matches(b, key);
-    if ((m & 1) != 0 && r0 != 0) return r0;
-    if ((m & 2) != 0 && r1 != 0) return r1;
-    return b.overflow.load(std::memory_order_acquire) == 0 ? 0 : kMissHere;
+    *route = (m & 1) != 0 && r0 != 0 ? r0 : (m & 2) != 0 && r1 != 0 ? r1 : 0;
+    return *route != 0 || b.overflow.load(std::memory_order_acquire) == 0;
   }
   const uint8_t* key_at(uint32_t slot) const { return buckets_[slot / kSlots].key[slot % kSlots]; }
   // Slot holding `key` live, or kNoEntry (writer).

@@ -72,6 +72,24 @@ TEST(GroupTable, SetLookupRemove) {
   EXPECT_EQ(t->pending(), 0u);
 }
 
+// Every port and both flags set is a valid route: no route value may double as a marker,
+// in the bucket the key sits in or after an overflow.
+TEST(GroupTable, ARouteWithEveryBitSetIsFound) {
+  auto t = GroupTable::create(64, false);
+  ASSERT_TRUE(t);
+  const RouteWord all = ~RouteWord{0};
+  std::vector<Key> keys = colliding(*t, 5);  // the last ones overflow past their home bucket
+  for (const Key& k : keys) ASSERT_TRUE(t->set(k.data(), nullptr, all));
+  const uint8_t* ptrs[5];
+  RouteWord out[5];
+  for (size_t i = 0; i < keys.size(); ++i) {
+    EXPECT_EQ(t->lookup(keys[i].data()), all) << i;
+    ptrs[i] = keys[i].data();
+  }
+  t->lookup_bulk(ptrs, 5, out);
+  for (RouteWord r : out) EXPECT_EQ(r, all);
+}
+
 TEST(GroupTable, KeysBeyondAFullBucketOverflowAndStayReachable) {
   auto t = GroupTable::create(64, false);
   ASSERT_TRUE(t);
