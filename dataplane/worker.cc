@@ -128,12 +128,6 @@ inline void tx_flush_port(WorkerConf& w, PortIndex p) {
   b.count = 0;
 }
 
-inline void tx_enqueue(WorkerConf& w, PortIndex p, rte_mbuf* m) {
-  TxBuffer& b = w.tx[p];
-  b.pkts[b.count++] = m;
-  if (b.count == kBurst) tx_flush_port(w, p);
-}
-
 // RFC 2464 §7: destination 33:33 + the group's low 32 bits; source per egress interface;
 // EtherType IPv6. Two overlapping 8-byte stores (bytes 0-7 and 6-13) instead of six small
 // ones; the overlap (bytes 6-7) gets the same value from both.
@@ -178,14 +172,15 @@ inline ReplicaSource prepare_source(const WorkerConf& w, rte_mbuf* m, uint32_t l
   // Blocks only for small packets: beyond a few hundred bytes rte_memcpy's unrolled moves
   // are faster (perf/dataplane.sh, N = 4: 1,024 B frames 742 -> 659 cycles, 512 B 415 -> 396).
   const bool blocks = plen <= kBlockCopyMaxBytes && copy &&
-                      ip_at + round_up16(plen) <= m->buf_len &&
-                      kEthLen + round_up16(plen) <= w.copy_room;
+                      ip_at - kEthLen + round_up16(kEthLen + plen) <= m->buf_len &&
+                      round_up16(kEthLen + plen) <= w.copy_room;
   return {m, rte_pktmbuf_mtod_offset(m, const uint8_t*, l3_offset), plen, l3_offset, copy, blocks};
 }
 
 // The packet's last port gets the original mbuf itself. Untagged frames keep their Ethernet
 // header in place (only the MACs change); otherwise the new header goes right before IPv6.
-inline void emit_original(WorkerConf& w, const ReplicaSource& s, PortIndex p) {
+// Returns the frame to send, or null (counted) when no room was left for the header.
+inline rte_mbuf* emit_original(WorkerConf& w, const ReplicaSource& s, PortIndex p, uint64_t mac) {
   uint8_t* e;
   if (s.copy) {
     if (s.l3_offset != kEthLen) rte_pktmbuf_adj(s.m, static_cast<uint16_t>(s.l3_offset - kEthLen));
@@ -196,24 +191,23 @@ inline void emit_original(WorkerConf& w, const ReplicaSource& s, PortIndex p) {
   if (e == nullptr) [[unlikely]] {
     w.counters->drop(p, DropReason::mbuf_alloc_failed);
     rte_pktmbuf_free(s.m);
-    return;
+    return nullptr;
   }
-  write_eth(e, s.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
-  tx_enqueue(w, p, s.m);
+  write_eth(e, s.ip + kIpv6DstOffset, mac);
+  return s.m;
 }
 
 // A copy into `r`, fresh from rte_mempool_get_bulk (or null when the pool ran dry). Pool
 // objects are in DPDK's raw mbuf state (one reference, one segment, no next: rte_mbuf_raw_
 // alloc's contract), so only the fields a sent frame needs are set: rte_pktmbuf_reset's full
 // reset would also write the mbuf's second cache line.
-inline void emit_copy(WorkerConf& w, const ReplicaSource& s, PortIndex p, uint64_t mac,
-                      rte_mbuf* r) {
+[[gnu::always_inline]] inline rte_mbuf* emit_copy(WorkerConf& w, const ReplicaSource& s,
+                                                  PortIndex p, uint64_t mac, rte_mbuf* r) {
   if (r == nullptr) [[unlikely]] {
     w.counters->drop(p, DropReason::mbuf_alloc_failed);
-    return;
+    return nullptr;
   }
   const uint32_t plen = s.plen;
-  const uint8_t* from = s.ip;
   const uint32_t len = kEthLen + plen;
   r->data_off = RTE_PKTMBUF_HEADROOM;
   r->ol_flags = 0;
@@ -221,39 +215,88 @@ inline void emit_copy(WorkerConf& w, const ReplicaSource& s, PortIndex p, uint64
   r->pkt_len = len;
   r->data_len = static_cast<uint16_t>(len);
   uint8_t* e = rte_pktmbuf_mtod(r, uint8_t*);
-  write_eth(e, from + kIpv6DstOffset, mac);
-  uint8_t* to = e + kEthLen;
   if (s.block_copy) [[likely]] {
-    // Whole 16-byte blocks: no length-dependent branching for the usual small packet; the
-    // last block may read and write up to 15 bytes past the packet, inside both buffers
-    // (prepare_source checked the room).
-    for (uint32_t off = 0; off < plen; off += 16) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(to + off),
+    // The whole frame from where its Ethernet header starts, in 16-byte blocks: both ends
+    // start at a buffer's aligned data offset, so no block straddles two cache lines (from
+    // the IPv6 header on, a 66-byte frame's last block did, on both sides: 4 blocks cost
+    // more than these 5). The last block may read and write up to 15 bytes past the frame,
+    // inside both buffers (prepare_source checked the room); the header is written after.
+    const uint8_t* from = s.ip - kEthLen;
+    for (uint32_t off = 0; off < len; off += 16) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(e + off),
                        _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + off)));
     }
   } else {
-    rte_memcpy(to, from, plen);
+    rte_memcpy(e + kEthLen, s.ip, plen);
   }
-  tx_enqueue(w, p, r);
+  write_eth(e, s.ip + kIpv6DstOffset, mac);
+  return r;
 }
 
 // ipv4_multicast's scheme: a small header mbuf chained to an indirect mbuf that references
 // the original payload; the payload is freed when the last clone is sent.
-inline void emit_clone(WorkerConf& w, const ReplicaSource& s, PortIndex p) {
+inline rte_mbuf* emit_clone(WorkerConf& w, const ReplicaSource& s, PortIndex p, uint64_t mac) {
   rte_mbuf* h = rte_pktmbuf_alloc(w.header_pool);
   rte_mbuf* cl = h == nullptr ? nullptr : rte_pktmbuf_clone(s.m, w.clone_pool);
   if (cl == nullptr) [[unlikely]] {
     if (h != nullptr) rte_pktmbuf_free(h);
     w.counters->drop(p, DropReason::mbuf_alloc_failed);
-    return;
+    return nullptr;
   }
   h->next = cl;
   h->nb_segs = static_cast<uint16_t>(cl->nb_segs + 1);
   h->pkt_len = cl->pkt_len;
   uint8_t* e = reinterpret_cast<uint8_t*>(rte_pktmbuf_prepend(h, kEthLen));
-  write_eth(e, s.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
+  write_eth(e, s.ip + kIpv6DstOffset, mac);
   ++w.counters->port[p].clones;
-  tx_enqueue(w, p, h);
+  return h;
+}
+
+// Appends frames to TX buffers with the current port's fill count in a local: frames are
+// written through byte pointers, which may alias anything, so a count kept only in the
+// buffer would be reloaded and stored again around every frame (and each frame's count
+// would wait for the previous frame's store). Syncs the count back when the port changes
+// and when it goes out of scope.
+class TxCursor {
+ public:
+  explicit TxCursor(WorkerConf& w) : w_(w) {}
+  TxCursor(const TxCursor&) = delete;
+  TxCursor& operator=(const TxCursor&) = delete;
+  ~TxCursor() { sync(); }
+  void add(PortIndex p, rte_mbuf* m) {
+    if (p != p_) [[unlikely]] {
+      sync();
+      p_ = p;
+      pkts_ = w_.tx[p].pkts;
+      n_ = w_.tx[p].count;
+    }
+    pkts_[n_++] = m;
+    if (n_ == kBurst) [[unlikely]] {
+      w_.tx[p_].count = n_;
+      tx_flush_port(w_, p_);
+      n_ = 0;
+    }
+  }
+  void sync() {
+    if (p_ != kNoPort) w_.tx[p_].count = n_;
+  }
+
+ private:
+  static constexpr PortIndex kNoPort = 0xffff;
+  WorkerConf& w_;
+  PortIndex p_ = kNoPort;
+  rte_mbuf** pkts_ = nullptr;
+  uint16_t n_ = 0;
+};
+
+// Up to n mbufs from `pool` into `out`: all at once when it has them, else one by one until
+// it runs dry. Returns how many it gave.
+unsigned take_mbufs(rte_mempool* pool, rte_mbuf** out, unsigned n) {
+  if (rte_mempool_get_bulk(pool, reinterpret_cast<void**>(out), n) == 0) [[likely]]
+    return n;
+  unsigned got = 0;
+  while (got < n && rte_mempool_get(pool, reinterpret_cast<void**>(out + got)) == 0) ++got;
+  return got;
 }
 
 // Replicates a burst port by port: all of one port's replicas, then the next port's. A
@@ -272,28 +315,24 @@ inline void replicate_burst(WorkerConf& w, const ReplicaSource* src, const PortM
     const uint64_t mac = w.fib->src_mac_word(p);
     // Fresh mbufs for this port's copies in one mempool call: as many as the burst has
     // frames (what is left goes back in one call too), and none on the burst's last port,
-    // which only ever gets originals. If the pool cannot give them all, each copy tries
-    // alone and counts its own failure.
+    // which only ever gets originals. A pool that cannot give them all at once gives what
+    // it has one by one; copies beyond that count their own failure.
     rte_mbuf* fresh[kBurst];
     unsigned have = 0, next = 0;
-    if (all != 0 && rte_mempool_get_bulk(w.pool, reinterpret_cast<void**>(fresh), n) == 0) {
-      have = n;
-    }
+    if (all != 0) have = take_mbufs(w.pool, fresh, n);
+    TxCursor out(w);
     for (uint16_t i = 0; i < n; ++i) {
       if ((egress[i] & bit) == 0) continue;
+      rte_mbuf* m;
       if ((egress[i] & above) == 0) {
-        emit_original(w, src[i], p);
+        m = emit_original(w, src[i], p, mac);
       } else if (src[i].copy) {
-        rte_mbuf* r = nullptr;
-        if (next < have) {
-          r = fresh[next++];
-        } else if (rte_mempool_get(w.pool, reinterpret_cast<void**>(&r)) != 0) {
-          r = nullptr;
-        }
-        emit_copy(w, src[i], p, mac, r);
+        m = emit_copy(w, src[i], p, mac, next < have ? fresh[next++] : nullptr);
       } else {
-        emit_clone(w, src[i], p);
+        m = emit_clone(w, src[i], p, mac);
       }
+      if (m != nullptr) [[likely]]
+        out.add(p, m);
     }
     if (next < have)
       rte_mempool_put_bulk(w.pool, reinterpret_cast<void**>(fresh + next), have - next);
@@ -356,32 +395,35 @@ void forward_burst(WorkerConf& w, PortIndex in, const DataFrame* data, const Rou
   PortMask all = 0;
   uint16_t nr = 0;
   uint64_t forwarded = 0;
-  for (uint16_t i = 0; i < n; ++i) {
-    const DataFrame& d = data[i];
-    if ((routes[i] & kRouteStarPresent) == 0) {
-      c.drop(in, DropReason::no_route);
-      dropped.add(d.m);
-      continue;
+  {
+    TxCursor out(w);  // its scope ends before replicate_burst fills the same buffers
+    for (uint16_t i = 0; i < n; ++i) {
+      const DataFrame& d = data[i];
+      if ((routes[i] & kRouteStarPresent) == 0) {
+        c.drop(in, DropReason::no_route);
+        dropped.add(d.m);
+        continue;
+      }
+      const PortMask egress = routes[i] & usable;
+      if (egress == 0) {
+        c.drop(in, DropReason::no_egress);
+        dropped.add(d.m);
+        continue;
+      }
+      // Decremented once, before replication, so every copy carries the same value.
+      --d.ip[kIpv6HopLimitOffset];
+      ++forwarded;
+      if (nr == 0 && (egress & (egress - 1)) == 0 && d.l3_offset == kEthLen &&
+          d.m->pkt_len == d.l3_end) [[likely]] {
+        const auto p = static_cast<PortIndex>(std::countr_zero(egress));
+        write_eth(d.ip - kEthLen, d.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
+        out.add(p, d.m);
+        continue;
+      }
+      src[nr] = prepare_source(w, d.m, d.l3_offset, d.l3_end);
+      egress_of[nr++] = egress;
+      all |= egress;
     }
-    const PortMask egress = routes[i] & usable;
-    if (egress == 0) {
-      c.drop(in, DropReason::no_egress);
-      dropped.add(d.m);
-      continue;
-    }
-    // Decremented once, before replication, so every copy carries the same value.
-    --d.ip[kIpv6HopLimitOffset];
-    ++forwarded;
-    if (nr == 0 && (egress & (egress - 1)) == 0 && d.l3_offset == kEthLen &&
-        d.m->pkt_len == d.l3_end) [[likely]] {
-      const auto p = static_cast<PortIndex>(std::countr_zero(egress));
-      write_eth(d.ip - kEthLen, d.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
-      tx_enqueue(w, p, d.m);
-      continue;
-    }
-    src[nr] = prepare_source(w, d.m, d.l3_offset, d.l3_end);
-    egress_of[nr++] = egress;
-    all |= egress;
   }
   c.port[in].forwarded += forwarded;
   if (nr != 0) replicate_burst(w, src, egress_of, nr, all);
