@@ -181,6 +181,16 @@ TEST_F(Pair, SplitBrainAlarmShowsInDisplayAndMetricsUntilTheOtherMasterStepsDown
   EXPECT_EQ(row.split_brain_events, 1u);
   EXPECT_GE(row.split_brain_cleared_ms_ago, 0);
   EXPECT_EQ(state(a), "Master");
+  // `reset vrrp6 statistics` restarts the display's event count with its transitions; the
+  // metric stays monotonic.
+  ASSERT_GT(row.transitions, 0u);
+  a.reset_statistics("vrrp6");
+  row = a.vrrp6_snapshot(now).groups.at(0);
+  EXPECT_EQ(row.split_brain_events, 0u);
+  EXPECT_EQ(row.transitions, 0u);
+  EXPECT_FALSE(row.split_brain);
+  a.fill_metrics(m, now);
+  EXPECT_EQ(m.vrrp6[0].split_brain_events, 1u);
 }
 
 }  // namespace

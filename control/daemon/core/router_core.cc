@@ -297,7 +297,8 @@ void RouterCore::reset_statistics(const std::string& subsystem) {
   }
   if (all || subsystem == "vrrp6")
     for (const auto& st : vrrp_.status())
-      vrrp_baseline_[st.ifname + "/" + std::to_string(st.vrid)] = st.transitions;
+      vrrp_baseline_[st.ifname + "/" + std::to_string(st.vrid)] = {st.transitions,
+                                                                   st.split_brain.events};
   if (all || subsystem == "bfd")
     for (const auto& st : bfd_.status()) bfd_baseline_[st.name] = st.flaps;
   log(LogLevel::info, "tandemd", "reset " + subsystem + " statistics");

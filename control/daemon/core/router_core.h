@@ -168,7 +168,9 @@ class RouterCore {
   std::vector<wire::MacAddress> macs_;
   // Display baselines set by reset_statistics, keyed by interface, "if/vrid" or session.
   std::map<std::string, std::pair<uint64_t, uint64_t>> mld_baseline_;  // joins, leaves
-  std::map<std::string, uint64_t> vrrp_baseline_, bfd_baseline_;
+  // transitions, split-brain events
+  std::map<std::string, std::pair<uint64_t, uint64_t>> vrrp_baseline_;
+  std::map<std::string, uint64_t> bfd_baseline_;
   std::vector<std::string>* problems_ = nullptr;  // collects problem() lines during apply()
   bool preempt_hold_ = false;
   bool shut_down_ = false;

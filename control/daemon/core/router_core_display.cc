@@ -124,11 +124,11 @@ cli::Vrrp6Snapshot RouterCore::vrrp6_snapshot(TimePoint now) const {
     g.last_change_ms_ago = s.transitions ? to_ms(now - s.last_change_time) : -1;
     g.last_change_reason = s.last_change_reason;
     auto vb = vrrp_baseline_.find(s.ifname + "/" + std::to_string(s.vrid));
-    g.transitions =
-        s.transitions - (vb == vrrp_baseline_.end() ? 0 : std::min(vb->second, s.transitions));
     const vrrp6::SplitBrainStatus& sb = s.split_brain;
+    const bool based = vb != vrrp_baseline_.end();
+    g.transitions = s.transitions - (based ? std::min(vb->second.first, s.transitions) : 0);
     g.split_brain = sb.active;
-    g.split_brain_events = sb.events;
+    g.split_brain_events = sb.events - (based ? std::min(vb->second.second, sb.events) : 0);
     if (sb.events) g.split_brain_evidence = vrrp6::split_evidence_name(sb.evidence);
     if (sb.events && sb.evidence != vrrp6::SplitEvidence::rbs_peer_master)
       g.split_brain_other_master = sb.other_master.to_string();
