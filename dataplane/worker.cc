@@ -129,16 +129,35 @@ inline void tx_flush_port(WorkerConf& w, PortIndex p) {
 }
 
 // RFC 2464 §7: destination 33:33 + the group's low 32 bits; source per egress interface;
-// EtherType IPv6. Two overlapping 8-byte stores (bytes 0-7 and 6-13) instead of six small
-// ones; the overlap (bytes 6-7) gets the same value from both.
+// EtherType IPv6. As two little-endian words that overlap at bytes 6-7 (both hold the same
+// value there).
+struct EthWords {
+  uint64_t head;   // bytes 0-7: 33 33, group bytes 12-15, source MAC bytes 0-1
+  uint64_t from6;  // bytes 6-13: source MAC, 86 dd
+};
 static_assert(std::endian::native == std::endian::little);
-inline void write_eth(uint8_t* e, const uint8_t* group, uint64_t src_mac) {
+inline EthWords eth_words(const uint8_t* group, uint64_t src_mac) {
   uint32_t low;
   std::memcpy(&low, group + 12, 4);
-  const uint64_t head = 0x3333u | uint64_t{low} << 16 | src_mac << 48;
-  const uint64_t tail = (src_mac & 0xffffffffffffu) | uint64_t{0xdd86} << 48;  // 86 dd on the wire
-  std::memcpy(e, &head, 8);
-  std::memcpy(e + 6, &tail, 8);
+  return {0x3333u | uint64_t{low} << 16 | src_mac << 48,
+          (src_mac & 0xffffffffffffu) | uint64_t{0xdd86} << 48};
+}
+
+// The header in place: two 8-byte stores instead of six small ones.
+inline void write_eth(uint8_t* e, const uint8_t* group, uint64_t src_mac) {
+  const EthWords h = eth_words(group, src_mac);
+  std::memcpy(e, &h.head, 8);
+  std::memcpy(e + 6, &h.from6, 8);
+}
+
+// A frame's first 16 bytes: the header in bytes 0-13, bytes 14-15 (where IPv6 starts) kept
+// from `first`. One store where write_eth over a copied block takes three.
+inline __m128i eth_block(const uint8_t* group, uint64_t src_mac, __m128i first) {
+  const EthWords h = eth_words(group, src_mac);
+  const uint64_t ip_start =
+      static_cast<uint64_t>(_mm_extract_epi64(first, 1)) & 0xffff000000000000u;
+  return _mm_set_epi64x(static_cast<long long>(h.from6 >> 16 | ip_start),
+                        static_cast<long long>(h.head));
 }
 
 inline uint32_t round_up16(uint32_t n) {
@@ -217,19 +236,22 @@ inline rte_mbuf* emit_original(WorkerConf& w, const ReplicaSource& s, PortIndex 
   uint8_t* e = rte_pktmbuf_mtod(r, uint8_t*);
   if (s.block_copy) [[likely]] {
     // The whole frame from where its Ethernet header starts, in 16-byte blocks: both ends
-    // start at a buffer's aligned data offset, so no block straddles two cache lines (from
-    // the IPv6 header on, a 66-byte frame's last block did, on both sides: 4 blocks cost
-    // more than these 5). The last block may read and write up to 15 bytes past the frame,
-    // inside both buffers (prepare_source checked the room); the header is written after.
+    // start at a buffer's aligned data offset, so no block straddles two cache lines, and
+    // the new header rides in the first block (a copy's cost is mostly its stores:
+    // perf/dataplane/README.md). The last block may read and write up to 15 bytes past the
+    // frame, inside both buffers (prepare_source checked the room).
     const uint8_t* from = s.ip - kEthLen;
-    for (uint32_t off = 0; off < len; off += 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(e),
+                     eth_block(s.ip + kIpv6DstOffset, mac,
+                               _mm_loadu_si128(reinterpret_cast<const __m128i*>(from))));
+    for (uint32_t off = 16; off < len; off += 16) {
       _mm_storeu_si128(reinterpret_cast<__m128i*>(e + off),
                        _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + off)));
     }
   } else {
     rte_memcpy(e + kEthLen, s.ip, plen);
+    write_eth(e, s.ip + kIpv6DstOffset, mac);
   }
-  write_eth(e, s.ip + kIpv6DstOffset, mac);
   return r;
 }
 
