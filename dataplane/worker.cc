@@ -173,7 +173,7 @@ struct ReplicaSource {
   uint32_t plen;       // IPv6 header + payload
   uint32_t l3_offset;  // where ip starts in m's data
   bool copy;
-  bool block_copy;  // copy in whole 16-byte blocks: both buffers have room for the last one
+  bool block_copy;  // copy whole 16-byte blocks from ip - kEthLen: both buffers have room
 };
 
 inline ReplicaSource prepare_source(const WorkerConf& w, rte_mbuf* m, uint32_t l3_offset,
@@ -182,7 +182,8 @@ inline ReplicaSource prepare_source(const WorkerConf& w, rte_mbuf* m, uint32_t l
   if (m->pkt_len > l3_end) rte_pktmbuf_trim(m, static_cast<uint16_t>(m->pkt_len - l3_end));
   const uint32_t plen = l3_end - l3_offset;
   // Clones reference the original's data from its IPv6 header on, so strip L2 for them;
-  // copies read the IPv6 packet where it lies.
+  // copies read the packet where it lies (block copies from kEthLen bytes before it: a copy
+  // always comes from a frame with at least an Ethernet header there).
   if (!copy) {
     rte_pktmbuf_adj(m, static_cast<uint16_t>(l3_offset));
     l3_offset = 0;
