@@ -68,11 +68,14 @@ class GroupTable {
     __builtin_prefetch(&buckets_[p.bucket], 0, 3);
     return p;
   }
+  RouteWord resolve(const uint8_t* key, Probe p) const {
+    RouteWord r;
+    if (match_home(buckets_[p.bucket], key, &r)) return r;
+    return lookup(key);
+  }
   void resolve_bulk(const uint8_t* const* keys, const Probe* probes, unsigned n,
                     RouteWord* out) const {
-    for (unsigned i = 0; i < n; ++i) {
-      if (!match_home(buckets_[probes[i].bucket], keys[i], &out[i])) out[i] = lookup(keys[i]);
-    }
+    for (unsigned i = 0; i < n; ++i) out[i] = resolve(keys[i], probes[i]);
   }
   // Both steps (tests, tools).
   void lookup_bulk(const uint8_t* const* keys, unsigned n, RouteWord* out) const;

@@ -8,6 +8,7 @@
 
 #include <bit>
 #include <cstring>
+#include <optional>
 
 #include "control/wire/headers.h"
 
@@ -330,8 +331,8 @@ unsigned take_mbufs(rte_mempool* pool, rte_mbuf** out, unsigned n) {
 // packet, every replica of the burst would be live at once (16 ports: 512 mbufs, cold).
 // Ports are visited in ascending order and each packet's original goes to its highest
 // port, so it is sent only after every replica has been made from it.
-inline void replicate_burst(WorkerConf& w, const ReplicaSource* src, const PortMask* egress,
-                            uint16_t n, PortMask all) {
+[[gnu::noinline]] void replicate_burst(WorkerConf& w, const ReplicaSource* src,
+                                       const PortMask* egress, uint16_t n, PortMask all) {
   while (all != 0) {
     const PortIndex p = static_cast<PortIndex>(std::countr_zero(all));
     all &= all - 1;
@@ -364,113 +365,82 @@ inline void replicate_burst(WorkerConf& w, const ReplicaSource* src, const PortM
   }
 }
 
-// A multicast data frame between classification and forwarding.
-struct DataFrame {
-  rte_mbuf* m;
-  uint8_t* ip;
-  uint32_t l3_offset;
-  uint32_t l3_end;
-};
-
-// A burst's dropped frames go back to their pool together when the burst is done: one bulk
-// free instead of a call per frame, which is most of what a policed storm costs after its
-// classification.
-struct DropBin {
-  rte_mbuf* m[kBurst];
+// A burst's multicast data frames between classification and forwarding, one array per
+// field: each stage's loop reads only the fields it needs.
+struct DataBurst {
   uint16_t n = 0;
-  void add(rte_mbuf* x) { m[n++] = x; }  // each frame of a burst is dropped at most once
-  ~DropBin() {
-    if (n != 0) rte_pktmbuf_free_bulk(m, n);
-  }
+  rte_mbuf* m[kBurst];
+  uint8_t* ip[kBurst];
+  uint16_t l3_offset[kBurst];
+  uint16_t l3_end[kBurst];
+  GroupTable::Probe probe[kBurst];  // the (*,G) lookup started by classify_burst
+  RouteWord route[kBurst];
 };
 
-// Frames whose group has source-specific entries: an (S,G) hit replaces the (*,G) answer
-// entirely (its ports, and "found" even where only a marker (*,G) exists).
-void resolve_source_specific(const WorkerConf& w, const DataFrame* data, RouteWord* routes,
-                             uint16_t n) {
-  const void* keys[kBurst];
-  uint16_t index[kBurst];
-  uint16_t ns = 0;
-  for (uint16_t i = 0; i < n; ++i) {
-    if ((routes[i] & kRouteHasSources) == 0) continue;
-    keys[ns] = data[i].ip + kIpv6SrcOffset;  // source then destination: the (S,G) key
-    index[ns++] = i;
+// A burst's frames that leave the data path: punts for the control core, and drops, which
+// go back to their pool together when the burst is done (one bulk free instead of a call per
+// frame, which is most of what a policed storm costs after its classification).
+struct BurstExits {
+  rte_mbuf* punt[kBurst];
+  uint16_t n_punt = 0;
+  rte_mbuf* drop[kBurst];
+  uint16_t n_drop = 0;
+  BurstExits() = default;
+  BurstExits(const BurstExits&) = delete;
+  BurstExits& operator=(const BurstExits&) = delete;
+  ~BurstExits() {
+    if (n_drop != 0) rte_pktmbuf_free_bulk(drop, n_drop);
   }
-  if (ns == 0) return;
-  void* sets[kBurst];
-  uint64_t hits = 0;
-  rte_hash_lookup_bulk_data(w.fib->sg_table(), keys, ns, &hits, sets);
-  for (uint16_t j = 0; j < ns; ++j) {
-    if (((hits >> j) & 1) == 0) continue;
-    routes[index[j]] = static_cast<const EgressSet*>(sets[j])->ports | kRouteStarPresent;
-  }
-}
+  void dropped(rte_mbuf* m) { drop[n_drop++] = m; }  // each frame is dropped at most once
+};
 
-// Forwards a burst's looked-up data frames. A frame for one egress port, untagged and
-// unpadded (the usual case) leaves as it came with new MACs, straight into that port's TX
-// buffer. From the first frame that needs more (replicas, a VLAN tag to strip, padding to
-// trim) on, frames go through replicate_burst, which keeps every port's frames in arrival
-// order; the frames sent straight away all arrived before them.
-void forward_burst(WorkerConf& w, PortIndex in, const DataFrame* data, const RouteWord* routes,
-                   uint16_t n, DropBin& dropped) {
+// Where a data frame's IPv6 packet starts and ends in its first segment.
+struct L3Span {
+  uint16_t offset;
+  uint16_t end;
+};
+
+// Frames plain_udp_multicast() does not take: the full header walk, then punt (policed),
+// drop, or data at the span the walk found. Out of line so the per-frame loop keeps its
+// registers for the usual frame.
+[[gnu::noinline]] std::optional<L3Span> classify_other(WorkerConf& w, PortIndex in, rte_mbuf* m,
+                                                       uint64_t now, BurstExits& exits) {
   LcoreCounters& c = *w.counters;
-  const PortMask usable = w.fib->open_gates() & ~port_bit(in) & kRoutePorts;
-  ReplicaSource src[kBurst];
-  PortMask egress_of[kBurst];
-  PortMask all = 0;
-  uint16_t nr = 0;
-  uint64_t forwarded = 0;
-  {
-    TxCursor out(w);  // its scope ends before replicate_burst fills the same buffers
-    for (uint16_t i = 0; i < n; ++i) {
-      const DataFrame& d = data[i];
-      if ((routes[i] & kRouteStarPresent) == 0) {
-        c.drop(in, DropReason::no_route);
-        dropped.add(d.m);
-        continue;
-      }
-      const PortMask egress = routes[i] & usable;
-      if (egress == 0) {
-        c.drop(in, DropReason::no_egress);
-        dropped.add(d.m);
-        continue;
-      }
-      // Decremented once, before replication, so every copy carries the same value.
-      --d.ip[kIpv6HopLimitOffset];
-      ++forwarded;
-      if (nr == 0 && (egress & (egress - 1)) == 0 && d.l3_offset == kEthLen &&
-          d.m->pkt_len == d.l3_end) [[likely]] {
-        const auto p = static_cast<PortIndex>(std::countr_zero(egress));
-        write_eth(d.ip - kEthLen, d.ip + kIpv6DstOffset, w.fib->src_mac_word(p));
-        out.add(p, d.m);
-        continue;
-      }
-      src[nr] = prepare_source(w, d.m, d.l3_offset, d.l3_end);
-      egress_of[nr++] = egress;
-      all |= egress;
+  const uint8_t* frame = rte_pktmbuf_mtod(m, const uint8_t*);
+  wire::HeaderWalk hw;
+  const Classified k = classify(frame, m->data_len, hw);
+  if (k.verdict == Verdict::punt) {
+    auto cls = static_cast<size_t>(k.cls);
+    TokenBucket& per_source =
+        w.source_policer[in][cls][punt_source_bucket(frame + hw.l3_offset + kIpv6SrcOffset)];
+    if (!per_source.conform(now) || !w.policer[in][cls].conform(now)) {
+      ++c.port[in].policed_by_class[cls];
+      c.drop(in, DropReason::punt_policed);
+      exits.dropped(m);
+      return std::nullopt;
     }
+    set_punt_class(m, k.cls);
+    exits.punt[exits.n_punt++] = m;
+    return std::nullopt;
   }
-  c.port[in].forwarded += forwarded;
-  if (nr != 0) replicate_burst(w, src, egress_of, nr, all);
+  if (k.verdict == Verdict::drop) {
+    c.drop(in, k.reason);
+    exits.dropped(m);
+    return std::nullopt;
+  }
+  // Both fit: a single-segment frame is at most a 16-bit data_len long.
+  return L3Span{static_cast<uint16_t>(hw.l3_offset), static_cast<uint16_t>(hw.l3_end)};
 }
 
-void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uint64_t now) {
+// Stage 1: sorts a received burst into data frames (with their (*,G) probe started: hashed
+// and the bucket prefetched while the frame is at hand, so the bucket is in cache when the
+// burst's lookups resolve), punts and drops.
+[[gnu::noinline]] void classify_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n,
+                                      uint64_t now, DataBurst& data, BurstExits& exits) {
   LcoreCounters& c = *w.counters;
-  PortCounters& pc = c.port[in];
-  pc.rx += n;
-  DropBin dropped;
   const bool rpf_ok = (w.fib->upstream_ports() & port_bit(in)) != 0;
   const GroupTable& groups = w.fib->star_table();
-
-  // Data frames with their group's (*,G) probe started: hashed and its bucket prefetched
-  // while the frame is at hand, so the bucket is in cache when the burst's lookups resolve.
-  DataFrame data[kBurst];
-  const uint8_t* group_keys[kBurst];
-  GroupTable::Probe probes[kBurst];
   uint16_t nd = 0;
-  rte_mbuf* punts[kBurst];
-  uint16_t np = 0;
-
   for (uint16_t i = 0; i < kPrefetchOffset && i < n; ++i) {
     rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
   }
@@ -480,68 +450,167 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uin
     uint8_t* frame = rte_pktmbuf_mtod(m, uint8_t*);
     uint32_t l3_offset = kEthLen, l3_end;
     if (!plain_udp_multicast(frame, m->data_len, &l3_end)) [[unlikely]] {
-      wire::HeaderWalk hw;
-      Classified k = classify(frame, m->data_len, hw);
-      if (k.verdict == Verdict::punt) {
-        auto cls = static_cast<size_t>(k.cls);
-        TokenBucket& per_source =
-            w.source_policer[in][cls][punt_source_bucket(frame + hw.l3_offset + kIpv6SrcOffset)];
-        if (!per_source.conform(now) || !w.policer[in][cls].conform(now)) {
-          ++pc.policed_by_class[cls];
-          c.drop(in, DropReason::punt_policed);
-          dropped.add(m);
-          continue;
-        }
-        set_punt_class(m, k.cls);
-        punts[np++] = m;
-        continue;
-      }
-      if (k.verdict == Verdict::drop) {
-        c.drop(in, k.reason);
-        dropped.add(m);
-        continue;
-      }
-      l3_offset = hw.l3_offset;
-      l3_end = hw.l3_end;
+      const std::optional<L3Span> span = classify_other(w, in, m, now, exits);
+      if (!span) continue;
+      l3_offset = span->offset;
+      l3_end = span->end;
     }
     uint8_t* ip = frame + l3_offset;
     if (!rpf_ok) [[unlikely]] {
       c.drop(in, DropReason::rpf_fail);
-      dropped.add(m);
+      exits.dropped(m);
       continue;
     }
     // RFC 8200 §3: a router decrements the hop limit and discards at zero.
     if (ip[kIpv6HopLimitOffset] <= 1) [[unlikely]] {
       c.drop(in, DropReason::hop_limit_expired);
-      dropped.add(m);
+      exits.dropped(m);
       continue;
     }
-    data[nd] = DataFrame{m, ip, l3_offset, l3_end};
-    group_keys[nd] = ip + kIpv6DstOffset;
-    probes[nd] = groups.probe(group_keys[nd]);
+    data.m[nd] = m;
+    data.ip[nd] = ip;
+    data.l3_offset[nd] = static_cast<uint16_t>(l3_offset);
+    data.l3_end[nd] = static_cast<uint16_t>(l3_end);
+    data.probe[nd] = groups.probe(ip + kIpv6DstOffset);
     ++nd;
   }
-  if (np != 0) [[unlikely]] {
-    // One push per burst: the queue's indices cross to the control core once, not per frame.
-    auto queued = static_cast<uint16_t>(w.punt->push(punts, np));
-    for (uint16_t i = 0; i < np; ++i) {
-      if (i < queued) {
-        ++pc.punted;
-        ++pc.punted_by_class[static_cast<size_t>(punt_class_of(punts[i]))];
-      } else {
-        c.drop(in, DropReason::punt_ring_full);
-        dropped.add(punts[i]);
-      }
+  data.n = nd;
+}
+
+// Punts go to the control core in one push per burst: the queue's indices cross cores once,
+// not per frame.
+[[gnu::noinline]] void punt_burst(WorkerConf& w, PortIndex in, BurstExits& exits) {
+  LcoreCounters& c = *w.counters;
+  PortCounters& pc = c.port[in];
+  auto queued = static_cast<uint16_t>(w.punt->push(exits.punt, exits.n_punt));
+  for (uint16_t i = 0; i < exits.n_punt; ++i) {
+    if (i < queued) {
+      ++pc.punted;
+      ++pc.punted_by_class[static_cast<size_t>(punt_class_of(exits.punt[i]))];
+    } else {
+      c.drop(in, DropReason::punt_ring_full);
+      exits.dropped(exits.punt[i]);
     }
   }
-  if (nd == 0) return;
+}
 
-  // G for the whole burst (GroupTable), then (S,G) only for groups that have source-specific
-  // entries.
-  RouteWord routes[kBurst];
-  groups.resolve_bulk(group_keys, probes, nd, routes);
-  resolve_source_specific(w, data, routes, nd);
-  forward_burst(w, in, data, routes, nd, dropped);
+// Stage 2: G for the whole burst (GroupTable), then (S,G) only for groups that have
+// source-specific entries; an (S,G) hit replaces the (*,G) answer entirely (its ports, and
+// "found" even where only a marker (*,G) exists).
+[[gnu::noinline]] void lookup_burst(const WorkerConf& w, DataBurst& data) {
+  const GroupTable& groups = w.fib->star_table();
+  const uint16_t n = data.n;
+  const void* keys[kBurst];
+  uint16_t index[kBurst];
+  uint16_t ns = 0;
+  for (uint16_t i = 0; i < n; ++i) {
+    const RouteWord r = groups.resolve(data.ip[i] + kIpv6DstOffset, data.probe[i]);
+    data.route[i] = r;
+    if ((r & kRouteHasSources) == 0) [[likely]]
+      continue;
+    keys[ns] = data.ip[i] + kIpv6SrcOffset;  // source then destination: the (S,G) key
+    index[ns++] = i;
+  }
+  if (ns == 0) [[likely]]
+    return;
+  void* sets[kBurst];
+  uint64_t hits = 0;
+  rte_hash_lookup_bulk_data(w.fib->sg_table(), keys, ns, &hits, sets);
+  for (uint16_t j = 0; j < ns; ++j) {
+    if (((hits >> j) & 1) == 0) continue;
+    data.route[index[j]] = static_cast<const EgressSet*>(sets[j])->ports | kRouteStarPresent;
+  }
+}
+
+// A data frame's egress ports: its route's ports whose gates are open, without the ingress.
+// 0 when it has none, and then the frame is dropped with its reason.
+inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, PortMask usable,
+                               rte_mbuf* m, BurstExits& exits) {
+  if ((route & kRouteStarPresent) == 0) [[unlikely]] {
+    c.drop(in, DropReason::no_route);
+    exits.dropped(m);
+    return 0;
+  }
+  const PortMask egress = route & usable;
+  if (egress == 0) [[unlikely]] {
+    c.drop(in, DropReason::no_egress);
+    exits.dropped(m);
+  }
+  return egress;
+}
+
+inline PortMask usable_ports(const Fib& fib, PortIndex in) {
+  return fib.open_gates() & ~port_bit(in) & kRoutePorts;
+}
+
+// Stage 3b: the burst's frames from `first` on, the first of which needs more than new MACs
+// (replicas, a VLAN tag to strip, padding to trim). replicate_burst keeps every port's
+// frames in arrival order; the frames forward_burst sent straight away all arrived before.
+[[gnu::noinline]] void replicate_rest(WorkerConf& w, PortIndex in, const DataBurst& data,
+                                      uint16_t first, BurstExits& exits) {
+  LcoreCounters& c = *w.counters;
+  const PortMask usable = usable_ports(*w.fib, in);
+  ReplicaSource src[kBurst];
+  PortMask egress_of[kBurst];
+  PortMask all = 0;
+  uint16_t nr = 0;
+  for (uint16_t i = first; i < data.n; ++i) {
+    const PortMask egress = egress_or_drop(c, in, data.route[i], usable, data.m[i], exits);
+    if (egress == 0) continue;
+    // Decremented once, before replication, so every copy carries the same value.
+    --data.ip[i][kIpv6HopLimitOffset];
+    src[nr] = prepare_source(w, data.m[i], data.l3_offset[i], data.l3_end[i]);
+    egress_of[nr++] = egress;
+    all |= egress;
+  }
+  c.port[in].forwarded += nr;
+  if (nr != 0) replicate_burst(w, src, egress_of, nr, all);
+}
+
+// Stage 3: forwards a burst's looked-up data frames. A frame for one egress port, untagged
+// and unpadded (the usual case) leaves as it came with new MACs, straight into that port's
+// TX buffer; from the first frame that needs more on, replicate_rest takes over. The two
+// loops are separate functions so this one keeps its values in registers.
+[[gnu::noinline]] void forward_burst(WorkerConf& w, PortIndex in, const DataBurst& data,
+                                     BurstExits& exits) {
+  LcoreCounters& c = *w.counters;
+  const Fib& fib = *w.fib;  // locals: the frame writes below may alias anything in memory
+  const uint16_t n = data.n;
+  const PortMask usable = usable_ports(fib, in);
+  uint64_t forwarded = 0;
+  uint16_t i = 0;
+  {
+    TxCursor out(w);  // its scope ends before replicate_rest fills the same buffers
+    for (; i < n; ++i) {
+      rte_mbuf* m = data.m[i];
+      const PortMask egress = egress_or_drop(c, in, data.route[i], usable, m, exits);
+      if (egress == 0) continue;
+      if ((egress & (egress - 1)) != 0 || data.l3_offset[i] != kEthLen ||
+          m->pkt_len != data.l3_end[i]) [[unlikely]] {
+        break;
+      }
+      uint8_t* ip = data.ip[i];
+      --ip[kIpv6HopLimitOffset];
+      const auto p = static_cast<PortIndex>(std::countr_zero(egress));
+      write_eth(ip - kEthLen, ip + kIpv6DstOffset, fib.src_mac_word(p));
+      out.add(p, m);
+      ++forwarded;
+    }
+  }
+  c.port[in].forwarded += forwarded;
+  if (i < n) replicate_rest(w, in, data, i, exits);
+}
+
+void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uint64_t now) {
+  w.counters->port[in].rx += n;
+  BurstExits exits;
+  DataBurst data;
+  classify_burst(w, in, pkts, n, now, data, exits);
+  if (exits.n_punt != 0) [[unlikely]]
+    punt_burst(w, in, exits);
+  if (data.n == 0) return;
+  lookup_burst(w, data);
+  forward_burst(w, in, data, exits);
 }
 
 }  // namespace
