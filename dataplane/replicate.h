@@ -26,6 +26,8 @@ inline constexpr uint32_t kBlockCopyMaxBytes = 256;
 inline constexpr uint16_t kBurst = 32;
 // TX buffers are flushed when full and at least this often (l3fwd's BURST_TX_DRAIN_US).
 inline constexpr uint32_t kDrainIntervalUs = 100;
+// At full load the worker reads the TSC for the drain once per this many frames.
+inline constexpr uint32_t kFramesPerClockRead = 256;
 // Frames ahead whose first cache line is prefetched while the current one is classified.
 inline constexpr uint16_t kPrefetchOffset = 3;
 // With idle sleep on, a worker sleeps after this many consecutive empty polls.

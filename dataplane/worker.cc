@@ -389,6 +389,19 @@ struct BurstExits {
   void dropped(rte_mbuf* m) { drop[n_drop++] = m; }  // each frame is dropped at most once
 };
 
+// The TSC, read once per worker iteration and only when something needs it: the usual
+// frame does not.
+class LazyClock {
+ public:
+  uint64_t now() {
+    if (tsc_ == 0) tsc_ = rte_rdtsc();
+    return tsc_;
+  }
+
+ private:
+  uint64_t tsc_ = 0;
+};
+
 // Where a data frame's IPv6 packet starts and ends in its first segment.
 struct L3Span {
   uint16_t offset;
@@ -399,7 +412,7 @@ struct L3Span {
 // drop, or data at the span the walk found. Out of line so the per-frame loop keeps its
 // registers for the usual frame.
 [[gnu::noinline]] std::optional<L3Span> classify_other(WorkerConf& w, PortIndex in, rte_mbuf* m,
-                                                       uint64_t now, BurstExits& exits) {
+                                                       LazyClock& clock, BurstExits& exits) {
   LcoreCounters& c = *w.counters;
   const uint8_t* frame = rte_pktmbuf_mtod(m, const uint8_t*);
   wire::HeaderWalk hw;
@@ -408,6 +421,7 @@ struct L3Span {
     auto cls = static_cast<size_t>(k.cls);
     TokenBucket& per_source =
         w.source_policer[in][cls][punt_source_bucket(frame + hw.l3_offset + kIpv6SrcOffset)];
+    const uint64_t now = clock.now();
     if (!per_source.conform(now) || !w.policer[in][cls].conform(now)) {
       ++c.port[in].policed_by_class[cls];
       c.drop(in, DropReason::punt_policed);
@@ -431,7 +445,7 @@ struct L3Span {
 // and the bucket prefetched while the frame is at hand, so the bucket is in cache when the
 // burst's lookups resolve), punts and drops.
 [[gnu::noinline]] void classify_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n,
-                                      uint64_t now, DataBurst& data, BurstExits& exits) {
+                                      LazyClock& clock, DataBurst& data, BurstExits& exits) {
   LcoreCounters& c = *w.counters;
   const bool rpf_ok = (w.fib->upstream_ports() & port_bit(in)) != 0;
   const GroupTable& groups = w.fib->star_table();
@@ -445,7 +459,7 @@ struct L3Span {
     uint8_t* frame = rte_pktmbuf_mtod(m, uint8_t*);
     uint32_t l3_offset = kEthLen, l3_end;
     if (!plain_udp_multicast(frame, m->data_len, &l3_end)) [[unlikely]] {
-      const std::optional<L3Span> span = classify_other(w, in, m, now, exits);
+      const std::optional<L3Span> span = classify_other(w, in, m, clock, exits);
       if (!span) continue;
       l3_offset = span->offset;
       l3_end = span->end;
@@ -596,11 +610,11 @@ inline PortMask usable_ports(const Fib& fib, PortIndex in) {
   if (i < n) replicate_rest(w, in, data, i, exits);
 }
 
-void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, uint64_t now) {
+void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, LazyClock& clock) {
   w.counters->port[in].rx += n;
   BurstExits exits;
   DataBurst data;
-  classify_burst(w, in, pkts, n, now, data, exits);
+  classify_burst(w, in, pkts, n, clock, data, exits);
   if (exits.n_punt != 0) [[unlikely]]
     punt_burst(w, in, exits);
   if (data.n == 0) return;
@@ -615,19 +629,28 @@ void worker_flush(WorkerConf& w) {
 }
 
 unsigned worker_iteration(WorkerConf& w) {
-  const uint64_t now = rte_rdtsc();
-  if (now - w.prev_drain > w.drain_tsc) {
-    worker_flush(w);
-    w.prev_drain = now;
-  }
   unsigned total = 0;
+  LazyClock clock;
   rte_mbuf* pkts[kBurst];
   for (uint16_t i = 0; i < w.n_rx; ++i) {
     const RxQueueRef& q = w.rx[i];
     uint16_t n = rte_eth_rx_burst(q.dpdk_port, q.queue, pkts, kBurst);
     if (n == 0) continue;
-    process_burst(w, q.port, pkts, n, now);
+    process_burst(w, q.port, pkts, n, clock);
     total += n;
+  }
+  // TX buffers flush by time (kDrainIntervalUs). The clock is read after every iteration
+  // short of a full burst, and at full load once per kFramesPerClockRead frames: a TSC read
+  // costs about a cycle per frame when taken on every burst (perf/dataplane/README.md), and
+  // that many frames take microseconds, well inside the interval.
+  w.frames_since_clock += total;
+  if (total < kBurst || w.frames_since_clock >= kFramesPerClockRead) {
+    w.frames_since_clock = 0;
+    const uint64_t now = clock.now();
+    if (now - w.prev_drain > w.drain_tsc) {
+      worker_flush(w);
+      w.prev_drain = now;
+    }
   }
   rte_rcu_qsbr_quiescent(w.fib->rcu(), w.rcu_thread_id);
   return total;

@@ -55,6 +55,7 @@ struct alignas(64) WorkerConf {
 
   uint64_t drain_tsc = 0;
   uint64_t prev_drain = 0;
+  uint32_t frames_since_clock = 0;
   uint32_t empty_polls = 0;
   const std::atomic<uint32_t>* idle_sleep_us = nullptr;
   const std::atomic<bool>* quit = nullptr;
