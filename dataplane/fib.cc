@@ -43,7 +43,6 @@ std::unique_ptr<Fib> Fib::create(const std::string& name, uint32_t capacity, uns
                                  std::string* error) {
   std::unique_ptr<Fib> fib(new Fib());
   fib->capacity_ = capacity;
-  for (PortIndex p = 0; p < kMaxPorts; ++p) fib->set_src_mac(p, wire::MacAddress{});
   const uint32_t entries = capacity + headroom(capacity);
   fib->star_ = GroupTable::create(entries);
   fib->sg_ = fib->star_ == nullptr ? nullptr : make_table(name + "_sg", entries, sizeof(SgKey));
@@ -269,7 +268,7 @@ void Fib::set_upstream(PortIndex port, bool up) {
 
 void Fib::set_src_mac(PortIndex port, const wire::MacAddress& mac) {
   if (port >= kMaxPorts) return;
-  eth_source_words_[port].store(eth_source_word_of(mac), std::memory_order_release);
+  src_macs_[port].store(pack_mac(mac), std::memory_order_release);
 }
 
 bool Fib::gate(PortIndex port) const {
@@ -281,7 +280,7 @@ bool Fib::upstream(PortIndex port) const {
 wire::MacAddress Fib::src_mac(PortIndex port) const {
   wire::MacAddress m;
   if (port >= kMaxPorts) return m;
-  uint64_t v = eth_source_word(port);
+  uint64_t v = src_mac_word(port);
   std::memcpy(m.bytes.data(), &v, 6);
   return m;
 }

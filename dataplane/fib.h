@@ -57,9 +57,8 @@ struct SgKey {
 static_assert(sizeof(SgKey) == 32);
 inline constexpr uint32_t kGroupKeyLen = 16;
 
-// Frame bytes 6-13 (source MAC, EtherType IPv6) as a little-endian word.
-inline uint64_t eth_source_word_of(const wire::MacAddress& m) {
-  uint64_t v = uint64_t{0xdd86} << 48;  // 0x86dd in wire order at bytes 12-13
+inline uint64_t pack_mac(const wire::MacAddress& m) {
+  uint64_t v = 0;
   std::memcpy(&v, m.bytes.data(), 6);
   return v;
 }
@@ -92,11 +91,9 @@ class Fib final : public FibWriter {
   rte_rcu_qsbr* rcu() const { return rcu_; }
   PortMask open_gates() const { return gates_.load(std::memory_order_relaxed); }
   PortMask upstream_ports() const { return upstream_.load(std::memory_order_relaxed); }
-  // Bytes 6-13 of the port's Ethernet header as a little-endian word: the source MAC (byte
-  // order as on the wire) then EtherType 0x86dd (RFC 2464 §3). Built by the writer, so a
-  // worker stores it as it is.
-  uint64_t eth_source_word(PortIndex port) const {
-    return eth_source_words_[port].load(std::memory_order_relaxed);
+  // MAC in the low 48 bits, byte order as on the wire (memcpy 6 bytes out).
+  uint64_t src_mac_word(PortIndex port) const {
+    return src_macs_[port].load(std::memory_order_relaxed);
   }
 
   // Objects waiting for a grace period (tests).
@@ -156,7 +153,7 @@ class Fib final : public FibWriter {
 
   alignas(64) std::atomic<PortMask> gates_{~PortMask{0}};
   std::atomic<PortMask> upstream_{0};
-  std::array<std::atomic<uint64_t>, kMaxPorts> eth_source_words_{};
+  std::array<std::atomic<uint64_t>, kMaxPorts> src_macs_{};
 };
 
 }  // namespace tandem::dataplane

@@ -129,31 +129,36 @@ inline void tx_flush_port(WorkerConf& w, PortIndex p) {
   b.count = 0;
 }
 
-// RFC 2464 §7: destination 33:33 + the group's low 32 bits, as frame bytes 0-7 (a
-// little-endian word; bytes 6-7 are 0 here and belong to the source MAC).
+// RFC 2464 §7: destination 33:33 + the group's low 32 bits; source per egress interface;
+// EtherType IPv6. As two little-endian words that overlap at bytes 6-7 (both hold the same
+// value there).
+struct EthWords {
+  uint64_t head;   // bytes 0-7: 33 33, group bytes 12-15, source MAC bytes 0-1
+  uint64_t from6;  // bytes 6-13: source MAC, 86 dd
+};
 static_assert(std::endian::native == std::endian::little);
-inline uint64_t eth_destination_word(const uint8_t* group) {
+inline EthWords eth_words(const uint8_t* group, uint64_t src_mac) {
   uint32_t low;
   std::memcpy(&low, group + 12, 4);
-  return 0x3333u | uint64_t{low} << 16;
+  return {0x3333u | uint64_t{low} << 16 | src_mac << 48,
+          (src_mac & 0xffffffffffffu) | uint64_t{0xdd86} << 48};
 }
 
-// The header in place, as two overlapping 8-byte stores: the destination word, then the
-// port's source word (Fib::eth_source_word: source MAC and EtherType, bytes 6-13), which
-// overwrites bytes 6-7.
-inline void write_eth(uint8_t* e, const uint8_t* group, uint64_t source_word) {
-  const uint64_t destination = eth_destination_word(group);
-  std::memcpy(e, &destination, 8);
-  std::memcpy(e + 6, &source_word, 8);
+// The header in place: two 8-byte stores instead of six small ones.
+inline void write_eth(uint8_t* e, const uint8_t* group, uint64_t src_mac) {
+  const EthWords h = eth_words(group, src_mac);
+  std::memcpy(e, &h.head, 8);
+  std::memcpy(e + 6, &h.from6, 8);
 }
 
 // A frame's first 16 bytes: the header in bytes 0-13, bytes 14-15 (where IPv6 starts) kept
 // from `first`. One store where write_eth over a copied block takes three.
-inline __m128i eth_block(const uint8_t* group, uint64_t source_word, __m128i first) {
+inline __m128i eth_block(const uint8_t* group, uint64_t src_mac, __m128i first) {
+  const EthWords h = eth_words(group, src_mac);
   const uint64_t ip_start =
       static_cast<uint64_t>(_mm_extract_epi64(first, 1)) & 0xffff000000000000u;
-  return _mm_set_epi64x(static_cast<long long>(source_word >> 16 | ip_start),
-                        static_cast<long long>(eth_destination_word(group) | source_word << 48));
+  return _mm_set_epi64x(static_cast<long long>(h.from6 >> 16 | ip_start),
+                        static_cast<long long>(h.head));
 }
 
 inline uint32_t round_up16(uint32_t n) {
@@ -333,7 +338,7 @@ unsigned take_mbufs(rte_mempool* pool, rte_mbuf** out, unsigned n) {
     all &= all - 1;
     const PortMask bit = port_bit(p);
     const PortMask above = ~(bit | (bit - 1));
-    const uint64_t mac = w.fib->eth_source_word(p);
+    const uint64_t mac = w.fib->src_mac_word(p);
     // Fresh mbufs for this port's copies in one mempool call: as many as the burst has
     // frames (what is left goes back in one call too), and none on the burst's last port,
     // which only ever gets originals. A pool that cannot give them all at once gives what
@@ -601,7 +606,7 @@ inline PortMask usable_ports(const Fib& fib, PortIndex in) {
       uint8_t* ip = data.ip[i];
       --ip[kIpv6HopLimitOffset];
       const auto p = static_cast<PortIndex>(std::countr_zero(egress));
-      write_eth(ip - kEthLen, ip + kIpv6DstOffset, fib.eth_source_word(p));
+      write_eth(ip - kEthLen, ip + kIpv6DstOffset, fib.src_mac_word(p));
       out.add(p, m);
       ++forwarded;
     }
