@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 
@@ -76,7 +75,10 @@ std::string Ipv6Address::to_string() const {
     if (text[n - 1] != ':') text[n++] = ':';
     for (int i = 12; i < 16; ++i) {
       if (i != 12) text[n++] = '.';
-      n = static_cast<size_t>(std::to_chars(text + n, text + sizeof text, bytes[i]).ptr - text);
+      const unsigned v = bytes[i];
+      if (v >= 100) text[n++] = static_cast<char>('0' + v / 100);
+      if (v >= 10) text[n++] = static_cast<char>('0' + v / 10 % 10);
+      text[n++] = static_cast<char>('0' + v % 10);
     }
   }
   return std::string(text, n);

@@ -57,6 +57,7 @@ TEST(Encodings, Rfc5952TextForm) {
   EXPECT_EQ(Ipv6Address::must_parse("1:0:0:2:0:0:0:3").to_string(), "1:0:0:2::3");
   EXPECT_EQ(Ipv6Address::must_parse("1:0:0:2:0:0:3:4").to_string(), "1::2:0:0:3:4");  // first tie
   EXPECT_EQ(Ipv6Address::must_parse("::ffff:192.0.2.1").to_string(), "::ffff:192.0.2.1");
+  EXPECT_EQ(Ipv6Address::must_parse("::ffff:10.99.100.5").to_string(), "::ffff:10.99.100.5");
   EXPECT_EQ(Ipv6Address::must_parse("::192.0.2.1").to_string(), "::c000:201");  // §5
   EXPECT_FALSE(Ipv6Address::parse("fe80::1%eth0"));
   EXPECT_FALSE(Ipv6Address::parse("1.2.3.4"));
