@@ -615,6 +615,8 @@ inline PortMask usable_ports(const Fib& fib, PortIndex in) {
   if (i < n) replicate_rest(w, in, data, i, exits);
 }
 
+// One received burst through the steps. Dropped frames go back to their pool together when
+// `exits` goes out of scope, after the last step.
 void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, LazyClock& clock) {
   w.counters->port[in].rx += n;
   BurstExits exits;

@@ -1,6 +1,7 @@
-// The worker: l3fwd's one fixed loop shape. Per iteration: flush TX buffers older than the
-// drain interval, receive one burst per RX queue and hand it to process_burst(), report a
-// quiescent state to the FIB's RCU. The per-lcore config below is built by the control core
+// The worker: l3fwd's one fixed loop shape. Per iteration: receive one burst per RX queue and
+// hand it to process_burst() (classify, punt, lookup, forward: one function per step, VPP's
+// node per step), flush TX buffers older than the drain interval, report a quiescent state
+// to the FIB's RCU. The per-lcore config below is built by the control core
 // before launch and is the only thing a worker touches besides the FIB.
 #pragma once
 
