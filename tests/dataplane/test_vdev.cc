@@ -518,5 +518,44 @@ TEST(FibUpdate, UnrelatedGroupsKeepFlowingWhileTheFibChurns) {
   RecordProperty("churn_rounds_under_traffic", static_cast<int>(rounds_under_traffic));
 }
 
+// At full load the worker reads the clock only once per kFramesPerClockRead frames, yet a
+// port that gets a frame now and then must still see it leave within the drain interval,
+// not when its TX buffer fills. Port 0 replays 4,096 frames forever (net_pcap infinite_rx:
+// every RX burst is full); one frame in each pass goes to port 2. Flushes by size send 32 at
+// once, so a port-2 count of 2 or more that is not a multiple of 32, seen before stop(),
+// proves timed flushes beyond the first one.
+TEST(TxDrain, RareFramesLeaveWhileAnotherPortRunsAtFullLoad) {
+  Lab lab(3, "0-1");
+  constexpr int kFrames = 4096;
+  std::vector<Bytes> in;
+  for (int i = 0; i < kFrames; ++i) {
+    in.push_back(data_frame(spec(kS1, i == 0 ? kG2 : kG1, 40)));
+  }
+  lab.set_input(0, in);
+  DataplaneConfig cfg = lab.config();
+  cfg.ports[0].device += ",infinite_rx=1";
+  cfg.extra_mbufs = kFrames;  // net_pcap keeps its replay copies in the port's pool
+  Dataplane dp;
+  bring_up(dp, cfg, /*start=*/false);
+  ASSERT_FALSE(dp.one_lcore_mode());
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b010));
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG2, 0b100));
+  dp.start();
+  uint64_t rare_tx = 0;
+  uint64_t rx = 0;
+  bool timed_flush = false;
+  for (int i = 0; i < 20000 && !timed_flush; ++i) {  // 2 s at most
+    usleep(100);
+    CountersSnapshot c = dp.counters();
+    rare_tx = c.per_port[2].tx;
+    rx = c.per_port[0].rx;
+    timed_flush = rare_tx >= 2 && rare_tx % kBurst != 0;
+  }
+  dp.stop();
+  EXPECT_TRUE(timed_flush) << "port 2 sent " << rare_tx << " frames, only in full bursts, after "
+                           << rx << " frames in";
+  EXPECT_GT(rx, static_cast<uint64_t>(kFrames));
+}
+
 }  // namespace
 }  // namespace tandem::dataplane::test
