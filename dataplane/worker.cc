@@ -553,17 +553,12 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
   return egress;
 }
 
-inline PortMask usable_ports(const Fib& fib, PortIndex in) {
-  return fib.open_gates() & ~port_bit(in) & kRoutePorts;
-}
-
 // Stage 3b: the burst's frames from `first` on, the first of which needs more than new MACs
 // (replicas, a VLAN tag to strip, padding to trim). replicate_burst keeps every port's
 // frames in arrival order; the frames forward_burst sent straight away all arrived before.
-[[gnu::noinline]] void replicate_rest(WorkerConf& w, PortIndex in, const DataBurst& data,
-                                      uint16_t first, BurstExits& exits) {
+[[gnu::noinline]] void replicate_rest(WorkerConf& w, PortIndex in, PortMask usable,
+                                      const DataBurst& data, uint16_t first, BurstExits& exits) {
   LcoreCounters& c = *w.counters;
-  const PortMask usable = usable_ports(*w.fib, in);
   ReplicaSource src[kBurst];
   PortMask egress_of[kBurst];
   PortMask all = 0;
@@ -590,7 +585,8 @@ inline PortMask usable_ports(const Fib& fib, PortIndex in) {
   LcoreCounters& c = *w.counters;
   const Fib& fib = *w.fib;  // locals: the frame writes below may alias anything in memory
   const uint16_t n = data.n;
-  const PortMask usable = usable_ports(fib, in);
+  // Gates are read once per burst (fib.h): replicate_rest gets the same answer.
+  const PortMask usable = fib.open_gates() & ~port_bit(in) & kRoutePorts;
   uint64_t forwarded = 0;
   uint16_t i = 0;
   {
@@ -612,7 +608,7 @@ inline PortMask usable_ports(const Fib& fib, PortIndex in) {
     }
   }
   c.port[in].forwarded += forwarded;
-  if (i < n) replicate_rest(w, in, data, i, exits);
+  if (i < n) replicate_rest(w, in, usable, data, i, exits);
 }
 
 // One received burst through the steps. Dropped frames go back to their pool together when
