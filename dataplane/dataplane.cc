@@ -242,6 +242,7 @@ InitResult DataplaneImpl::init(const DataplaneConfig& cfg) {
     conf->header_pool = header_pool_;
     conf->clone_pool = clone_pool_;
     conf->copy_room = rte_pktmbuf_data_room_size(pool_) - RTE_PKTMBUF_HEADROOM;
+    conf->copy_data_offset = sizeof(rte_mbuf) + rte_pktmbuf_priv_size(pool_) + RTE_PKTMBUF_HEADROOM;
     conf->counters = c.get();
     conf->clone_threshold =
         cfg.clone_threshold_bytes == 0 ? kCloneThresholdBytes : cfg.clone_threshold_bytes;

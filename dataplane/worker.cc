@@ -6,7 +6,9 @@
 #include <rte_memcpy.h>
 #include <rte_prefetch.h>
 
+#include <algorithm>
 #include <bit>
+#include <cstddef>
 #include <cstring>
 #include <optional>
 
@@ -111,22 +113,44 @@ inline Classified classify(const uint8_t* frame, uint32_t len, wire::HeaderWalk&
   return {Verdict::data, DropReason::none, PuntClass::mld};
 }
 
+// Sends `n` frames on port p's queue; what the queue does not take is counted and freed.
+// Only forwarded replicas come this way (injected frames use the control core's queue), so
+// they are counted here, once per send rather than once per frame.
+inline void tx_send(WorkerConf& w, PortIndex p, rte_mbuf** pkts, uint16_t n) {
+  w.counters->port[p].copies += n;
+  uint16_t sent = 0;
+  if (w.tx_queue[p] != kNoQueue) sent = rte_eth_tx_burst(w.dpdk_port[p], w.tx_queue[p], pkts, n);
+  w.counters->port[p].tx += sent;
+  if (sent < n) [[unlikely]] {
+    w.counters->drop(p, DropReason::tx_full, n - sent);
+    rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+  }
+}
+
 inline void tx_flush_port(WorkerConf& w, PortIndex p) {
   TxBuffer& b = w.tx[p];
   if (b.count == 0) return;
-  // Only forwarded replicas pass through these buffers (injected frames use the control
-  // core's queue), so they are counted here, once per flush rather than once per frame.
-  w.counters->port[p].copies += b.count;
-  uint16_t sent = 0;
-  if (w.tx_queue[p] != kNoQueue) {
-    sent = rte_eth_tx_burst(w.dpdk_port[p], w.tx_queue[p], b.pkts, b.count);
-  }
-  w.counters->port[p].tx += sent;
-  if (sent < b.count) [[unlikely]] {
-    w.counters->drop(p, DropReason::tx_full, b.count - sent);
-    rte_pktmbuf_free_bulk(b.pkts + sent, b.count - sent);
-  }
+  tx_send(w, p, b.pkts, b.count);
   b.count = 0;
+}
+
+// One port's frames from one burst (at most kBurst), in order: a full burst for an empty
+// buffer goes straight to the PMD; otherwise they join the buffer, which is sent each time it
+// fills.
+inline void tx_append(WorkerConf& w, PortIndex p, rte_mbuf** pkts, uint16_t n) {
+  TxBuffer& b = w.tx[p];
+  if (n == kBurst && b.count == 0) [[likely]] {
+    tx_send(w, p, pkts, n);
+    return;
+  }
+  while (n != 0) {
+    const uint16_t take = std::min<uint16_t>(n, static_cast<uint16_t>(kBurst - b.count));
+    std::memcpy(b.pkts + b.count, pkts, take * sizeof(rte_mbuf*));
+    b.count = static_cast<uint16_t>(b.count + take);
+    pkts += take;
+    n = static_cast<uint16_t>(n - take);
+    if (b.count == kBurst) tx_flush_port(w, p);
+  }
 }
 
 // RFC 2464 §7: destination 33:33 + the group's low 32 bits; source per egress interface;
@@ -161,6 +185,17 @@ inline __m128i eth_block(const uint8_t* group, uint64_t src_mac, __m128i first) 
                         static_cast<long long>(h.head));
 }
 
+inline void copy_block(uint8_t* to, const uint8_t* from, uint32_t off) {
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(to + off),
+                   _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + off)));
+}
+
+// A MAC (low 48 bits of `mac`, wire order) at bytes 6-11 of a 16-byte block, the rest 0.
+inline __m128i mac_block_for(uint64_t mac) {
+  mac &= 0xffffffffffffu;
+  return _mm_set_epi64x(static_cast<long long>(mac >> 16), static_cast<long long>(mac << 48));
+}
+
 inline uint32_t round_up16(uint32_t n) {
   return (n + 15) & ~15u;
 }
@@ -169,6 +204,8 @@ inline uint32_t round_up16(uint32_t n) {
 // packet and whether replicas are copies or clones. L2 padding beyond the IPv6 payload and
 // any VLAN tag are not forwarded.
 struct ReplicaSource {
+  __m128i copy_fields;  // a copy's mbuf bytes 32-47 (copy_fields_for)
+  __m128i head;         // a block copy's first 16 bytes, source MAC left 0 (block copies only)
   rte_mbuf* m;
   const uint8_t* ip;   // the IPv6 header inside m
   uint32_t plen;       // IPv6 header + payload
@@ -176,6 +213,23 @@ struct ReplicaSource {
   bool copy;
   bool block_copy;  // copy whole 16-byte blocks from ip - kEthLen: both buffers have room
 };
+
+// A copy's mbuf fields written as two 16-byte blocks (emit_copy), laid out as in DPDK 22.11's
+// rte_mbuf: the rearm block is the same for every copy (RTE_PKTMBUF_HEADROOM, one reference,
+// one segment, no port, no offload flags: what rte_pktmbuf_reset would set), the next one
+// holds the frame's length.
+static_assert(offsetof(rte_mbuf, data_off) == 16 && offsetof(rte_mbuf, refcnt) == 18 &&
+              offsetof(rte_mbuf, nb_segs) == 20 && offsetof(rte_mbuf, port) == 22 &&
+              offsetof(rte_mbuf, ol_flags) == 24 && offsetof(rte_mbuf, packet_type) == 32 &&
+              offsetof(rte_mbuf, pkt_len) == 36 && offsetof(rte_mbuf, data_len) == 40 &&
+              offsetof(rte_mbuf, vlan_tci) == 42 && offsetof(rte_mbuf, hash) == 44);
+const __m128i kCopyRearm = _mm_set_epi64x(
+    0, static_cast<long long>(uint64_t{RTE_MBUF_PORT_INVALID} << 48 | uint64_t{1} << 32 |
+                              uint64_t{1} << 16 | RTE_PKTMBUF_HEADROOM));
+// packet_type 0 | pkt_len | data_len, vlan_tci 0 | hash (low half) 0.
+inline __m128i copy_fields_for(uint32_t frame_len) {
+  return _mm_set_epi32(0, static_cast<int>(frame_len), static_cast<int>(frame_len), 0);
+}
 
 inline ReplicaSource prepare_source(const WorkerConf& w, rte_mbuf* m, uint32_t l3_offset,
                                     uint32_t l3_end) {
@@ -190,12 +244,18 @@ inline ReplicaSource prepare_source(const WorkerConf& w, rte_mbuf* m, uint32_t l
     l3_offset = 0;
   }
   const uint32_t ip_at = m->data_off + l3_offset;  // from the start of m's buffer
+  const uint8_t* m_ip = rte_pktmbuf_mtod_offset(m, const uint8_t*, l3_offset);
   // Blocks only for small packets: beyond a few hundred bytes rte_memcpy's unrolled moves
   // are faster (perf/dataplane.sh, N = 4: 1,024 B frames 742 -> 659 cycles, 512 B 415 -> 396).
   const bool blocks = plen <= kBlockCopyMaxBytes && copy &&
                       ip_at - kEthLen + round_up16(kEthLen + plen) <= m->buf_len &&
                       round_up16(kEthLen + plen) <= w.copy_room;
-  return {m, rte_pktmbuf_mtod_offset(m, const uint8_t*, l3_offset), plen, l3_offset, copy, blocks};
+  // The first block is the same on every port but for the source MAC: built once here.
+  const __m128i head =
+      blocks ? eth_block(m_ip + kIpv6DstOffset, 0,
+                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(m_ip - kEthLen)))
+             : _mm_setzero_si128();
+  return {copy_fields_for(kEthLen + plen), head, m, m_ip, plen, l3_offset, copy, blocks};
 }
 
 // The packet's last port gets the original mbuf itself. Untagged frames keep their Ethernet
@@ -224,20 +284,21 @@ inline rte_mbuf* emit_original(WorkerConf& w, const ReplicaSource& s, PortIndex 
 // reset would also write the mbuf's second cache line. Always inlined into the per-port loop:
 // GCC kept it out of line, and its prologue and epilogue (six register saves and restores)
 // took about a fifth of its samples in a perf profile at N = 8.
-[[gnu::always_inline]] inline rte_mbuf* emit_copy(WorkerConf& w, const ReplicaSource& s,
-                                                  PortIndex p, uint64_t mac, rte_mbuf* r) {
+// `mac_block` is the port's source MAC in a block's bytes 6-11 (mac_block_for).
+[[gnu::always_inline]] inline rte_mbuf* emit_copy(LcoreCounters& c, const ReplicaSource& s,
+                                                  PortIndex p, uint64_t mac, __m128i mac_block,
+                                                  uint32_t data_offset, rte_mbuf* r) {
   if (r == nullptr) [[unlikely]] {
-    w.counters->drop(p, DropReason::mbuf_alloc_failed);
+    c.drop(p, DropReason::mbuf_alloc_failed);
     return nullptr;
   }
-  const uint32_t plen = s.plen;
-  const uint32_t len = kEthLen + plen;
-  r->data_off = RTE_PKTMBUF_HEADROOM;
-  r->ol_flags = 0;
-  r->packet_type = 0;
-  r->pkt_len = len;
-  r->data_len = static_cast<uint16_t>(len);
-  uint8_t* e = rte_pktmbuf_mtod(r, uint8_t*);
+  // Two 16-byte stores: data_off, refcnt, nb_segs, port and ol_flags (the PMDs' rearm
+  // word), then packet_type, pkt_len, data_len, vlan_tci and the first half of the hash,
+  // prepared once per source frame.
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&r->rearm_data), kCopyRearm);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&r->rx_descriptor_fields1), s.copy_fields);
+  const uint32_t len = kEthLen + s.plen;
+  uint8_t* e = reinterpret_cast<uint8_t*>(r) + data_offset;
   if (s.block_copy) [[likely]] {
     // The whole frame from where its Ethernet header starts, in 16-byte blocks: both ends
     // start at a buffer's aligned data offset, so no block straddles two cache lines, and
@@ -245,15 +306,15 @@ inline rte_mbuf* emit_original(WorkerConf& w, const ReplicaSource& s, PortIndex 
     // perf/dataplane/README.md). The last block may read and write up to 15 bytes past the
     // frame, inside both buffers (prepare_source checked the room).
     const uint8_t* from = s.ip - kEthLen;
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(e),
-                     eth_block(s.ip + kIpv6DstOffset, mac,
-                               _mm_loadu_si128(reinterpret_cast<const __m128i*>(from))));
-    for (uint32_t off = 16; off < len; off += 16) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(e + off),
-                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + off)));
-    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(e), _mm_or_si128(s.head, mac_block));
+    // A frame holds at least an Ethernet and an IPv6 header (54 bytes), so blocks 1-3 are
+    // always needed: unrolled, with the loop only for longer frames.
+    copy_block(e, from, 16);
+    copy_block(e, from, 32);
+    copy_block(e, from, 48);
+    for (uint32_t off = 64; off < len; off += 16) copy_block(e, from, off);
   } else {
-    rte_memcpy(e + kEthLen, s.ip, plen);
+    rte_memcpy(e + kEthLen, s.ip, s.plen);
     write_eth(e, s.ip + kIpv6DstOffset, mac);
   }
   return r;
@@ -333,12 +394,17 @@ unsigned take_mbufs(rte_mempool* pool, rte_mbuf** out, unsigned n) {
 // port, so it is sent only after every replica has been made from it.
 [[gnu::noinline]] void replicate_burst(WorkerConf& w, const ReplicaSource* src,
                                        const PortMask* egress, uint16_t n, PortMask all) {
+  // Locals: the frame stores below may alias anything in memory, so fields read through `w`
+  // would be loaded again after each of them.
+  LcoreCounters& c = *w.counters;
+  const uint32_t data_offset = w.copy_data_offset;
   while (all != 0) {
     const PortIndex p = static_cast<PortIndex>(std::countr_zero(all));
     all &= all - 1;
     const PortMask bit = port_bit(p);
     const PortMask above = ~(bit | (bit - 1));
     const uint64_t mac = w.fib->src_mac_word(p);
+    const __m128i mac_block = mac_block_for(mac);
     // Fresh mbufs for this port's copies in one mempool call: as many as the burst has
     // frames (what is left goes back in one call too), and none on the burst's last port,
     // which only ever gets originals. A pool that cannot give them all at once gives what
@@ -346,20 +412,23 @@ unsigned take_mbufs(rte_mempool* pool, rte_mbuf** out, unsigned n) {
     rte_mbuf* fresh[kBurst];
     unsigned have = 0, next = 0;
     if (all != 0) have = take_mbufs(w.pool, fresh, n);
-    TxCursor out(w);
+    rte_mbuf* out[kBurst];
+    uint16_t n_out = 0;
     for (uint16_t i = 0; i < n; ++i) {
       if ((egress[i] & bit) == 0) continue;
       rte_mbuf* m;
       if ((egress[i] & above) == 0) {
         m = emit_original(w, src[i], p, mac);
       } else if (src[i].copy) {
-        m = emit_copy(w, src[i], p, mac, next < have ? fresh[next++] : nullptr);
+        m = emit_copy(c, src[i], p, mac, mac_block, data_offset,
+                      next < have ? fresh[next++] : nullptr);
       } else {
         m = emit_clone(w, src[i], p, mac);
       }
-      if (m != nullptr) [[likely]]
-        out.add(p, m);
+      out[n_out] = m;
+      n_out = static_cast<uint16_t>(n_out + (m != nullptr));
     }
+    tx_append(w, p, out, n_out);
     if (next < have)
       rte_mempool_put_bulk(w.pool, reinterpret_cast<void**>(fresh + next), have - next);
   }

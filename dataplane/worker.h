@@ -51,6 +51,10 @@ struct alignas(64) WorkerConf {
   rte_mempool* header_pool = nullptr;  // small mbufs: L2 header of a clone
   rte_mempool* clone_pool = nullptr;   // indirect mbufs
   uint32_t copy_room = 0;              // bytes a fresh `pool` mbuf holds after its headroom
+  // Where a `pool` mbuf's data starts at the default headroom, from the mbuf's own address:
+  // rte_pktmbuf_init puts every buffer right after its mbuf and private area, so a copy
+  // needs no load of buf_addr to know where to write.
+  uint32_t copy_data_offset = 0;
   LcoreCounters* counters = nullptr;
   uint32_t clone_threshold = kCloneThresholdBytes;
 
