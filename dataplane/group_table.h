@@ -52,9 +52,10 @@ class GroupTable {
   GroupTable(const GroupTable&) = delete;
   GroupTable& operator=(const GroupTable&) = delete;
 
-  // Where a key's lookup starts: its home bucket.
+  // Where a key's lookup starts: its home bucket (a pointer, so resolve() need not index
+  // again).
   struct Probe {
-    uint32_t bucket;
+    const void* bucket;
   };
 
   // ---- readers ----
@@ -64,13 +65,13 @@ class GroupTable {
   // probe() hashes a key and prefetches its bucket; resolve_bulk() compares the keys once
   // every bucket is on its way. out[i] = route of keys[i], or 0.
   Probe probe(const uint8_t* key) const {
-    Probe p{bucket_of(key)};
-    __builtin_prefetch(&buckets_[p.bucket], 0, 3);
+    Probe p{&buckets_[bucket_of(key)]};
+    __builtin_prefetch(p.bucket, 0, 3);
     return p;
   }
   RouteWord resolve(const uint8_t* key, Probe p) const {
     RouteWord r;
-    if (match_home(buckets_[p.bucket], key, &r)) return r;
+    if (match_home(*static_cast<const Bucket*>(p.bucket), key, &r)) return r;
     return lookup(key);
   }
   void resolve_bulk(const uint8_t* const* keys, const Probe* probes, unsigned n,

@@ -175,6 +175,15 @@ inline void write_eth(uint8_t* e, const uint8_t* group, uint64_t src_mac) {
   std::memcpy(e + 6, &h.from6, 8);
 }
 
+// Only the MACs, for a frame whose EtherType already says IPv6: the first word as above, then
+// the source MAC's last four bytes.
+inline void write_eth_macs(uint8_t* e, const uint8_t* group, uint64_t src_mac) {
+  const EthWords h = eth_words(group, src_mac);
+  const auto src_tail = static_cast<uint32_t>(src_mac >> 16);
+  std::memcpy(e, &h.head, 8);
+  std::memcpy(e + 8, &src_tail, 4);
+}
+
 // A frame's first 16 bytes: the header in bytes 0-13, bytes 14-15 (where IPv6 starts) kept
 // from `first`. One store where write_eth over a copied block takes three.
 inline __m128i eth_block(const uint8_t* group, uint64_t src_mac, __m128i first) {
@@ -517,11 +526,12 @@ struct L3Span {
 
 // Stage 1: sorts a received burst into data frames (with their (*,G) probe started: hashed
 // and the bucket prefetched while the frame is at hand, so the bucket is in cache when the
-// burst's lookups resolve), punts and drops.
+// burst's lookups resolve), punts and drops. One instance for upstream ports and one for the
+// others (whose data frames all fail RPF), so the usual frame's loop has no test for it.
+template <bool kUpstream>
 [[gnu::noinline]] void classify_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n,
                                       LazyClock& clock, DataBurst& data, BurstExits& exits) {
   LcoreCounters& c = *w.counters;
-  const bool rpf_ok = (w.fib->upstream_ports() & port_bit(in)) != 0;
   const GroupTable& groups = w.fib->star_table();
   uint16_t nd = 0;
   for (uint16_t i = 0; i < kPrefetchOffset && i < n; ++i) {
@@ -539,7 +549,7 @@ struct L3Span {
       l3_end = span->end;
     }
     uint8_t* ip = frame + l3_offset;
-    if (!rpf_ok) [[unlikely]] {
+    if constexpr (!kUpstream) {
       c.drop(in, DropReason::rpf_fail);
       exits.dropped(m);
       continue;
@@ -664,6 +674,8 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
       rte_mbuf* m = data.m[i];
       const PortMask egress = egress_or_drop(c, in, data.route[i], usable, m, exits);
       if (egress == 0) continue;
+      // Untagged (IPv6 right after 14 bytes: the EtherType already says IPv6), one port, and
+      // no padding to trim.
       if ((egress & (egress - 1)) != 0 || data.l3_offset[i] != kEthLen ||
           m->pkt_len != data.l3_end[i]) [[unlikely]] {
         break;
@@ -671,7 +683,7 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
       uint8_t* ip = data.ip[i];
       --ip[kIpv6HopLimitOffset];
       const auto p = static_cast<PortIndex>(std::countr_zero(egress));
-      write_eth(ip - kEthLen, ip + kIpv6DstOffset, fib.src_mac_word(p));
+      write_eth_macs(ip - kEthLen, ip + kIpv6DstOffset, fib.src_mac_word(p));
       out.add(p, m);
       ++forwarded;
     }
@@ -686,7 +698,11 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, Laz
   w.counters->port[in].rx += n;
   BurstExits exits;
   DataBurst data;
-  classify_burst(w, in, pkts, n, clock, data, exits);
+  if ((w.fib->upstream_ports() & port_bit(in)) != 0) [[likely]] {
+    classify_burst<true>(w, in, pkts, n, clock, data, exits);
+  } else {
+    classify_burst<false>(w, in, pkts, n, clock, data, exits);
+  }
   if (exits.n_punt != 0) [[unlikely]]
     punt_burst(w, in, exits);
   if (data.n == 0) return;
