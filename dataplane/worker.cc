@@ -175,13 +175,21 @@ inline void write_eth(uint8_t* e, const uint8_t* group, uint64_t src_mac) {
   std::memcpy(e + 6, &h.from6, 8);
 }
 
-// Only the MACs, for a frame whose EtherType already says IPv6: the first word as above, then
-// the source MAC's last four bytes.
-inline void write_eth_macs(uint8_t* e, const uint8_t* group, uint64_t src_mac) {
-  const EthWords h = eth_words(group, src_mac);
-  const auto src_tail = static_cast<uint32_t>(src_mac >> 16);
-  std::memcpy(e, &h.head, 8);
-  std::memcpy(e + 8, &src_tail, 4);
+// Only the MACs, for a frame whose EtherType already says IPv6: bytes 0-7 as in EthWords,
+// then the source MAC's last four bytes. The source MAC's parts are worked out once per port.
+struct MacWords {
+  uint64_t head;  // 33 33 00 00 00 00, source MAC bytes 0-1: the group's bytes go in 2-5
+  uint32_t tail;  // source MAC bytes 2-5
+};
+inline MacWords mac_words(uint64_t src_mac) {
+  return {0x3333u | src_mac << 48, static_cast<uint32_t>(src_mac >> 16)};
+}
+inline void write_eth_macs(uint8_t* e, const uint8_t* group, MacWords macs) {
+  uint32_t low;
+  std::memcpy(&low, group + 12, 4);
+  const uint64_t head = macs.head | uint64_t{low} << 16;
+  std::memcpy(e, &head, 8);
+  std::memcpy(e + 8, &macs.tail, 4);
 }
 
 // A frame's first 16 bytes: the header in bytes 0-13, bytes 14-15 (where IPv6 starts) kept
@@ -447,6 +455,11 @@ unsigned take_mbufs(rte_mempool* pool, rte_mbuf** out, unsigned n) {
 // field: each stage's loop reads only the fields it needs.
 struct DataBurst {
   uint16_t n = 0;
+  bool plain = true;    // every frame untagged (IPv6 at byte 14) and unpadded: classify_burst
+  PortMask usable = 0;  // open gates but the ingress, read once per burst (fib.h)
+  // The one egress port bit every frame's route has, or 0 when they differ, have none, or
+  // have several: lookup_burst.
+  PortMask one_egress = 0;
   rte_mbuf* m[kBurst];
   uint8_t* ip[kBurst];
   uint16_t l3_offset[kBurst];
@@ -560,6 +573,7 @@ template <bool kUpstream>
       exits.dropped(m);
       continue;
     }
+    data.plain &= (l3_offset == kEthLen) & (m->pkt_len == l3_end);
     data.m[nd] = m;
     data.ip[nd] = ip;
     data.l3_offset[nd] = static_cast<uint16_t>(l3_offset);
@@ -589,30 +603,44 @@ template <bool kUpstream>
 
 // Stage 2: G for the whole burst (GroupTable), then (S,G) only for groups that have
 // source-specific entries; an (S,G) hit replaces the (*,G) answer entirely (its ports, and
-// "found" even where only a marker (*,G) exists).
+// "found" even where only a marker (*,G) exists). Also notes whether every frame leaves by
+// the same single port (DataBurst::one_egress).
 [[gnu::noinline]] void lookup_burst(const WorkerConf& w, DataBurst& data) {
   const GroupTable& groups = w.fib->star_table();
   const uint16_t n = data.n;
   const void* keys[kBurst];
   uint16_t index[kBurst];
   uint16_t ns = 0;
+  // What decides a frame's fate: its open egress ports and whether it has a route at all.
+  // Every frame has the same when the AND over the burst equals the OR.
+  const RouteWord fate = data.usable | kRouteStarPresent;
+  RouteWord all = ~RouteWord{0}, any = 0;
   for (uint16_t i = 0; i < n; ++i) {
     const RouteWord r = groups.resolve(data.ip[i] + kIpv6DstOffset, data.probe[i]);
     data.route[i] = r;
+    all &= r & fate;
+    any |= r & fate;
     if ((r & kRouteHasSources) == 0) [[likely]]
       continue;
     keys[ns] = data.ip[i] + kIpv6SrcOffset;  // source then destination: the (S,G) key
     index[ns++] = i;
   }
-  if (ns == 0) [[likely]]
-    return;
-  void* sets[kBurst];
-  uint64_t hits = 0;
-  rte_hash_lookup_bulk_data(w.fib->sg_table(), keys, ns, &hits, sets);
-  for (uint16_t j = 0; j < ns; ++j) {
-    if (((hits >> j) & 1) == 0) continue;
-    data.route[index[j]] = static_cast<const EgressSet*>(sets[j])->ports | kRouteStarPresent;
+  if (ns != 0) [[unlikely]] {
+    void* sets[kBurst];
+    uint64_t hits = 0;
+    rte_hash_lookup_bulk_data(w.fib->sg_table(), keys, ns, &hits, sets);
+    for (uint16_t j = 0; j < ns; ++j) {
+      if (((hits >> j) & 1) == 0) continue;
+      const RouteWord r = static_cast<const EgressSet*>(sets[j])->ports | kRouteStarPresent;
+      data.route[index[j]] = r;
+      any |= r & fate;
+    }
+    all = 0;  // not worked out again: these bursts take the per-frame path
   }
+  const PortMask ports = any & kRoutePorts;
+  const bool one =
+      all == any && (any & kRouteStarPresent) != 0 && ports != 0 && (ports & (ports - 1)) == 0;
+  data.one_egress = one ? ports : 0;
 }
 
 // A data frame's egress ports: its route's ports whose gates are open, without the ingress.
@@ -655,17 +683,32 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
   if (nr != 0) replicate_burst(w, src, egress_of, nr, all);
 }
 
-// Stage 3: forwards a burst's looked-up data frames. A frame for one egress port, untagged
-// and unpadded (the usual case) leaves as it came with new MACs, straight into that port's
-// TX buffer; from the first frame that needs more on, replicate_rest takes over. The two
-// loops are separate functions so this one keeps its values in registers.
+// Stage 3, the usual burst: every frame untagged, unpadded and for the same single port. Each
+// gets its new MACs and hop limit in place, and the burst goes to the port as it is (straight
+// to the PMD when the port's TX buffer is empty and the burst full, as testpmd's io mode).
+[[gnu::noinline]] void forward_one_port(WorkerConf& w, PortIndex in, DataBurst& data) {
+  const auto p = static_cast<PortIndex>(std::countr_zero(data.one_egress));
+  const MacWords macs = mac_words(w.fib->src_mac_word(p));
+  const uint16_t n = data.n;
+  for (uint16_t i = 0; i < n; ++i) {
+    uint8_t* ip = data.ip[i];
+    --ip[kIpv6HopLimitOffset];
+    write_eth_macs(ip - kEthLen, ip + kIpv6DstOffset, macs);
+  }
+  w.counters->port[in].forwarded += n;
+  tx_append(w, p, data.m, n);
+}
+
+// Stage 3, any other burst. A frame for one egress port, untagged and unpadded leaves as it
+// came with new MACs, straight into that port's TX buffer; from the first frame that needs
+// more on, replicate_rest takes over. The two loops are separate functions so this one keeps
+// its values in registers.
 [[gnu::noinline]] void forward_burst(WorkerConf& w, PortIndex in, const DataBurst& data,
                                      BurstExits& exits) {
   LcoreCounters& c = *w.counters;
   const Fib& fib = *w.fib;  // locals: the frame writes below may alias anything in memory
   const uint16_t n = data.n;
-  // Gates are read once per burst (fib.h): replicate_rest gets the same answer.
-  const PortMask usable = fib.open_gates() & ~port_bit(in) & kRoutePorts;
+  const PortMask usable = data.usable;
   uint64_t forwarded = 0;
   uint16_t i = 0;
   {
@@ -683,7 +726,7 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
       uint8_t* ip = data.ip[i];
       --ip[kIpv6HopLimitOffset];
       const auto p = static_cast<PortIndex>(std::countr_zero(egress));
-      write_eth_macs(ip - kEthLen, ip + kIpv6DstOffset, fib.src_mac_word(p));
+      write_eth_macs(ip - kEthLen, ip + kIpv6DstOffset, mac_words(fib.src_mac_word(p)));
       out.add(p, m);
       ++forwarded;
     }
@@ -706,8 +749,14 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, Laz
   if (exits.n_punt != 0) [[unlikely]]
     punt_burst(w, in, exits);
   if (data.n == 0) return;
+  // Gates are read once per burst (fib.h): every step after this one gets the same answer.
+  data.usable = w.fib->open_gates() & ~port_bit(in) & kRoutePorts;
   lookup_burst(w, data);
-  forward_burst(w, in, data, exits);
+  if (data.plain && data.one_egress != 0) [[likely]] {
+    forward_one_port(w, in, data);
+  } else {
+    forward_burst(w, in, data, exits);
+  }
 }
 
 }  // namespace
