@@ -45,12 +45,13 @@ GroupTable::~GroupTable() {
 }
 
 uint32_t GroupTable::find(const uint8_t* key) const {
+  const __m128i k = _mm_loadu_si128(reinterpret_cast<const __m128i*>(key));
   uint32_t b = bucket_of(key);
   for (uint32_t probes = 0; probes <= mask_; ++probes) {
     const Bucket& bk = buckets_[b];
-    for (unsigned m = key_matches(bk, key); m != 0; m &= m - 1) {
-      const uint32_t slot = b * kSlots + static_cast<uint32_t>(std::countr_zero(m));
-      if (state_[slot] == SlotState::live) return slot;
+    for (unsigned s = 0; s < kSlots; ++s) {
+      const uint32_t slot = b * kSlots + s;
+      if (state_[slot] == SlotState::live && same_key(bk, s, k)) return slot;
     }
     if (bk.overflow.load(std::memory_order_relaxed) == 0) return kNoEntry;
     b = (b + 1) & mask_;

@@ -64,11 +64,24 @@ class GroupTable {
   // packet at hand (l3fwd_em_hlm's batching, spread over the caller's loop):
   // probe() hashes a key and prefetches its bucket; resolve_bulk() compares the keys once
   // every bucket is on its way. out[i] = route of keys[i], or 0.
-  Probe probe(const uint8_t* key) const {
-    Probe p{&buckets_[bucket_of(key)]};
-    __builtin_prefetch(p.bucket, 0, 3);
-    return p;
-  }
+  Probe probe(const uint8_t* key) const { return prober().probe(key); }
+  // probe() from a copy of the table's address and mask, for a caller's loop to keep in
+  // registers (its stores may alias the table object, so the members would be loaded again).
+  class Prober {
+   public:
+    Probe probe(const uint8_t* key) const {
+      Probe p{static_cast<const Bucket*>(buckets_) + bucket_index(key, mask_)};
+      __builtin_prefetch(p.bucket, 0, 3);
+      return p;
+    }
+
+   private:
+    friend class GroupTable;
+    Prober(const void* buckets, uint32_t mask) : buckets_(buckets), mask_(mask) {}
+    const void* buckets_;
+    uint32_t mask_;
+  };
+  Prober prober() const { return Prober(buckets_, mask_); }
   RouteWord resolve(const uint8_t* key, Probe p) const {
     RouteWord r;
     if (match_home(*static_cast<const Bucket*>(p.bucket), key, &r)) return r;
@@ -120,33 +133,39 @@ class GroupTable {
 
   GroupTable() = default;
   // CRC32-C over both halves of the key.
-  uint32_t bucket_of(const uint8_t* key) const {
+  static uint32_t bucket_index(const uint8_t* key, uint32_t mask) {
     uint64_t lo, hi;
     std::memcpy(&lo, key, 8);
     std::memcpy(&hi, key + 8, 8);
-    return static_cast<uint32_t>(_mm_crc32_u64(_mm_crc32_u64(0x9e3779b9u, lo), hi)) & mask_;
+    return static_cast<uint32_t>(_mm_crc32_u64(_mm_crc32_u64(0x9e3779b9u, lo), hi)) & mask;
   }
-  // Both slots' keys compared at once: bit s set when slot s holds `key`.
-  static unsigned key_matches(const Bucket& b, const uint8_t* key) {
-    const __m128i k = _mm_loadu_si128(reinterpret_cast<const __m128i*>(key));
-    const __m128i k0 = _mm_load_si128(reinterpret_cast<const __m128i*>(b.key[0]));
-    const __m128i k1 = _mm_load_si128(reinterpret_cast<const __m128i*>(b.key[1]));
-    const unsigned m0 = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(k0, k)));
-    const unsigned m1 = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(k1, k)));
-    return (m0 == 0xffff ? 1u : 0u) | (m1 == 0xffff ? 2u : 0u);
+  uint32_t bucket_of(const uint8_t* key) const { return bucket_index(key, mask_); }
+  static bool same_key(const Bucket& b, unsigned slot, __m128i k) {
+    const __m128i stored = _mm_load_si128(reinterpret_cast<const __m128i*>(b.key[slot]));
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(stored, k)) == 0xffff;
   }
   // True when bucket `b` answers for `key`: *route is its route, or 0 when it is certainly
   // absent. False when the walk must go on to the following buckets (every RouteWord value
-  // can be a real route, so no sentinel value says so). Routes are loaded before
-  // the keys: a slot seen live (route not 0) cannot be reused before this reader's next
-  // quiescent state, so the key compared after it is the key that route belongs to. (Keys
+  // can be a real route, so no sentinel value says so). Each slot's route is loaded before
+  // its key: a slot seen live (route not 0) cannot be reused before this reader's next
+  // quiescent state, so the key compared after it is the key that route belongs to. (Key
   // first would let a slot freed and refilled in between pair an old key with a new route.)
+  // Slot 0 first, on its own: it is where most keys live (a key takes slot 1 only when its
+  // home bucket already holds one), and the usual lookup ends there.
   static bool match_home(const Bucket& b, const uint8_t* key, RouteWord* route) {
+    const __m128i k = _mm_loadu_si128(reinterpret_cast<const __m128i*>(key));
     const RouteWord r0 = b.route[0].load(std::memory_order_acquire);
+    if (r0 != 0 && same_key(b, 0, k)) {
+      *route = r0;
+      return true;
+    }
     const RouteWord r1 = b.route[1].load(std::memory_order_acquire);
-    const unsigned m = key_matches(b, key);
-    *route = (m & 1) != 0 && r0 != 0 ? r0 : (m & 2) != 0 && r1 != 0 ? r1 : 0;
-    return *route != 0 || b.overflow.load(std::memory_order_acquire) == 0;
+    if (r1 != 0 && same_key(b, 1, k)) {
+      *route = r1;
+      return true;
+    }
+    *route = 0;
+    return b.overflow.load(std::memory_order_acquire) == 0;
   }
   const uint8_t* key_at(uint32_t slot) const { return buckets_[slot / kSlots].key[slot % kSlots]; }
   // Slot holding `key` live, or kNoEntry (writer).

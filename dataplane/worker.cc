@@ -462,8 +462,6 @@ struct DataBurst {
   PortMask one_egress = 0;
   rte_mbuf* m[kBurst];
   uint8_t* ip[kBurst];
-  uint16_t l3_offset[kBurst];
-  uint16_t l3_end[kBurst];
   GroupTable::Probe probe[kBurst];  // the (*,G) lookup started by classify_burst
   RouteWord route[kBurst];
 };
@@ -503,6 +501,13 @@ struct L3Span {
   uint16_t offset;
   uint16_t end;
 };
+
+// A data frame's span from its IPv6 header's place in the frame: the walk that accepted it
+// ended the packet at the header's payload length too (wire::walk_headers).
+inline L3Span span_of(const rte_mbuf* m, const uint8_t* ip) {
+  const auto offset = static_cast<uint16_t>(ip - rte_pktmbuf_mtod(m, const uint8_t*));
+  return {offset, static_cast<uint16_t>(offset + wire::kIpv6HeaderLen + wire::load_be16(ip + 4))};
+}
 
 // Frames plain_udp_multicast() does not take: the full header walk, then punt (policed),
 // drop, or data at the span the walk found. Out of line so the per-frame loop keeps its
@@ -545,7 +550,7 @@ template <bool kUpstream>
 [[gnu::noinline]] void classify_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n,
                                       LazyClock& clock, DataBurst& data, BurstExits& exits) {
   LcoreCounters& c = *w.counters;
-  const GroupTable& groups = w.fib->star_table();
+  const GroupTable::Prober groups = w.fib->star_table().prober();
   uint16_t nd = 0;
   for (uint16_t i = 0; i < kPrefetchOffset && i < n; ++i) {
     rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
@@ -576,8 +581,6 @@ template <bool kUpstream>
     data.plain &= (l3_offset == kEthLen) & (m->pkt_len == l3_end);
     data.m[nd] = m;
     data.ip[nd] = ip;
-    data.l3_offset[nd] = static_cast<uint16_t>(l3_offset);
-    data.l3_end[nd] = static_cast<uint16_t>(l3_end);
     data.probe[nd] = groups.probe(ip + kIpv6DstOffset);
     ++nd;
   }
@@ -675,7 +678,8 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
     if (egress == 0) continue;
     // Decremented once, before replication, so every copy carries the same value.
     --data.ip[i][kIpv6HopLimitOffset];
-    src[nr] = prepare_source(w, data.m[i], data.l3_offset[i], data.l3_end[i]);
+    const L3Span span = span_of(data.m[i], data.ip[i]);
+    src[nr] = prepare_source(w, data.m[i], span.offset, span.end);
     egress_of[nr++] = egress;
     all |= egress;
   }
@@ -719,10 +723,11 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
       if (egress == 0) continue;
       // Untagged (IPv6 right after 14 bytes: the EtherType already says IPv6), one port, and
       // no padding to trim.
-      if ((egress & (egress - 1)) != 0 || data.l3_offset[i] != kEthLen ||
-          m->pkt_len != data.l3_end[i]) [[unlikely]] {
+      if ((egress & (egress - 1)) != 0) [[unlikely]]
         break;
-      }
+      const L3Span span = span_of(m, data.ip[i]);
+      if (span.offset != kEthLen || m->pkt_len != span.end) [[unlikely]]
+        break;
       uint8_t* ip = data.ip[i];
       --ip[kIpv6HopLimitOffset];
       const auto p = static_cast<PortIndex>(std::countr_zero(egress));
