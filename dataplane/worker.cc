@@ -457,9 +457,6 @@ struct DataBurst {
   uint16_t n = 0;
   bool plain = true;    // every frame untagged (IPv6 at byte 14) and unpadded: classify_burst
   PortMask usable = 0;  // open gates but the ingress, read once per burst (fib.h)
-  // The one egress port bit every frame's route has, or 0 when they differ, have none, or
-  // have several: lookup_burst.
-  PortMask one_egress = 0;
   rte_mbuf* m[kBurst];
   uint8_t* ip[kBurst];
   GroupTable::Probe probe[kBurst];  // the (*,G) lookup started by classify_burst
@@ -606,44 +603,30 @@ template <bool kUpstream>
 
 // Stage 2: G for the whole burst (GroupTable), then (S,G) only for groups that have
 // source-specific entries; an (S,G) hit replaces the (*,G) answer entirely (its ports, and
-// "found" even where only a marker (*,G) exists). Also notes whether every frame leaves by
-// the same single port (DataBurst::one_egress).
-[[gnu::noinline]] void lookup_burst(const WorkerConf& w, DataBurst& data) {
+// "found" even where only a marker (*,G) exists). For the frames from `first` on.
+[[gnu::noinline]] void lookup_burst(const WorkerConf& w, DataBurst& data, uint16_t first) {
   const GroupTable& groups = w.fib->star_table();
   const uint16_t n = data.n;
   const void* keys[kBurst];
   uint16_t index[kBurst];
   uint16_t ns = 0;
-  // What decides a frame's fate: its open egress ports and whether it has a route at all.
-  // Every frame has the same when the AND over the burst equals the OR.
-  const RouteWord fate = data.usable | kRouteStarPresent;
-  RouteWord all = ~RouteWord{0}, any = 0;
-  for (uint16_t i = 0; i < n; ++i) {
+  for (uint16_t i = first; i < n; ++i) {
     const RouteWord r = groups.resolve(data.ip[i] + kIpv6DstOffset, data.probe[i]);
     data.route[i] = r;
-    all &= r & fate;
-    any |= r & fate;
     if ((r & kRouteHasSources) == 0) [[likely]]
       continue;
     keys[ns] = data.ip[i] + kIpv6SrcOffset;  // source then destination: the (S,G) key
     index[ns++] = i;
   }
-  if (ns != 0) [[unlikely]] {
-    void* sets[kBurst];
-    uint64_t hits = 0;
-    rte_hash_lookup_bulk_data(w.fib->sg_table(), keys, ns, &hits, sets);
-    for (uint16_t j = 0; j < ns; ++j) {
-      if (((hits >> j) & 1) == 0) continue;
-      const RouteWord r = static_cast<const EgressSet*>(sets[j])->ports | kRouteStarPresent;
-      data.route[index[j]] = r;
-      any |= r & fate;
-    }
-    all = 0;  // not worked out again: these bursts take the per-frame path
+  if (ns == 0) [[likely]]
+    return;
+  void* sets[kBurst];
+  uint64_t hits = 0;
+  rte_hash_lookup_bulk_data(w.fib->sg_table(), keys, ns, &hits, sets);
+  for (uint16_t j = 0; j < ns; ++j) {
+    if (((hits >> j) & 1) == 0) continue;
+    data.route[index[j]] = static_cast<const EgressSet*>(sets[j])->ports | kRouteStarPresent;
   }
-  const PortMask ports = any & kRoutePorts;
-  const bool one =
-      all == any && (any & kRouteStarPresent) != 0 && ports != 0 && (ports & (ports - 1)) == 0;
-  data.one_egress = one ? ports : 0;
 }
 
 // A data frame's egress ports: its route's ports whose gates are open, without the ingress.
@@ -687,20 +670,33 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
   if (nr != 0) replicate_burst(w, src, egress_of, nr, all);
 }
 
-// Stage 3, the usual burst: every frame untagged, unpadded and for the same single port. Each
-// gets its new MACs and hop limit in place, and the burst goes to the port as it is (straight
-// to the PMD when the port's TX buffer is empty and the burst full, as testpmd's io mode).
-[[gnu::noinline]] void forward_one_port(WorkerConf& w, PortIndex in, DataBurst& data) {
-  const auto p = static_cast<PortIndex>(std::countr_zero(data.one_egress));
+// Stages 2 and 3 for the usual burst, untagged and unpadded (DataBurst::plain), whose frames
+// all go to the one port the first frame's group routes to: each frame is looked up, gets its
+// new MACs and hop limit in place, and the run goes to the port as it is (straight to the PMD
+// when the port's TX buffer is empty and the burst full, as testpmd's io mode). Stops at the
+// first frame with another fate (other ports, no route, source-specific entries) and returns
+// how many frames it forwarded: lookup_burst and forward_burst take the rest.
+[[gnu::noinline]] uint16_t forward_one_port(WorkerConf& w, PortIndex in, DataBurst& data) {
+  const GroupTable& groups = w.fib->star_table();
+  // What decides a frame's fate: its open egress ports, whether it has a (*,G) route, and
+  // whether (S,G) entries may override that.
+  const RouteWord fate = data.usable | kRouteStarPresent | kRouteHasSources;
+  const RouteWord first = groups.resolve(data.ip[0] + kIpv6DstOffset, data.probe[0]) & fate;
+  const PortMask ports = first & kRoutePorts;
+  if (first != (ports | kRouteStarPresent) || ports == 0 || (ports & (ports - 1)) != 0) return 0;
+  const auto p = static_cast<PortIndex>(std::countr_zero(ports));
   const MacWords macs = mac_words(w.fib->src_mac_word(p));
   const uint16_t n = data.n;
-  for (uint16_t i = 0; i < n; ++i) {
+  uint16_t i = 0;
+  for (; i < n; ++i) {
     uint8_t* ip = data.ip[i];
+    if ((groups.resolve(ip + kIpv6DstOffset, data.probe[i]) & fate) != first) break;
     --ip[kIpv6HopLimitOffset];
     write_eth_macs(ip - kEthLen, ip + kIpv6DstOffset, macs);
   }
-  w.counters->port[in].forwarded += n;
-  tx_append(w, p, data.m, n);
+  w.counters->port[in].forwarded += i;
+  tx_append(w, p, data.m, i);
+  return i;
 }
 
 // Stage 3, any other burst. A frame for one egress port, untagged and unpadded leaves as it
@@ -708,13 +704,13 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
 // more on, replicate_rest takes over. The two loops are separate functions so this one keeps
 // its values in registers.
 [[gnu::noinline]] void forward_burst(WorkerConf& w, PortIndex in, const DataBurst& data,
-                                     BurstExits& exits) {
+                                     uint16_t first, BurstExits& exits) {
   LcoreCounters& c = *w.counters;
   const Fib& fib = *w.fib;  // locals: the frame writes below may alias anything in memory
   const uint16_t n = data.n;
   const PortMask usable = data.usable;
   uint64_t forwarded = 0;
-  uint16_t i = 0;
+  uint16_t i = first;
   {
     TxCursor out(w);  // its scope ends before replicate_rest fills the same buffers
     for (; i < n; ++i) {
@@ -756,11 +752,10 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, Laz
   if (data.n == 0) return;
   // Gates are read once per burst (fib.h): every step after this one gets the same answer.
   data.usable = w.fib->open_gates() & ~port_bit(in) & kRoutePorts;
-  lookup_burst(w, data);
-  if (data.plain && data.one_egress != 0) [[likely]] {
-    forward_one_port(w, in, data);
-  } else {
-    forward_burst(w, in, data, exits);
+  const uint16_t done = data.plain ? forward_one_port(w, in, data) : 0;
+  if (done < data.n) [[unlikely]] {
+    lookup_burst(w, data, done);
+    forward_burst(w, in, data, done, exits);
   }
 }
 
