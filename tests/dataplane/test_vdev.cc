@@ -222,6 +222,38 @@ TEST(Gate, AllEgressGatesClosedCountsNoEgress) {
   EXPECT_EQ(c.per_port[0].drop(DropReason::no_egress), 1u);
 }
 
+// A burst whose frames share one port is looked up and forwarded in one loop until a frame
+// with another fate; here the run is broken by a frame without a route, then by a group
+// with source-specific entries, and the first port's run goes on afterwards. Every frame
+// must still reach exactly its port, in arrival order, and the unrouted one be counted.
+TEST(Lookup, OnePortRunStopsAtAFrameWithAnotherFateAndTheRestKeepsOrder) {
+  Lab lab(3);
+  const Ipv6Address unrouted = Ipv6Address::must_parse("ff05::db8:99");
+  DataSpec a = spec(kS1, kG1, 64);       // (*,G1): port 1
+  DataSpec b = spec(kS2, kG1, 70);       // port 1
+  DataSpec x = spec(kS1, unrouted, 72);  // no route
+  DataSpec c = spec(kS2, kG1, 80);       // port 1
+  DataSpec d = spec(kS1, kG2, 84);       // (S1,G2): port 1
+  DataSpec e = spec(kS2, kG2, 88);       // (*,G2): port 2
+  DataSpec f = spec(kS1, kG1, 90);       // port 1
+  lab.set_input(0, {data_frame(a), data_frame(b), data_frame(x), data_frame(c), data_frame(d),
+                    data_frame(e), data_frame(f)});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b010));
+  ASSERT_TRUE(dp.fib().upsert(kS1, kG2, 0b010));
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG2, 0b100));
+  drain(dp);
+  CountersSnapshot cs = dp.counters();
+  dp.stop();
+  auto r = [&](const DataSpec& s, PortIndex p) { return expected_replica(s, dp.port_mac(p)); };
+  EXPECT_EQ(lab.output(1), (std::vector<Bytes>{r(a, 1), r(b, 1), r(c, 1), r(d, 1), r(f, 1)}));
+  EXPECT_EQ(lab.output(2), (std::vector<Bytes>{r(e, 2)}));
+  EXPECT_EQ(cs.per_port[0].drop(DropReason::no_route), 1u);
+  EXPECT_EQ(cs.per_port[0].forwarded, 6u);
+  EXPECT_EQ(cs.per_port[1].copies, 5u);
+}
+
 TEST(Lookup, SourceSpecificEntryTakesPrecedenceOverStarG) {
   Lab lab(3);
   DataSpec from_s1 = spec(kS1, kG1);
