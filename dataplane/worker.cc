@@ -13,105 +13,13 @@
 #include <optional>
 
 #include "control/wire/headers.h"
+#include "dataplane/classify.h"
 
 namespace tandem::dataplane {
 
 namespace {
 
 using wire::DropReason;
-
-// ICMPv6 types punted as MLD (RFC 2710 §3, RFC 3810 §5) and ND (RFC 4861 §4.3, §4.4).
-constexpr uint8_t kIcmpMldQuery = 130;
-constexpr uint8_t kIcmpMldV1Report = 131;
-constexpr uint8_t kIcmpMldV1Done = 132;
-constexpr uint8_t kIcmpMldV2Report = 143;
-constexpr uint8_t kIcmpNs = 135;
-constexpr uint8_t kIcmpNa = 136;
-constexpr uint16_t kBfdPort = 3784;  // RFC 5881 §4
-constexpr uint32_t kIpv6HopLimitOffset = 7;
-constexpr uint32_t kIpv6SrcOffset = 8;
-constexpr uint32_t kIpv6DstOffset = 24;
-constexpr uint32_t kEthLen = 14;
-
-enum class Verdict : uint8_t { drop, punt, data };
-
-struct Classified {
-  Verdict verdict;
-  DropReason reason;
-  PuntClass cls;
-};
-
-// Control traffic, multicast data, or a drop reason. Only the first segment is examined:
-// ports are set up without scattered RX and with the default MTU, so a received frame is
-// always one segment (a multi-segment frame would fail the payload-length check and be
-// counted, never read out of bounds).
-// The forwarding fast path's usual frame: untagged IPv6, UDP right after the fixed header,
-// not BFD, to a routable multicast group. Accepts exactly the frames the full walk below
-// would classify as data with no extension header; anything else takes the full walk.
-// Checked with a few word loads and masks (byte 0 of a little-endian word is the first on
-// the wire) rather than a load per field.
-inline bool plain_udp_multicast(const uint8_t* f, uint32_t len, uint32_t* l3_end) {
-  constexpr uint32_t kUdpOffset = kEthLen + wire::kIpv6HeaderLen;
-  if (len < kUdpOffset + 8) return false;
-  uint64_t head;  // EtherType, version/class/flow, payload length (frame bytes 12-19)
-  uint32_t next;  // next header, hop limit, source bytes 0-1 (frame bytes 20-23)
-  uint16_t dst;   // destination bytes 0-1 (frame bytes 38-39)
-  uint16_t dport;
-  std::memcpy(&head, f + 12, 8);
-  std::memcpy(&next, f + 20, 4);
-  std::memcpy(&dst, f + kEthLen + kIpv6DstOffset, 2);
-  std::memcpy(&dport, f + kUdpOffset + 2, 2);
-  const uint32_t payload = __builtin_bswap16(static_cast<uint16_t>(head >> 48));
-  constexpr uint16_t kBfdPortWire = (kBfdPort >> 8) | ((kBfdPort & 0xff) << 8);
-  if ((head & 0xf0ffff) != 0x60dd86 ||                                      // IPv6 over Ethernet
-      (next & 0xff) != wire::kProtoUdp || (next & 0xff0000) == 0xff0000 ||  // UDP, src not ff
-      (dst & 0xff) != 0xff || (dst & 0x0f00) <= 0x0200 ||  // ff0X::, X > 2 (RFC 4291 §2.7)
-      payload < 8 || payload > len - kUdpOffset || dport == kBfdPortWire) {
-    return false;
-  }
-  *l3_end = kUdpOffset + payload;
-  return true;
-}
-
-// The full walk, for frames plain_udp_multicast() does not take.
-inline Classified classify(const uint8_t* frame, uint32_t len, wire::HeaderWalk& w) {
-  w = wire::walk_headers(frame, len);
-  if (w.drop != DropReason::none) [[unlikely]] {
-    return {Verdict::drop, w.drop, PuntClass::mld};
-  }
-  // A later fragment carries no upper-layer header: only its destination can be judged.
-  bool upper_visible = !w.fragment || w.first_fragment;
-  if (upper_visible && w.upper_offset <= w.l3_end && w.upper_offset <= len) {
-    const uint8_t* up = frame + w.upper_offset;
-    uint32_t up_len = w.l3_end - w.upper_offset;
-    int punt = -1;
-    if (w.upper_protocol == wire::kProtoIcmpv6 && up_len >= 1) {
-      switch (up[0]) {
-        case kIcmpMldQuery:
-        case kIcmpMldV1Report:
-        case kIcmpMldV1Done:
-        case kIcmpMldV2Report: punt = static_cast<int>(PuntClass::mld); break;
-        case kIcmpNs:
-        case kIcmpNa: punt = static_cast<int>(PuntClass::nd); break;
-        default: break;
-      }
-    } else if (w.upper_protocol == wire::kProtoVrrp) {
-      punt = static_cast<int>(PuntClass::vrrp);
-    } else if (w.upper_protocol == wire::kProtoUdp && up_len >= 8 &&
-               wire::load_be16(up + 2) == kBfdPort) {
-      punt = static_cast<int>(PuntClass::bfd);
-    }
-    if (punt >= 0) {
-      if (w.fragment) return {Verdict::drop, DropReason::fragmented_control, PuntClass::mld};
-      return {Verdict::punt, DropReason::none, static_cast<PuntClass>(punt)};
-    }
-  }
-  const uint8_t* dst = frame + w.l3_offset + kIpv6DstOffset;
-  if (dst[0] != 0xff) return {Verdict::drop, DropReason::not_for_us, PuntClass::mld};
-  // RFC 4291 §2.7: scopes 0-2 (reserved, interface-local, link-local) are never routed.
-  if ((dst[1] & 0x0f) <= 2) return {Verdict::drop, DropReason::not_forwardable, PuntClass::mld};
-  return {Verdict::data, DropReason::none, PuntClass::mld};
-}
 
 // Sends `n` frames on port p's queue; what the queue does not take is counted and freed.
 // Only forwarded replicas come this way (injected frames use the control core's queue), so
@@ -562,16 +470,17 @@ template <bool kUpstream>
       if (!span) continue;
       l3_offset = span->offset;
       l3_end = span->end;
+      // RFC 8200 §3: a router decrements the hop limit and discards at zero (the fast path
+      // only takes frames with more than 1 left). RPF is judged first, as for every frame.
+      if (kUpstream && frame[l3_offset + kIpv6HopLimitOffset] <= 1) [[unlikely]] {
+        c.drop(in, DropReason::hop_limit_expired);
+        exits.dropped(m);
+        continue;
+      }
     }
     uint8_t* ip = frame + l3_offset;
     if constexpr (!kUpstream) {
       c.drop(in, DropReason::rpf_fail);
-      exits.dropped(m);
-      continue;
-    }
-    // RFC 8200 §3: a router decrements the hop limit and discards at zero.
-    if (ip[kIpv6HopLimitOffset] <= 1) [[unlikely]] {
-      c.drop(in, DropReason::hop_limit_expired);
       exits.dropped(m);
       continue;
     }

@@ -1,0 +1,120 @@
+// Sorting received frames (DESIGN.md §1): control traffic for the control core, multicast
+// data to forward, or a drop with its reason. Pure functions of the frame's bytes, no DPDK:
+// the worker calls them per frame, and the unit tests check the fast path against the full
+// header walk.
+#pragma once
+
+#include <emmintrin.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "control/wire/headers.h"
+#include "dataplane/types.h"
+
+namespace tandem::dataplane {
+
+// ICMPv6 types punted as MLD (RFC 2710 §3, RFC 3810 §5) and ND (RFC 4861 §4.3, §4.4).
+constexpr uint8_t kIcmpMldQuery = 130;
+constexpr uint8_t kIcmpMldV1Report = 131;
+constexpr uint8_t kIcmpMldV1Done = 132;
+constexpr uint8_t kIcmpMldV2Report = 143;
+constexpr uint8_t kIcmpNs = 135;
+constexpr uint8_t kIcmpNa = 136;
+constexpr uint16_t kBfdPort = 3784;  // RFC 5881 §4
+constexpr uint32_t kIpv6HopLimitOffset = 7;
+constexpr uint32_t kIpv6SrcOffset = 8;
+constexpr uint32_t kIpv6DstOffset = 24;
+constexpr uint32_t kEthLen = 14;
+
+enum class Verdict : uint8_t { drop, punt, data };
+
+struct Classified {
+  Verdict verdict;
+  wire::DropReason reason;
+  PuntClass cls;
+};
+
+// The forwarding fast path's usual frame: untagged IPv6, a whole UDP header right after the
+// fixed header,
+// hop limit above 1, not BFD, to a routable multicast group. Accepts exactly the frames the
+// full walk below would classify as data with no extension header and that would not expire
+// here; anything else takes the full walk. Frame bytes 12-27 are checked in one 16-byte
+// compare: EtherType, IP version and next header must match, and the hop limit (masked to
+// its upper 7 bits) and the first source byte must not (a hop limit of 0 or 1, a multicast
+// source).
+constexpr unsigned kPlainHeadMatch = 0xffffu & ~(1u << 9) & ~(1u << 10);
+inline bool plain_udp_multicast(const uint8_t* f, uint32_t len, uint32_t* l3_end) {
+  constexpr uint32_t kUdpOffset = kEthLen + wire::kIpv6HeaderLen;
+  if (len < kUdpOffset + 8) return false;
+  const __m128i mask =
+      _mm_setr_epi8(-1, -1, 0xf0 - 256, 0, 0, 0, 0, 0, -1, 0xfe - 256, -1, 0, 0, 0, 0, 0);
+  const __m128i want = _mm_setr_epi8(0x86 - 256, 0xdd - 256, 0x60, 0, 0, 0, 0, 0,
+                                     static_cast<char>(wire::kProtoUdp), 0, -1, 0, 0, 0, 0, 0);
+  const __m128i head = _mm_loadu_si128(reinterpret_cast<const __m128i*>(f + 12));
+  const auto same =
+      static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(head, mask), want)));
+  uint16_t payload_wire, dst, dport;
+  std::memcpy(&payload_wire, f + 18, 2);
+  std::memcpy(&dst, f + kEthLen + kIpv6DstOffset, 2);
+  std::memcpy(&dport, f + kUdpOffset + 2, 2);
+  const uint32_t payload = __builtin_bswap16(payload_wire);
+  // Destination byte 0 then the scope nibble of byte 1, as one number: ff0X:: with X > 2
+  // (RFC 4291 §2.7) is exactly 0xff03 and above.
+  const auto dst_scope = static_cast<uint16_t>(__builtin_bswap16(dst & 0x0fff));
+  constexpr uint16_t kBfdPortWire = (kBfdPort >> 8) | ((kBfdPort & 0xff) << 8);
+  // payload - 8 <= len - 62, unsigned: at least the UDP header, and no more than the frame.
+  if (same != kPlainHeadMatch || dst_scope < 0xff03 || payload - 8 > len - (kUdpOffset + 8) ||
+      dport == kBfdPortWire) {
+    return false;
+  }
+  *l3_end = kUdpOffset + payload;
+  return true;
+}
+
+// The full walk, for frames plain_udp_multicast() does not take.
+// Control traffic, multicast data, or a drop reason. Only the first segment is examined:
+// ports are set up without scattered RX and with the default MTU, so a received frame is
+// always one segment (a multi-segment frame would fail the payload-length check and be
+// counted, never read out of bounds).
+inline Classified classify(const uint8_t* frame, uint32_t len, wire::HeaderWalk& w) {
+  w = wire::walk_headers(frame, len);
+  if (w.drop != wire::DropReason::none) [[unlikely]] {
+    return {Verdict::drop, w.drop, PuntClass::mld};
+  }
+  // A later fragment carries no upper-layer header: only its destination can be judged.
+  bool upper_visible = !w.fragment || w.first_fragment;
+  if (upper_visible && w.upper_offset <= w.l3_end && w.upper_offset <= len) {
+    const uint8_t* up = frame + w.upper_offset;
+    uint32_t up_len = w.l3_end - w.upper_offset;
+    int punt = -1;
+    if (w.upper_protocol == wire::kProtoIcmpv6 && up_len >= 1) {
+      switch (up[0]) {
+        case kIcmpMldQuery:
+        case kIcmpMldV1Report:
+        case kIcmpMldV1Done:
+        case kIcmpMldV2Report: punt = static_cast<int>(PuntClass::mld); break;
+        case kIcmpNs:
+        case kIcmpNa: punt = static_cast<int>(PuntClass::nd); break;
+        default: break;
+      }
+    } else if (w.upper_protocol == wire::kProtoVrrp) {
+      punt = static_cast<int>(PuntClass::vrrp);
+    } else if (w.upper_protocol == wire::kProtoUdp && up_len >= 8 &&
+               wire::load_be16(up + 2) == kBfdPort) {
+      punt = static_cast<int>(PuntClass::bfd);
+    }
+    if (punt >= 0) {
+      if (w.fragment) return {Verdict::drop, wire::DropReason::fragmented_control, PuntClass::mld};
+      return {Verdict::punt, wire::DropReason::none, static_cast<PuntClass>(punt)};
+    }
+  }
+  const uint8_t* dst = frame + w.l3_offset + kIpv6DstOffset;
+  if (dst[0] != 0xff) return {Verdict::drop, wire::DropReason::not_for_us, PuntClass::mld};
+  // RFC 4291 §2.7: scopes 0-2 (reserved, interface-local, link-local) are never routed.
+  if ((dst[1] & 0x0f) <= 2)
+    return {Verdict::drop, wire::DropReason::not_forwardable, PuntClass::mld};
+  return {Verdict::data, wire::DropReason::none, PuntClass::mld};
+}
+
+}  // namespace tandem::dataplane
