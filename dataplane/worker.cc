@@ -457,6 +457,7 @@ template <bool kUpstream>
   LcoreCounters& c = *w.counters;
   const GroupTable::Prober groups = w.fib->star_table().prober();
   uint16_t nd = 0;
+  bool plain = true;  // a local: the stores below may alias `data`
   for (uint16_t i = 0; i < kPrefetchOffset && i < n; ++i) {
     rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
   }
@@ -484,13 +485,14 @@ template <bool kUpstream>
       exits.dropped(m);
       continue;
     }
-    data.plain &= (l3_offset == kEthLen) & (m->pkt_len == l3_end);
+    plain &= (l3_offset == kEthLen) & (m->pkt_len == l3_end);
     data.m[nd] = m;
     data.ip[nd] = ip;
     data.probe[nd] = groups.probe(ip + kIpv6DstOffset);
     ++nd;
   }
   data.n = nd;
+  data.plain = plain;
 }
 
 // Punts go to the control core in one push per burst: the queue's indices cross cores once,
