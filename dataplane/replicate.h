@@ -8,10 +8,10 @@
 // original mbuf, and a multi-segment frame is always cloned.
 //
 // Measured with perf/dataplane.sh's sweep (DATAPLANE_CLONE_SWEEP=1; N = 4 egress ports,
-// one worker, net_pcap in, net_null out, hugepages, 2 shared vCPUs), cycles per ingress
-// frame, clone vs copy (best 2 ms window, 3 runs each): 512 B 534/428, 768 B 614/530,
-// 1,024 B 694/654, 1,280 B 745/748, 1,500 B 803/834. Copying wins below about 1,280 B,
-// where the two meet; cloning pays beyond.
+// one worker, net_pcap in, net_null out, hugepages, 2 shared vCPUs), median cycles per
+// ingress frame of 5 rounds, clone vs copy: 512 B 569/370, 768 B 642/541, 1,024 B 725/673,
+// 1,280 B 792/776, 1,500 B 860/888 (2026-11-27). Copying wins up to about 1,300 B, where
+// the two meet (1,280 B in earlier sweeps, before copies got cheaper); cloning pays beyond.
 #pragma once
 
 #include <cstdint>
