@@ -586,7 +586,9 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
 // new MACs and hop limit in place, and the run goes to the port as it is (straight to the PMD
 // when the port's TX buffer is empty and the burst full, as testpmd's io mode). Stops at the
 // first frame with another fate (other ports, no route, source-specific entries) and returns
-// how many frames it forwarded: lookup_burst and forward_burst take the rest.
+// how many frames it forwarded: lookup_burst and forward_burst take the rest. The first
+// frame is looked up again inside the loop (one lookup a burst, for a loop with one exit); a
+// route that changed in between only sends the burst down the general path.
 [[gnu::noinline]] uint16_t forward_one_port(WorkerConf& w, PortIndex in, DataBurst& data) {
   const GroupTable& groups = w.fib->star_table();
   // What decides a frame's fate: its open egress ports, whether it has a (*,G) route, and
