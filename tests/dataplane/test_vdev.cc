@@ -2,6 +2,7 @@
 // through tx_pcap. Each scenario runs in its own process (meson registers one test per
 // --gtest_filter) because EAL can be initialised once per process.
 #include <gtest/gtest.h>
+#include <rte_mempool.h>
 
 #include <algorithm>
 #include <map>
@@ -141,6 +142,39 @@ TEST(Replication, OnePortAndReplicatedFramesInOneBurstKeepArrivalOrder) {
   EXPECT_EQ(cs.per_port[1].copies, 4u);
   EXPECT_EQ(cs.per_port[2].copies, 3u);
   EXPECT_EQ(cs.per_port[0].forwarded, 6u);
+}
+
+// A copy that finds the packet pool empty is dropped and counted on its egress port
+// (mbuf_alloc_failed); the packet's original still leaves on its last port, and nothing
+// else breaks. The test takes every free mbuf out of the pool (one-lcore mode: the same
+// lcore cache the worker uses) and gives back exactly one per ingress frame, which net_pcap
+// takes to receive them.
+TEST(Replication, CopiesThatFindThePoolEmptyAreCountedAndOriginalsStillLeave) {
+  Lab lab(3);
+  DataSpec a = spec(kS1, kG1, 64);
+  DataSpec b = spec(kS2, kG1, 70);
+  DataSpec c = spec(kS1, kG1, 80);
+  lab.set_input(0, {data_frame(a), data_frame(b), data_frame(c)});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b110));  // copies to port 1, originals to port 2
+  rte_mempool* pool = rte_mempool_lookup("tandem_pkt");
+  ASSERT_NE(pool, nullptr);
+  std::vector<void*> held;
+  for (void* obj = nullptr; rte_mempool_get(pool, &obj) == 0;) held.push_back(obj);
+  ASSERT_GE(held.size(), 3u);
+  rte_mempool_put_bulk(pool, held.data() + held.size() - 3, 3);
+  held.resize(held.size() - 3);
+  drain(dp);
+  CountersSnapshot cs = dp.counters();
+  rte_mempool_put_bulk(pool, held.data(), static_cast<unsigned>(held.size()));
+  dp.stop();
+  auto r = [&](const DataSpec& s, PortIndex p) { return expected_replica(s, dp.port_mac(p)); };
+  EXPECT_TRUE(lab.output(1).empty());
+  EXPECT_EQ(lab.output(2), (std::vector<Bytes>{r(a, 2), r(b, 2), r(c, 2)}));
+  EXPECT_EQ(cs.per_port[1].drop(DropReason::mbuf_alloc_failed), 3u);
+  EXPECT_EQ(cs.per_port[0].rx, 3u);
+  EXPECT_EQ(cs.per_port[0].forwarded, 3u);
 }
 
 TEST(Replication, ClonePathForEverySizeWhenThresholdIsZeroBytes) {
