@@ -101,7 +101,8 @@ inline void write_eth_macs(uint8_t* e, const uint8_t* group, MacWords macs) {
 }
 
 // A frame's first 16 bytes: the header in bytes 0-13, bytes 14-15 (where IPv6 starts) kept
-// from `first`. One store where write_eth over a copied block takes three.
+// from `first`. Built once per replicated frame with the source MAC left 0 (prepare_source);
+// each copy ORs in its port's MAC (mac_block_for) and stores the block in one go.
 inline __m128i eth_block(const uint8_t* group, uint64_t src_mac, __m128i first) {
   const EthWords h = eth_words(group, src_mac);
   const uint64_t ip_start =
