@@ -368,7 +368,7 @@ struct DataBurst {
   PortMask usable = 0;  // open gates but the ingress, read once per burst (fib.h)
   rte_mbuf* m[kBurst];
   uint8_t* ip[kBurst];
-  GroupTable::Probe probe[kBurst];  // the (*,G) lookup started by classify_burst
+  GroupTable::Probe probe[kBurst];  // the (*,G) lookup started (forward_plain_run, classify_burst)
   RouteWord route[kBurst];
 };
 
@@ -448,13 +448,14 @@ inline L3Span span_of(const rte_mbuf* m, const uint8_t* ip) {
   return L3Span{static_cast<uint16_t>(hw.l3_offset), static_cast<uint16_t>(hw.l3_end)};
 }
 
-// Stage 1: sorts a received burst into data frames (with their (*,G) probe started: hashed
-// and the bucket prefetched while the frame is at hand, so the bucket is in cache when the
+// Stage 1: sorts a received burst into data frames (each with its (*,G) probe: forward_plain_run's
+// for untagged frames, started here for tagged ones, so the bucket is in cache when the
 // burst's lookups resolve), punts and drops. One instance for upstream ports and one for the
 // others (whose data frames all fail RPF), so the usual frame's loop has no test for it.
 template <bool kUpstream>
 [[gnu::noinline]] void classify_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n,
-                                      LazyClock& clock, DataBurst& data, BurstExits& exits) {
+                                      const GroupTable::Probe* probe, LazyClock& clock,
+                                      DataBurst& data, BurstExits& exits) {
   LcoreCounters& c = *w.counters;
   const GroupTable::Prober groups = w.fib->star_table().prober();
   uint16_t nd = 0;
@@ -489,7 +490,7 @@ template <bool kUpstream>
     plain &= (l3_offset == kEthLen) & (m->pkt_len == l3_end);
     data.m[nd] = m;
     data.ip[nd] = ip;
-    data.probe[nd] = groups.probe(ip + kIpv6DstOffset);
+    data.probe[nd] = l3_offset == kEthLen ? probe[i] : groups.probe(ip + kIpv6DstOffset);
     ++nd;
   }
   data.n = nd;
@@ -613,6 +614,57 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
   return i;
 }
 
+// The usual burst on an upstream port, in one pass: frames that are plain UDP multicast
+// (plain_udp_multicast), untagged, unpadded and routed to the same single open port as the
+// first frame get the hop limit decremented and their new MACs in place, and the run goes to
+// that port as it came (straight to the PMD when the port's TX buffer is empty and the burst
+// full, as testpmd's io mode). Every frame's (*,G) bucket is hashed and prefetched first
+// (its probe, kept in `probe` for the steps after), so the lookups find their buckets on the
+// way. Returns how many frames
+// from the burst's start it forwarded; the general steps take the rest, from the first frame
+// that is not plain or has another fate (other ports, no route, (S,G) entries).
+[[gnu::noinline]] uint16_t forward_plain_run(WorkerConf& w, PortIndex in, rte_mbuf** pkts,
+                                             uint16_t n, PortMask usable,
+                                             GroupTable::Probe* probe) {
+  const GroupTable& table = w.fib->star_table();
+  // Every frame's probe first, from where an untagged IPv6 frame has its destination. This
+  // reads the address before the frame is classified, wherever it would be; a frame too
+  // short to hold one hashes a fixed key instead. Tagged frames' probes are not used
+  // (classify_burst makes its own).
+  const GroupTable::Prober groups = table.prober();
+  static constexpr uint8_t kShortFrameKey[16] = {};
+  for (uint16_t i = 0; i < n; ++i) {
+    const rte_mbuf* m = pkts[i];
+    const uint8_t* dst = rte_pktmbuf_mtod_offset(m, const uint8_t*, kEthLen + kIpv6DstOffset);
+    probe[i] = groups.probe(m->data_len >= kEthLen + wire::kIpv6HeaderLen ? dst : kShortFrameKey);
+  }
+  // What decides a frame's fate: its open egress ports, whether it has a (*,G) route, and
+  // whether (S,G) entries may override that. The first frame sets the run's fate (and is
+  // checked again inside the loop, for a loop with one exit).
+  const RouteWord fate = usable | kRouteStarPresent | kRouteHasSources;
+  uint32_t l3_end;
+  const uint8_t* f0 = rte_pktmbuf_mtod(pkts[0], const uint8_t*);
+  if (!plain_udp_multicast(f0, pkts[0]->data_len, &l3_end)) return 0;
+  const RouteWord first = table.resolve(f0 + kEthLen + kIpv6DstOffset, probe[0]) & fate;
+  const PortMask ports = first & kRoutePorts;
+  if (first != (ports | kRouteStarPresent) || ports == 0 || (ports & (ports - 1)) != 0) return 0;
+  const auto p = static_cast<PortIndex>(std::countr_zero(ports));
+  const MacWords macs = mac_words(w.fib->src_mac_word(p));
+  uint16_t i = 0;
+  for (; i < n; ++i) {
+    rte_mbuf* m = pkts[i];
+    uint8_t* frame = rte_pktmbuf_mtod(m, uint8_t*);
+    if (!plain_udp_multicast(frame, m->data_len, &l3_end) || m->pkt_len != l3_end) break;
+    uint8_t* ip = frame + kEthLen;
+    if ((table.resolve(ip + kIpv6DstOffset, probe[i]) & fate) != first) break;
+    --ip[kIpv6HopLimitOffset];
+    write_eth_macs(frame, ip + kIpv6DstOffset, macs);
+  }
+  w.counters->port[in].forwarded += i;
+  tx_append(w, p, pkts, i);
+  return i;
+}
+
 // Stage 3, any other burst. A frame for one egress port, untagged and unpadded leaves as it
 // came with new MACs, straight into that port's TX buffer; from the first frame that needs
 // more on, replicate_rest takes over. The two loops are separate functions so this one keeps
@@ -656,16 +708,22 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, Laz
   w.counters->port[in].rx += n;
   BurstExits exits;
   DataBurst data;
+  // Gates are read once per burst (fib.h): every step gets the same answer.
+  const PortMask usable = w.fib->open_gates() & ~port_bit(in) & kRoutePorts;
   if ((w.fib->upstream_ports() & port_bit(in)) != 0) [[likely]] {
-    classify_burst<true>(w, in, pkts, n, clock, data, exits);
+    GroupTable::Probe probe[kBurst];
+    const uint16_t done = forward_plain_run(w, in, pkts, n, usable, probe);
+    if (done == n) [[likely]]
+      return;
+    classify_burst<true>(w, in, pkts + done, static_cast<uint16_t>(n - done), probe + done, clock,
+                         data, exits);
   } else {
-    classify_burst<false>(w, in, pkts, n, clock, data, exits);
+    classify_burst<false>(w, in, pkts, n, nullptr, clock, data, exits);
   }
   if (exits.n_punt != 0) [[unlikely]]
     punt_burst(w, in, exits);
   if (data.n == 0) return;
-  // Gates are read once per burst (fib.h): every step after this one gets the same answer.
-  data.usable = w.fib->open_gates() & ~port_bit(in) & kRoutePorts;
+  data.usable = usable;
   const uint16_t done = data.plain ? forward_one_port(w, in, data) : 0;
   if (done < data.n) [[unlikely]] {
     lookup_burst(w, data, done);

@@ -391,6 +391,35 @@ std::vector<Bytes> control_frames() {
           wire::build_icmpv6_frame(ns, ns_body)};
 }
 
+// The one-port run also stops at the first frame that is not plain UDP multicast: padded,
+// control traffic, expiring, tagged. Those take the general steps, and every frame after
+// them, plain again or not, must keep its place and be treated as on its own.
+TEST(Lookup, OnePortRunStopsAtAFrameThatIsNotPlainAndTheRestKeepsOrder) {
+  Lab lab(2);
+  DataSpec a = spec(kS1, kG1, 64);
+  DataSpec padded = spec(kS2, kG1, 70);  // sent with 4 trailing bytes
+  Bytes padded_frame = data_frame(padded);
+  padded_frame.insert(padded_frame.end(), {0xde, 0xad, 0xbe, 0xef});
+  const Bytes mld = control_frames()[0];
+  DataSpec expiring = spec(kS1, kG1, 72, 1);
+  DataSpec tagged = spec(kS2, kG1, 80);
+  tagged.vlan = true;
+  DataSpec b = spec(kS1, kG1, 84);
+  lab.set_input(0, {data_frame(a), padded_frame, mld, data_frame(expiring), data_frame(tagged),
+                    data_frame(b)});
+  Dataplane dp;
+  bring_up(dp, lab.config());
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b10));
+  drain(dp);
+  CountersSnapshot cs = dp.counters();
+  dp.stop();
+  auto r = [&](const DataSpec& s) { return expected_replica(s, dp.port_mac(1)); };
+  EXPECT_EQ(lab.output(1), (std::vector<Bytes>{r(a), r(padded), r(tagged), r(b)}));
+  EXPECT_EQ(cs.per_port[0].punted, 1u);
+  EXPECT_EQ(cs.per_port[0].drop(DropReason::hop_limit_expired), 1u);
+  EXPECT_EQ(cs.per_port[0].forwarded, 4u);
+}
+
 TEST(Punt, MldVrrpBfdAndNdReachTheControlCoreWithPortAndClass) {
   Lab lab(2);
   std::vector<Bytes> frames = control_frames();
