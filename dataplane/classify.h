@@ -36,15 +36,13 @@ struct Classified {
 };
 
 // The forwarding fast path's usual frame: untagged IPv6, a whole UDP header right after the
-// fixed header,
-// hop limit above 1, not BFD, to a routable multicast group. Accepts exactly the frames the
-// full walk below would classify as data with no extension header and that would not expire
-// here; anything else takes the full walk. Frame bytes 12-27 are checked in one 16-byte
+// fixed header and the packet ending exactly where the frame does, hop limit above 1, from a
+// source that is not multicast, not BFD. Frame bytes 12-27 are checked in one 16-byte
 // compare: EtherType, IP version and next header must match, and the hop limit (masked to
 // its upper 7 bits) and the first source byte must not (a hop limit of 0 or 1, a multicast
-// source).
+// source). The destination is not looked at: plain_udp_multicast() adds that.
 constexpr unsigned kPlainHeadMatch = 0xffffu & ~(1u << 9) & ~(1u << 10);
-inline bool plain_udp_multicast(const uint8_t* f, uint32_t len, uint32_t* l3_end) {
+inline bool plain_udp(const uint8_t* f, uint32_t len) {
   constexpr uint32_t kUdpOffset = kEthLen + wire::kIpv6HeaderLen;
   if (len < kUdpOffset + 8) return false;
   const __m128i mask =
@@ -54,22 +52,30 @@ inline bool plain_udp_multicast(const uint8_t* f, uint32_t len, uint32_t* l3_end
   const __m128i head = _mm_loadu_si128(reinterpret_cast<const __m128i*>(f + 12));
   const auto same =
       static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(head, mask), want)));
-  uint16_t payload_wire, dst, dport;
+  uint16_t payload_wire, dport;
   std::memcpy(&payload_wire, f + 18, 2);
-  std::memcpy(&dst, f + kEthLen + kIpv6DstOffset, 2);
   std::memcpy(&dport, f + kUdpOffset + 2, 2);
-  const uint32_t payload = __builtin_bswap16(payload_wire);
-  // Destination byte 0 then the scope nibble of byte 1, as one number: ff0X:: with X > 2
-  // (RFC 4291 §2.7) is exactly 0xff03 and above.
-  const auto dst_scope = static_cast<uint16_t>(__builtin_bswap16(dst & 0x0fff));
   constexpr uint16_t kBfdPortWire = (kBfdPort >> 8) | ((kBfdPort & 0xff) << 8);
-  // payload - 8 <= len - 62, unsigned: at least the UDP header, and no more than the frame.
-  if (same != kPlainHeadMatch || dst_scope < 0xff03 || payload - 8 > len - (kUdpOffset + 8) ||
-      dport == kBfdPortWire) {
-    return false;
-  }
-  *l3_end = kUdpOffset + payload;
-  return true;
+  // The payload fills the frame to its end: with the length checked above, it holds at
+  // least the UDP header.
+  return same == kPlainHeadMatch && kUdpOffset + __builtin_bswap16(payload_wire) == len &&
+         dport != kBfdPortWire;
+}
+
+// A destination that routers forward: multicast with a scope above link-local (RFC 4291
+// §2.7: ff0X:: with X > 2). Byte 0 then byte 1's scope nibble, as one number: exactly
+// 0xff03 and above.
+inline bool routable_group(const uint8_t* dst) {
+  uint16_t head;
+  std::memcpy(&head, dst, 2);
+  return static_cast<uint16_t>(__builtin_bswap16(head & 0x0fff)) >= 0xff03;
+}
+
+// plain_udp() to a routable group: exactly the frames the full walk below would classify as
+// data with no extension header, no bytes after the packet, and that would not expire here.
+// Anything else takes the full walk.
+inline bool plain_udp_multicast(const uint8_t* f, uint32_t len) {
+  return plain_udp(f, len) && routable_group(f + kEthLen + kIpv6DstOffset);
 }
 
 // The full walk, for frames plain_udp_multicast() does not take.

@@ -162,6 +162,9 @@ bool Fib::update_star(const wire::Ipv6Address& group, bool star_present, PortMas
 bool Fib::upsert(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address& group,
                  PortMask egress) {
   if ((egress & ~kRoutePorts) != 0) return false;  // no such port (kMaxPorts)
+  // Only groups a router forwards (RFC 4291 §2.7): the workers' one-port run relies on it
+  // and does not check a frame's destination scope itself (worker.cc, plain_run).
+  if (!group.is_multicast() || group.is_link_scope_multicast()) return false;
   bool ok = true;
   if (source_or_any.is_unspecified()) {
     const EgressSet* cur = find_star(group);

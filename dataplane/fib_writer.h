@@ -29,7 +29,9 @@ class FibWriter {
  public:
   virtual ~FibWriter() = default;
 
-  // Adds or replaces the entry. False when the table is full (capacity reached).
+  // Adds or replaces the entry. False when the table is full (capacity reached), a port in
+  // `egress` does not exist, or `group` is not one routers forward (not multicast, or of
+  // link-local scope or below: RFC 4291 §2.7).
   virtual bool upsert(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address& group,
                       PortMask egress) = 0;
   // False when there was no such entry.

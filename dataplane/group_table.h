@@ -87,6 +87,11 @@ class GroupTable {
     if (match_home(*static_cast<const Bucket*>(p.bucket), key, &r)) return r;
     return lookup(key);
   }
+  // resolve() when the key's home bucket answers (true: *route is its route, or 0 when it
+  // is certainly absent); false when the lookup would have to go on past it.
+  bool resolve_at_home(const uint8_t* key, Probe p, RouteWord* route) const {
+    return match_home(*static_cast<const Bucket*>(p.bucket), key, route);
+  }
   void resolve_bulk(const uint8_t* const* keys, const Probe* probes, unsigned n,
                     RouteWord* out) const {
     for (unsigned i = 0; i < n; ++i) out[i] = resolve(keys[i], probes[i]);

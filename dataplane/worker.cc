@@ -364,7 +364,6 @@ unsigned take_mbufs(rte_mempool* pool, rte_mbuf** out, unsigned n) {
 // field: each stage's loop reads only the fields it needs.
 struct DataBurst {
   uint16_t n = 0;
-  bool plain = true;    // every frame untagged (IPv6 at byte 14) and unpadded: classify_burst
   PortMask usable = 0;  // open gates but the ingress, read once per burst (fib.h)
   rte_mbuf* m[kBurst];
   uint8_t* ip[kBurst];
@@ -416,10 +415,10 @@ inline L3Span span_of(const rte_mbuf* m, const uint8_t* ip) {
 }
 
 // Frames plain_udp_multicast() does not take: the full header walk, then punt (policed),
-// drop, or data at the span the walk found. Out of line so the per-frame loop keeps its
-// registers for the usual frame.
-[[gnu::noinline]] std::optional<L3Span> classify_other(WorkerConf& w, PortIndex in, rte_mbuf* m,
-                                                       LazyClock& clock, BurstExits& exits) {
+// drop, or data with its IPv6 header where the walk found it (returned: its offset). Out of
+// line so the per-frame loop keeps its registers for the usual frame.
+[[gnu::noinline]] std::optional<uint16_t> classify_other(WorkerConf& w, PortIndex in, rte_mbuf* m,
+                                                         LazyClock& clock, BurstExits& exits) {
   LcoreCounters& c = *w.counters;
   const uint8_t* frame = rte_pktmbuf_mtod(m, const uint8_t*);
   wire::HeaderWalk hw;
@@ -444,8 +443,8 @@ inline L3Span span_of(const rte_mbuf* m, const uint8_t* ip) {
     exits.dropped(m);
     return std::nullopt;
   }
-  // Both fit: a single-segment frame is at most a 16-bit data_len long.
-  return L3Span{static_cast<uint16_t>(hw.l3_offset), static_cast<uint16_t>(hw.l3_end)};
+  // It fits: a single-segment frame is at most a 16-bit data_len long.
+  return static_cast<uint16_t>(hw.l3_offset);
 }
 
 // Stage 1: sorts a received burst into data frames (each with its (*,G) probe: forward_plain_run's
@@ -459,7 +458,6 @@ template <bool kUpstream>
   LcoreCounters& c = *w.counters;
   const GroupTable::Prober groups = w.fib->star_table().prober();
   uint16_t nd = 0;
-  bool plain = true;  // a local: the stores below may alias `data`
   for (uint16_t i = 0; i < kPrefetchOffset && i < n; ++i) {
     rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
   }
@@ -467,12 +465,11 @@ template <bool kUpstream>
     if (i + kPrefetchOffset < n) rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchOffset], void*));
     rte_mbuf* m = pkts[i];
     uint8_t* frame = rte_pktmbuf_mtod(m, uint8_t*);
-    uint32_t l3_offset = kEthLen, l3_end;
-    if (!plain_udp_multicast(frame, m->data_len, &l3_end)) [[unlikely]] {
-      const std::optional<L3Span> span = classify_other(w, in, m, clock, exits);
-      if (!span) continue;
-      l3_offset = span->offset;
-      l3_end = span->end;
+    uint32_t l3_offset = kEthLen;
+    if (!plain_udp_multicast(frame, m->data_len)) [[unlikely]] {
+      const std::optional<uint16_t> offset = classify_other(w, in, m, clock, exits);
+      if (!offset) continue;
+      l3_offset = *offset;
       // RFC 8200 §3: a router decrements the hop limit and discards at zero (the fast path
       // only takes frames with more than 1 left). RPF is judged first, as for every frame.
       if (kUpstream && frame[l3_offset + kIpv6HopLimitOffset] <= 1) [[unlikely]] {
@@ -487,14 +484,12 @@ template <bool kUpstream>
       exits.dropped(m);
       continue;
     }
-    plain &= (l3_offset == kEthLen) & (m->pkt_len == l3_end);
     data.m[nd] = m;
     data.ip[nd] = ip;
     data.probe[nd] = l3_offset == kEthLen ? probe[i] : groups.probe(ip + kIpv6DstOffset);
     ++nd;
   }
   data.n = nd;
-  data.plain = plain;
 }
 
 // Punts go to the control core in one push per burst: the queue's indices cross cores once,
@@ -516,14 +511,14 @@ template <bool kUpstream>
 
 // Stage 2: G for the whole burst (GroupTable), then (S,G) only for groups that have
 // source-specific entries; an (S,G) hit replaces the (*,G) answer entirely (its ports, and
-// "found" even where only a marker (*,G) exists). For the frames from `first` on.
-[[gnu::noinline]] void lookup_burst(const WorkerConf& w, DataBurst& data, uint16_t first) {
+// "found" even where only a marker (*,G) exists).
+[[gnu::noinline]] void lookup_burst(const WorkerConf& w, DataBurst& data) {
   const GroupTable& groups = w.fib->star_table();
   const uint16_t n = data.n;
   const void* keys[kBurst];
   uint16_t index[kBurst];
   uint16_t ns = 0;
-  for (uint16_t i = first; i < n; ++i) {
+  for (uint16_t i = 0; i < n; ++i) {
     const RouteWord r = groups.resolve(data.ip[i] + kIpv6DstOffset, data.probe[i]);
     data.route[i] = r;
     if ((r & kRouteHasSources) == 0) [[likely]]
@@ -583,34 +578,31 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
   if (nr != 0) replicate_burst(w, src, egress_of, nr, all);
 }
 
-// Stages 2 and 3 for the usual burst, untagged and unpadded (DataBurst::plain), whose frames
-// all go to the one port the first frame's group routes to: each frame is looked up, gets its
-// new MACs and hop limit in place, and the run goes to the port as it is (straight to the PMD
-// when the port's TX buffer is empty and the burst full, as testpmd's io mode). Stops at the
-// first frame with another fate (other ports, no route, source-specific entries) and returns
-// how many frames it forwarded: lookup_burst and forward_burst take the rest. The first
-// frame is looked up again inside the loop (one lookup a burst, for a loop with one exit); a
-// route that changed in between only sends the burst down the general path.
-[[gnu::noinline]] uint16_t forward_one_port(WorkerConf& w, PortIndex in, DataBurst& data) {
-  const GroupTable& groups = w.fib->star_table();
-  // What decides a frame's fate: its open egress ports, whether it has a (*,G) route, and
-  // whether (S,G) entries may override that.
-  const RouteWord fate = data.usable | kRouteStarPresent | kRouteHasSources;
-  const RouteWord first = groups.resolve(data.ip[0] + kIpv6DstOffset, data.probe[0]) & fate;
-  const PortMask ports = first & kRoutePorts;
-  if (first != (ports | kRouteStarPresent) || ports == 0 || (ports & (ports - 1)) != 0) return 0;
-  const auto p = static_cast<PortIndex>(std::countr_zero(ports));
-  const MacWords macs = mac_words(w.fib->src_mac_word(p));
-  const uint16_t n = data.n;
+// forward_plain_run's loop on its own, so that its values stay in registers: how many
+// frames from the burst's start are plain and have the fate `first` (the RouteWord bits in
+// `fate`), each with its hop limit decremented and new MACs.
+[[gnu::noinline]] uint16_t plain_run(const GroupTable& table, rte_mbuf** pkts,
+                                     const GroupTable::Probe* probe, uint16_t n, RouteWord fate,
+                                     RouteWord first, MacWords macs) {
   uint16_t i = 0;
   for (; i < n; ++i) {
-    uint8_t* ip = data.ip[i];
-    if ((groups.resolve(ip + kIpv6DstOffset, data.probe[i]) & fate) != first) break;
+    rte_mbuf* m = pkts[i];
+    uint8_t* frame = rte_pktmbuf_mtod(m, uint8_t*);
+    // One segment: a frame that plain_udp takes ends with its packet. Its destination needs
+    // no test of its own: the FIB holds only routable groups (Fib::upsert), so any other
+    // destination has no route and ends the run, and the full walk judges it.
+    if (!plain_udp(frame, m->data_len) || m->pkt_len != m->data_len) [[unlikely]]
+      break;
+    uint8_t* ip = frame + kEthLen;
+    // Only the home bucket: a key stored past it (rare) ends the run like another fate, so
+    // the loop makes no call.
+    RouteWord route;
+    if (!table.resolve_at_home(ip + kIpv6DstOffset, probe[i], &route) || (route & fate) != first)
+        [[unlikely]]
+      break;
     --ip[kIpv6HopLimitOffset];
-    write_eth_macs(ip - kEthLen, ip + kIpv6DstOffset, macs);
+    write_eth_macs(frame, ip + kIpv6DstOffset, macs);
   }
-  w.counters->port[in].forwarded += i;
-  tx_append(w, p, data.m, i);
   return i;
 }
 
@@ -642,41 +634,31 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
   // whether (S,G) entries may override that. The first frame sets the run's fate (and is
   // checked again inside the loop, for a loop with one exit).
   const RouteWord fate = usable | kRouteStarPresent | kRouteHasSources;
-  uint32_t l3_end;
   const uint8_t* f0 = rte_pktmbuf_mtod(pkts[0], const uint8_t*);
-  if (!plain_udp_multicast(f0, pkts[0]->data_len, &l3_end)) return 0;
+  if (!plain_udp_multicast(f0, pkts[0]->data_len)) return 0;
   const RouteWord first = table.resolve(f0 + kEthLen + kIpv6DstOffset, probe[0]) & fate;
   const PortMask ports = first & kRoutePorts;
   if (first != (ports | kRouteStarPresent) || ports == 0 || (ports & (ports - 1)) != 0) return 0;
   const auto p = static_cast<PortIndex>(std::countr_zero(ports));
   const MacWords macs = mac_words(w.fib->src_mac_word(p));
-  uint16_t i = 0;
-  for (; i < n; ++i) {
-    rte_mbuf* m = pkts[i];
-    uint8_t* frame = rte_pktmbuf_mtod(m, uint8_t*);
-    if (!plain_udp_multicast(frame, m->data_len, &l3_end) || m->pkt_len != l3_end) break;
-    uint8_t* ip = frame + kEthLen;
-    if ((table.resolve(ip + kIpv6DstOffset, probe[i]) & fate) != first) break;
-    --ip[kIpv6HopLimitOffset];
-    write_eth_macs(frame, ip + kIpv6DstOffset, macs);
-  }
+  const uint16_t i = plain_run(table, pkts, probe, n, fate, first, macs);
   w.counters->port[in].forwarded += i;
   tx_append(w, p, pkts, i);
   return i;
 }
 
-// Stage 3, any other burst. A frame for one egress port, untagged and unpadded leaves as it
-// came with new MACs, straight into that port's TX buffer; from the first frame that needs
-// more on, replicate_rest takes over. The two loops are separate functions so this one keeps
-// its values in registers.
+// Stage 3, for the frames forward_plain_run left. A frame for one egress port, untagged and
+// unpadded leaves as it came with new MACs, straight into that port's TX buffer; from the
+// first frame that needs more on, replicate_rest takes over. The two loops are separate
+// functions so this one keeps its values in registers.
 [[gnu::noinline]] void forward_burst(WorkerConf& w, PortIndex in, const DataBurst& data,
-                                     uint16_t first, BurstExits& exits) {
+                                     BurstExits& exits) {
   LcoreCounters& c = *w.counters;
   const Fib& fib = *w.fib;  // locals: the frame writes below may alias anything in memory
   const uint16_t n = data.n;
   const PortMask usable = data.usable;
   uint64_t forwarded = 0;
-  uint16_t i = first;
+  uint16_t i = 0;
   {
     TxCursor out(w);  // its scope ends before replicate_rest fills the same buffers
     for (; i < n; ++i) {
@@ -724,11 +706,8 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, Laz
     punt_burst(w, in, exits);
   if (data.n == 0) return;
   data.usable = usable;
-  const uint16_t done = data.plain ? forward_one_port(w, in, data) : 0;
-  if (done < data.n) [[unlikely]] {
-    lookup_burst(w, data, done);
-    forward_burst(w, in, data, done, exits);
-  }
+  lookup_burst(w, data);
+  forward_burst(w, in, data, exits);
 }
 
 }  // namespace

@@ -348,19 +348,33 @@ TEST(Filter, IncludeAndExcludeListsResolveIntoSourceSpecificEntries) {
                                                expected_replica(from_s2, dp.port_mac(3))}));
 }
 
+// Link-scope and unicast destinations are never forwarded, not even amid a run of routed
+// frames; the FIB refuses such groups outright (the one-port run relies on that).
 TEST(Classify, LinkScopeAndUnicastAreNotForwarded) {
   Lab lab(2);
-  DataSpec link = spec(kS1, Ipv6Address::must_parse("ff02::1:3"));
-  DataSpec uni = spec(kS1, Ipv6Address::must_parse("2001:db8:9::1"));
+  const Ipv6Address link_group = Ipv6Address::must_parse("ff02::1:3");
+  const Ipv6Address unicast = Ipv6Address::must_parse("2001:db8:9::1");
+  DataSpec a = spec(kS1, kG1, 64);
+  DataSpec link = spec(kS1, link_group);
+  DataSpec uni = spec(kS1, unicast);
+  DataSpec b = spec(kS2, kG1, 70);
   Bytes arp(60, 0);
   arp[12] = 0x08;
   arp[13] = 0x06;
-  lab.set_input(0, {data_frame(link), data_frame(uni), arp});
+  lab.set_input(0, {data_frame(a), data_frame(link), data_frame(uni), arp, data_frame(b)});
   Dataplane dp;
   bring_up(dp, lab.config());
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, 0b10));
+  EXPECT_FALSE(dp.fib().upsert(kAny, link_group, 0b10));
+  EXPECT_FALSE(dp.fib().upsert(kS1, link_group, 0b10));
+  EXPECT_FALSE(dp.fib().upsert(kAny, unicast, 0b10));
+  EXPECT_FALSE(dp.fib().upsert(kAny, Ipv6Address::must_parse("ff01::1:3"), 0b10));
+  EXPECT_TRUE(dp.fib().upsert(kAny, Ipv6Address::must_parse("ff03::1:3"), 0b10));
   drain(dp);
   CountersSnapshot c = dp.counters();
   dp.stop();
+  auto r = [&](const DataSpec& s) { return expected_replica(s, dp.port_mac(1)); };
+  EXPECT_EQ(lab.output(1), (std::vector<Bytes>{r(a), r(b)}));
   EXPECT_EQ(c.per_port[0].drop(DropReason::not_forwardable), 1u);
   EXPECT_EQ(c.per_port[0].drop(DropReason::not_for_us), 1u);
   EXPECT_EQ(c.per_port[0].drop(DropReason::not_ipv6), 1u);
