@@ -209,15 +209,18 @@ void Daemon::on_signal() {
 }
 
 void Daemon::sync_rbs_fds() {
-  for (int fd : rbs_fds_) loop_.unwatch(fd);
+  // The engine closes its sockets itself, inside callbacks of the last turn: a number it
+  // closed may already be a CLI or metrics connection accepted later in that turn, whose
+  // watch must stay (a plain unwatch left that request unanswered).
+  for (auto [fd, id] : rbs_fds_) loop_.unwatch(fd, id);
   rbs_fds_.clear();
   for (const auto& p : core_->rbs_poll_fds()) {
     int fd = p.fd;
     short ev = POLLIN | (p.want_write ? POLLOUT : 0);
-    loop_.watch(fd, ev, [this, fd](short re) {
+    uint64_t id = loop_.watch(fd, ev, [this, fd](short re) {
       core_->on_rbs_fd(fd, re & (POLLIN | POLLHUP | POLLERR), re & POLLOUT, Clock::now());
     });
-    rbs_fds_.push_back(fd);
+    rbs_fds_.push_back({fd, id});
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "control/common/log.h"
@@ -57,7 +58,7 @@ class Daemon {
   std::unique_ptr<cli::CliServer> cli_;
   std::unique_ptr<metrics::HttpServer> http_;
   metrics::Exporter exporter_;
-  std::vector<int> rbs_fds_;
+  std::vector<std::pair<int, uint64_t>> rbs_fds_;  // fd, watch id
   int signal_fd_ = -1;
   bool stop_ = false;
   bool one_lcore_ = false;

@@ -1,10 +1,14 @@
 // CLI: the command table, the request/response protocol, a server/client round trip on a
 // Unix socket, and every display rendered as text and JSON from its snapshot struct.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <boost/property_tree/json_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
+#include <cstring>
 #include <sstream>
 #include <thread>
 
@@ -141,6 +145,47 @@ TEST(CliSocket, ClientTalksToServerOverUnixSocket) {
   t.join();
   server.close();
   EXPECT_NE(::access(path.c_str(), F_OK), 0);
+}
+
+// The RBS engine closes its sockets itself and the daemon unwatches their numbers on the next
+// turn: a CLI connection accepted on a number just closed must keep its watch and be answered.
+TEST(CliSocket, AStaleUnwatchOfAReusedNumberLeavesTheConnection) {
+  std::string path = "/tmp/tandem-cli-reuse-test-" + std::to_string(::getpid()) + ".sock";
+  daemon::EventLoop loop;
+  CliServer server(loop, [](const WireRequest&) { return WireResponse{true, "answered\n"}; });
+  std::string err;
+  ASSERT_TRUE(server.listen(path, err)) << err;
+  int client = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  // Another owner watches a socket, which is closed behind its back (its watch stays).
+  int other = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(other, 0);
+  uint64_t id = loop.watch(other, POLLIN, [](short) {});
+  ::close(other);
+  loop.run_once(100);  // accepts the client on the lowest free number: `other`'s
+  ASSERT_EQ(server.connections(), 1u);
+  ASSERT_TRUE(loop.watching(other));
+  loop.unwatch(other, id);  // the other owner's late cleanup
+  std::string req = encode_request(WireRequest{false, {"display", "vrrp6"}});
+  ASSERT_EQ(::send(client, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+  std::string in;
+  for (int turn = 0; turn < 50; ++turn) {
+    loop.run_once(10);
+    pollfd p{client, POLLIN, 0};
+    if (::poll(&p, 1, 10) <= 0) continue;
+    char buf[256];
+    ssize_t n = ::read(client, buf, sizeof buf);
+    if (n <= 0) break;
+    in.append(buf, static_cast<size_t>(n));
+  }
+  ::close(client);
+  auto resp = decode_response(in);
+  ASSERT_TRUE(resp) << "no answer on the reused number";
+  EXPECT_EQ(resp->body, "answered\n");
+  EXPECT_EQ(server.connections(), 0u);
 }
 
 TEST(CliSocket, NoDaemonGivesAClearError) {

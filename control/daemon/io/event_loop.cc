@@ -8,8 +8,9 @@
 
 namespace tandem::daemon {
 
-void EventLoop::watch(int fd, short events, Callback cb) {
+uint64_t EventLoop::watch(int fd, short events, Callback cb) {
   watches_[fd] = Watch{events, std::move(cb), ++generation_};
+  return generation_;
 }
 
 void EventLoop::set_events(int fd, short events) {
@@ -19,6 +20,11 @@ void EventLoop::set_events(int fd, short events) {
 
 void EventLoop::unwatch(int fd) {
   watches_.erase(fd);
+}
+
+void EventLoop::unwatch(int fd, uint64_t id) {
+  auto it = watches_.find(fd);
+  if (it != watches_.end() && it->second.generation == id) watches_.erase(it);
 }
 
 int EventLoop::run_once(int timeout_ms) {

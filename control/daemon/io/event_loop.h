@@ -16,10 +16,15 @@ class EventLoop {
   using Callback = std::function<void(short revents)>;
 
   // Watches `fd` for `events` (POLLIN/POLLOUT). Replaces an existing watch of the fd.
-  void watch(int fd, short events, Callback cb);
+  // Returns the watch's id (for unwatch(fd, id)).
+  uint64_t watch(int fd, short events, Callback cb);
   void set_events(int fd, short events);
   // Safe to call from inside a callback (also for the fd being dispatched).
   void unwatch(int fd);
+  // Unwatches `fd` only while its watch is still the one `watch` returned `id` for. For an
+  // owner whose fds are closed by someone else (the RBS sockets): once the number is reused,
+  // e.g. by a CLI connection accepted in the same turn, the new owner's watch stays.
+  void unwatch(int fd, uint64_t id);
   bool watching(int fd) const { return watches_.count(fd) != 0; }
   size_t size() const { return watches_.size(); }
   // How many times run_once* has polled: callbacks that see the same number run in the same
