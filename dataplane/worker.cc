@@ -612,9 +612,9 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
 // that port as it came (straight to the PMD when the port's TX buffer is empty and the burst
 // full, as testpmd's io mode). Every frame's (*,G) bucket is hashed and prefetched first
 // (its probe, kept in `probe` for the steps after), so the lookups find their buckets on the
-// way. Returns how many frames
-// from the burst's start it forwarded; the general steps take the rest, from the first frame
-// that is not plain or has another fate (other ports, no route, (S,G) entries).
+// way. Returns how many frames from the burst's start it forwarded; the general steps take
+// the rest, from the first frame that is not plain or has another fate (other ports, no
+// route, (S,G) entries, a key stored past its home bucket).
 [[gnu::noinline]] uint16_t forward_plain_run(WorkerConf& w, PortIndex in, rte_mbuf** pkts,
                                              uint16_t n, PortMask usable,
                                              GroupTable::Probe* probe) {
