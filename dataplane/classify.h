@@ -42,7 +42,7 @@ struct Classified {
 // its upper 7 bits) and the first source byte must not (a hop limit of 0 or 1, a multicast
 // source). The destination is not looked at: plain_udp_multicast() adds that.
 constexpr unsigned kPlainHeadMatch = 0xffffu & ~(1u << 9) & ~(1u << 10);
-inline bool plain_udp(const uint8_t* f, uint32_t len) {
+inline bool plain_udp(const uint8_t* f, uint16_t len) {
   constexpr uint32_t kUdpOffset = kEthLen + wire::kIpv6HeaderLen;
   if (len < kUdpOffset + 8) return false;
   const __m128i mask =
@@ -57,8 +57,9 @@ inline bool plain_udp(const uint8_t* f, uint32_t len) {
   std::memcpy(&dport, f + kUdpOffset + 2, 2);
   constexpr uint16_t kBfdPortWire = (kBfdPort >> 8) | ((kBfdPort & 0xff) << 8);
   // The payload fills the frame to its end: with the length checked above, it holds at
-  // least the UDP header.
-  return same == kPlainHeadMatch && kUdpOffset + __builtin_bswap16(payload_wire) == len &&
+  // least the UDP header. Compared in wire order.
+  const auto payload_want = static_cast<uint16_t>(len - kUdpOffset);
+  return same == kPlainHeadMatch && payload_wire == __builtin_bswap16(payload_want) &&
          dport != kBfdPortWire;
 }
 
@@ -74,7 +75,7 @@ inline bool routable_group(const uint8_t* dst) {
 // plain_udp() to a routable group: exactly the frames the full walk below would classify as
 // data with no extension header, no bytes after the packet, and that would not expire here.
 // Anything else takes the full walk.
-inline bool plain_udp_multicast(const uint8_t* f, uint32_t len) {
+inline bool plain_udp_multicast(const uint8_t* f, uint16_t len) {
   return plain_udp(f, len) && routable_group(f + kEthLen + kIpv6DstOffset);
 }
 

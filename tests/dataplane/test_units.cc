@@ -87,7 +87,7 @@ TEST(Classify, FastPathAgreesWithTheFullWalk) {
       }
       if (rng() % 4 == 0) f.resize(rng() % (f.size() + 8));  // cut short or padded
     }
-    const auto len = static_cast<uint32_t>(f.size());
+    const auto len = static_cast<uint16_t>(f.size());  // a data_len
     f.resize(f.size() + 64);  // readable bytes past the frame, as in an mbuf's buffer
     const bool fast = plain_udp_multicast(f.data(), len);
     ASSERT_EQ(fast, walk_takes_as_plain_data(f, len)) << "round " << round << ", length " << len;
