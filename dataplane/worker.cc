@@ -622,7 +622,9 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
   // Every frame's probe first, from where an untagged IPv6 frame has its destination. This
   // reads the address before the frame is classified, wherever it would be; a frame too
   // short to hold one hashes a fixed key instead. Tagged frames' probes are not used
-  // (classify_burst makes its own).
+  // (classify_burst makes its own). These are also the first reads of each frame's header
+  // line (cold when a NIC wrote it by DMA); they do not depend on each other, so the misses
+  // overlap here instead of stalling the run's loop one by one.
   const GroupTable::Prober groups = table.prober();
   static constexpr uint8_t kShortFrameKey[16] = {};
   for (uint16_t i = 0; i < n; ++i) {
