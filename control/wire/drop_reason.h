@@ -68,7 +68,8 @@ namespace tandem::wire {
   _(bfd_auth_not_configured, "BFD A bit set, no authentication configured")                   \
   _(bfd_bad_source_port, "BFD source port outside 49152-65535")                               \
   /* Data plane forwarding (DESIGN.md 4) */                                                   \
-  _(rpf_fail, "multicast data on an interface that is not upstream")                          \
+  _(rpf_fail,                                                                                 \
+    "multicast data on an interface other than the entry's RPF interface and not upstream")   \
   _(hop_limit_expired, "multicast data with hop limit 1 or 0")                                \
   _(no_route, "no (S,G) or (*,G) entry for the group")                                        \
   _(no_egress, "entry has no open egress interface")                                          \
