@@ -1,6 +1,7 @@
 #include "control/wire/decode_json.h"
 
 #include <ostream>
+#include <vector>
 
 #include "control/wire/pcap_file.h"
 
@@ -45,7 +46,19 @@ class JsonLine {
   }
   std::string done() { return s_ + "}"; }
 
-  static std::string address_array(const AddressList& list) {
+  // "[a,b,...]" from already written JSON values.
+  static std::string array(const std::vector<std::string>& values) {
+    std::string a = "[";
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i) a += ',';
+      a += values[i];
+    }
+    return a + "]";
+  }
+
+  // An AddressList view or a std::vector<Ipv6Address>.
+  template <typename List>
+  static std::string address_array(const List& list) {
     std::string a = "[";
     for (size_t i = 0; i < list.size(); ++i) {
       if (i) a += ',';
@@ -90,6 +103,58 @@ void add_mld(JsonLine& j, const Frame& f) {
       break;
     }
   }
+}
+
+// RFC 7761 §4.9.2: only the options the Hello carried.
+void add_pim_hello(JsonLine& j, const PimHello& h) {
+  if (h.holdtime_s) j.num("holdtime_s", *h.holdtime_s);
+  if (h.dr_priority) j.num("dr_priority", *h.dr_priority);
+  if (h.generation_id) j.num("generation_id", *h.generation_id);
+  if (h.lan_prune_delay) {
+    JsonLine d;
+    d.boolean("t_bit", h.lan_prune_delay->t_bit);
+    d.num("propagation_delay_ms", h.lan_prune_delay->propagation_delay_ms);
+    d.num("override_interval_ms", h.lan_prune_delay->override_interval_ms);
+    j.raw("lan_prune_delay", d.done());
+  }
+  if (!h.address_list.empty()) j.raw("address_list", JsonLine::address_array(h.address_list));
+}
+
+std::string pim_sources_json(const std::vector<PimSourceEntry>& sources) {
+  std::vector<std::string> out;
+  for (const PimSourceEntry& s : sources) {
+    JsonLine e;
+    e.str("source", s.source.to_string());
+    e.boolean("wildcard", s.wildcard);
+    e.boolean("rpt", s.rpt);
+    out.push_back(e.done());
+  }
+  return JsonLine::array(out);
+}
+
+// RFC 7761 §4.9.5.
+void add_pim_join_prune(JsonLine& j, const PimJoinPrune& jp) {
+  j.str("upstream_neighbor", jp.upstream_neighbor.to_string());
+  j.num("holdtime_s", jp.holdtime_s);
+  std::vector<std::string> groups;
+  for (const PimGroupSet& g : jp.groups) {
+    JsonLine o;
+    o.str("group", g.group.to_string());
+    o.num("mask_len", g.mask_len);
+    o.raw("joins", pim_sources_json(g.joins));
+    o.raw("prunes", pim_sources_json(g.prunes));
+    groups.push_back(o.done());
+  }
+  j.raw("groups", JsonLine::array(groups));
+}
+
+// RFC 7761 §4.9.6.
+void add_pim_assert(JsonLine& j, const PimAssert& a) {
+  j.str("group", a.group.to_string());
+  j.str("source", a.source.to_string());
+  j.boolean("rpt", a.rpt);
+  j.num("metric_preference", a.metric_preference);
+  j.num("metric", a.metric);
 }
 
 }  // namespace
@@ -141,6 +206,9 @@ std::string frame_to_json(uint64_t n, const Frame& f) {
         j.str("source_lla", f.nd.source_lla->to_string());
       }
       break;
+    case PacketKind::pim_hello: add_pim_hello(j, f.pim.hello); break;
+    case PacketKind::pim_join_prune: add_pim_join_prune(j, f.pim.join_prune); break;
+    case PacketKind::pim_assert: add_pim_assert(j, f.pim.assert_message); break;
     case PacketKind::mcast_data:
       j.num("protocol", f.walk.upper_protocol);
       if (f.walk.upper_protocol == kProtoUdp && f.walk.upper_len() >= kUdpHeaderLen) {

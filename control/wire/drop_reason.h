@@ -24,7 +24,7 @@ namespace tandem::wire {
   _(ext_chain_too_long, "more extension headers than the bounded walk allows")                \
   _(hop_by_hop_not_first, "hop-by-hop options header not directly after IPv6 (RFC 8200 4.1)") \
   _(ext_option_malformed, "option TLV runs past its extension header")                        \
-  _(fragmented_control, "control packet (ICMPv6/VRRP/BFD) in a fragment")                     \
+  _(fragmented_control, "control packet (ICMPv6/VRRP/BFD/PIM) in a fragment")                 \
   /* ICMPv6 (RFC 4443) */                                                                     \
   _(icmpv6_truncated, "ICMPv6 message shorter than its 4-byte header")                        \
   _(icmpv6_bad_checksum, "ICMPv6 checksum does not match the pseudo-header sum")              \
@@ -67,6 +67,17 @@ namespace tandem::wire {
   _(bfd_zero_your_discriminator, "BFD Your Discriminator 0 in state Init or Up")              \
   _(bfd_auth_not_configured, "BFD A bit set, no authentication configured")                   \
   _(bfd_bad_source_port, "BFD source port outside 49152-65535")                               \
+  /* PIM (RFC 7761 4.9) */                                                                    \
+  _(pim_truncated, "PIM message shorter than its 4-byte header")                              \
+  _(pim_bad_version, "PIM version is not 2")                                                  \
+  _(pim_bad_checksum, "PIM checksum does not match the pseudo-header sum")                    \
+  _(pim_hop_limit_not_one, "PIM Hello/Join-Prune/Assert with hop limit other than 1")         \
+  _(pim_source_not_link_local, "PIM Hello/Join-Prune/Assert from a non-link-local source")    \
+  _(pim_option_truncated, "PIM Hello option runs past the message")                           \
+  _(pim_bad_option_length, "PIM Hello option length wrong for its type")                      \
+  _(pim_bad_address_family, "PIM encoded address family is not IPv6 (2)")                     \
+  _(pim_bad_encoding_type, "PIM encoded address encoding type is not 0 (native)")             \
+  _(pim_bad_length, "PIM Join/Prune or Assert ends inside its fields or entries")             \
   /* Data plane forwarding (DESIGN.md 4) */                                                   \
   _(rpf_fail,                                                                                 \
     "multicast data on an interface other than the entry's RPF interface and not upstream")   \

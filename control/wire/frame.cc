@@ -1,5 +1,7 @@
 #include "control/wire/frame.h"
 
+#include <utility>
+
 #include "control/wire/byte_io.h"
 #include "control/wire/checksum.h"
 
@@ -15,6 +17,9 @@ const char* packet_kind_name(PacketKind k) {
     case PacketKind::bfd: return "bfd";
     case PacketKind::nd_ns: return "nd_ns";
     case PacketKind::nd_na: return "nd_na";
+    case PacketKind::pim_hello: return "pim_hello";
+    case PacketKind::pim_join_prune: return "pim_join_prune";
+    case PacketKind::pim_assert: return "pim_assert";
     case PacketKind::mcast_data: return "mcast_data";
     case PacketKind::other: return "other";
     case PacketKind::drop: return "drop";
@@ -100,6 +105,46 @@ Frame& parse_vrrp_frame(Frame& f, std::span<const uint8_t> payload) {
   return f;
 }
 
+// The PIM messages a router reads on a link. They go to ff02::d with hop limit 1 from the
+// sender's link-local address (RFC 7761 §4.9, §4.3.1), so one arriving otherwise is refused.
+PacketKind pim_link_message_kind(PimType t) {
+  switch (t) {
+    case PimType::hello: return PacketKind::pim_hello;
+    case PimType::join_prune: return PacketKind::pim_join_prune;
+    case PimType::assert_: return PacketKind::pim_assert;
+    default: return PacketKind::other;
+  }
+}
+
+bool pim_checksum_ok(const Frame& f, std::span<const uint8_t> pim) {
+  if (ipv6_upper_checksum_ok(f.src, f.dst, kProtoPim, pim.data(), pim.size())) return true;
+  // RFC 7761 §4.9: a Register's sum covers its first 8 bytes only.
+  return pim_type_of(pim) == PimType::register_ &&
+         ipv6_upper_checksum_ok(f.src, f.dst, kProtoPim, pim.data(),
+                                pim_register_checksum_length(pim));
+}
+
+// RFC 7761 §4.9, in the order FRR's pim_pim_packet uses: length and version, checksum, then
+// the link-local rules for the three link messages (MLD's order: hop limit, then source),
+// then the body. Other types stop after the checksum and are `other`.
+Frame& parse_pim_frame(Frame& f, std::span<const uint8_t> pim) {
+  if (f.walk.fragment) return dropped(f, DropReason::fragmented_control);
+  if (DropReason r = check_pim_header(pim); r != DropReason::none) return dropped(f, r);
+  if (!pim_checksum_ok(f, pim)) return dropped(f, DropReason::pim_bad_checksum);
+  const PacketKind kind = pim_link_message_kind(pim_type_of(pim));
+  if (kind == PacketKind::other) {
+    f.kind = PacketKind::other;
+    return f;
+  }
+  if (f.hop_limit != 1) return dropped(f, DropReason::pim_hop_limit_not_one);
+  if (!f.src.is_link_local_unicast()) return dropped(f, DropReason::pim_source_not_link_local);
+  PimParse p = parse_pim(pim);
+  if (p.drop != DropReason::none) return dropped(f, p.drop);
+  f.pim = std::move(p.message);
+  f.kind = kind;
+  return f;
+}
+
 // UDP: BFD control (RFC 5881) is checked strictly; other UDP is data or other, and a router
 // forwarding multicast does not verify its checksum.
 Frame& parse_udp(Frame& f, std::span<const uint8_t> udp) {
@@ -165,6 +210,7 @@ Frame parse_frame(std::span<const uint8_t> frame) {
     case kProtoIcmpv6: parse_icmpv6(f, upper); break;
     case kProtoVrrp: parse_vrrp_frame(f, upper); break;
     case kProtoUdp: parse_udp(f, upper); break;
+    case kProtoPim: parse_pim_frame(f, upper); break;
     default: f.kind = data_or_other(f); break;
   }
   return f;
@@ -226,6 +272,10 @@ std::vector<uint8_t> build_vrrp_frame(const L2L3Spec& l, std::span<const uint8_t
   return finish(l, kProtoVrrp, body, 6);
 }
 
+std::vector<uint8_t> build_pim_frame(const L2L3Spec& l, std::span<const uint8_t> body) {
+  return finish(l, kProtoPim, body, 2);
+}
+
 std::vector<uint8_t> build_udp_frame(const L2L3Spec& l, uint16_t src_port, uint16_t dst_port,
                                      std::span<const uint8_t> payload) {
   std::vector<uint8_t> udp;
@@ -272,6 +322,18 @@ std::vector<uint8_t> build_vrrp_advert_frame(const Ipv6Address& src_ll, const Vr
   l.traffic_class = 0xc0;  // CS6, as FRR and keepalived send it
   auto body = build_vrrp_body(a);
   return build_vrrp_frame(l, body);
+}
+
+std::vector<uint8_t> build_pim_message_frame(const MacAddress& src_mac, const Ipv6Address& src_ll,
+                                             const PimMessage& m) {
+  L2L3Spec l;
+  l.src_mac = src_mac;  // dst MAC derived from ff02::d: 33:33:00:00:00:0d (RFC 2464 §7)
+  l.src = src_ll;
+  l.dst = addr::all_pim_routers();
+  l.hop_limit = 1;
+  l.traffic_class = 0xc0;  // CS6 (network control), as for VRRP and BFD
+  auto body = build_pim_body(m);
+  return build_pim_frame(l, body);
 }
 
 std::vector<uint8_t> build_bfd_frame(const MacAddress& src_mac, const MacAddress& dst_mac,

@@ -1,5 +1,5 @@
 // Whole-frame parsing and building for the control core and `tandemctl decode`:
-// Ethernet → IPv6 chain → one of MLD / VRRP / BFD / ND / multicast data / other, with the
+// Ethernet → IPv6 chain → one of MLD / VRRP / BFD / ND / PIM / multicast data / other, with the
 // receive checks of ../shared/reference/rfc-checklists.md applied in RFC order. A frame the
 // router must drop comes back as kind `drop` with the first failed check as reason.
 #pragma once
@@ -14,6 +14,7 @@
 #include "control/wire/headers.h"
 #include "control/wire/mld.h"
 #include "control/wire/nd.h"
+#include "control/wire/pim.h"
 #include "control/wire/vrrp.h"
 
 namespace tandem::wire {
@@ -27,6 +28,9 @@ enum class PacketKind : uint8_t {
   bfd,
   nd_ns,
   nd_na,
+  pim_hello,
+  pim_join_prune,
+  pim_assert,  // other PIM types (Register, Bootstrap, ...) are `other`
   mcast_data,
   other,
   drop,
@@ -51,6 +55,7 @@ struct Frame {
   VrrpAdvert vrrp;  // vrrp
   BfdControl bfd;   // bfd
   NdMessage nd;     // nd_ns, nd_na
+  PimMessage pim;   // pim_* (owns its addresses: no views)
 };
 
 // Never reads outside `frame`; every failure is a DropReason. The Frame holds views into
@@ -75,6 +80,9 @@ struct L2L3Spec {
 std::vector<uint8_t> build_icmpv6_frame(const L2L3Spec& l, std::span<const uint8_t> icmp_body);
 // VRRP payload → frame with the VRRP checksum filled in (next header 112).
 std::vector<uint8_t> build_vrrp_frame(const L2L3Spec& l, std::span<const uint8_t> vrrp_body);
+// PIM message (checksum field zero) → frame with the PIM checksum filled in (next header 103,
+// RFC 7761 §4.9).
+std::vector<uint8_t> build_pim_frame(const L2L3Spec& l, std::span<const uint8_t> pim_body);
 // UDP datagram around `payload` with its checksum.
 std::vector<uint8_t> build_udp_frame(const L2L3Spec& l, uint16_t src_port, uint16_t dst_port,
                                      std::span<const uint8_t> payload);
@@ -85,6 +93,10 @@ std::vector<uint8_t> build_mld_query_frame(const MacAddress& src_mac, const Ipv6
 std::vector<uint8_t> build_mld_v2_report_frame(const MacAddress& src_mac, const Ipv6Address& src_ll,
                                                const std::vector<MldRecordSpec>& records);
 std::vector<uint8_t> build_vrrp_advert_frame(const Ipv6Address& src_ll, const VrrpAdvertSpec& a);
+// Hello, Join/Prune or Assert as a router sends them on the link (RFC 7761 §4.9): to ff02::d
+// (MAC 33:33:00:00:00:0d) with hop limit 1 from the interface's link-local address.
+std::vector<uint8_t> build_pim_message_frame(const MacAddress& src_mac, const Ipv6Address& src_ll,
+                                             const PimMessage& m);
 std::vector<uint8_t> build_bfd_frame(const MacAddress& src_mac, const MacAddress& dst_mac,
                                      const Ipv6Address& src, const Ipv6Address& dst,
                                      uint16_t src_port, const BfdControl& c);
