@@ -9,6 +9,7 @@
 
 #include "control/wire/frame.h"
 #include "control/wire/pcap_file.h"
+#include "tests/wire/pim_samples.h"
 
 namespace tandem::wire {
 namespace {
@@ -284,15 +285,20 @@ std::vector<std::vector<uint8_t>> every_kind() {
                 .vlan_tci = {}};
   std::vector<uint8_t> payload(50, 'x');
   out.push_back(build_udp_frame(data, 40000, 5000, payload));
+  // PIM: Hello x2, Join/Prune, Assert x2.
+  for (auto& f : testing::pim_sample_frames()) out.push_back(std::move(f));
   return out;
 }
 
 TEST(RoundTrip, EveryBuiltKindParsesBackToItsKind) {
-  const PacketKind kinds[] = {
-      PacketKind::mld_query,     PacketKind::mld_query,     PacketKind::mld_query,
-      PacketKind::mld_report_v2, PacketKind::mld_report_v1, PacketKind::mld_done,
-      PacketKind::vrrp,          PacketKind::bfd,           PacketKind::nd_ns,
-      PacketKind::nd_na,         PacketKind::mcast_data};
+  const PacketKind kinds[] = {PacketKind::mld_query,     PacketKind::mld_query,
+                              PacketKind::mld_query,     PacketKind::mld_report_v2,
+                              PacketKind::mld_report_v1, PacketKind::mld_done,
+                              PacketKind::vrrp,          PacketKind::bfd,
+                              PacketKind::nd_ns,         PacketKind::nd_na,
+                              PacketKind::mcast_data,    PacketKind::pim_hello,
+                              PacketKind::pim_hello,     PacketKind::pim_join_prune,
+                              PacketKind::pim_assert,    PacketKind::pim_assert};
   auto frames = every_kind();
   ASSERT_EQ(frames.size(), std::size(kinds));
   for (size_t i = 0; i < frames.size(); ++i) EXPECT_EQ(parse_frame(frames[i]).kind, kinds[i]) << i;
@@ -345,6 +351,9 @@ TEST(RoundTrip, TsharkAgreesWithBuiltFrames) {
   EXPECT_EQ(count(fields, "BFD Control"), 1u) << fields;
   EXPECT_EQ(count(fields, "Neighbor Solicitation"), 1u) << fields;
   EXPECT_EQ(count(fields, "Neighbor Advertisement"), 1u) << fields;
+  EXPECT_EQ(count(fields, "PIMv2\tHello"), 2u) << fields;
+  EXPECT_EQ(count(fields, "PIMv2\tJoin/Prune"), 1u) << fields;
+  EXPECT_EQ(count(fields, "PIMv2\tAssert"), 2u) << fields;
 }
 
 }  // namespace

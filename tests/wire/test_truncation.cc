@@ -8,12 +8,14 @@
 #include "control/wire/checksum.h"
 #include "control/wire/decode_json.h"
 #include "tests/wire/fixture_util.h"
+#include "tests/wire/pim_samples.h"
 
 namespace tandem::testing {
 namespace {
 
 using wire::PacketKind;
 
+// The fixture captures, plus the PIM messages tandem builds (no PIM capture yet).
 std::vector<std::vector<uint8_t>> all_fixture_frames() {
   std::vector<std::vector<uint8_t>> out;
   for (const char* name :
@@ -25,6 +27,7 @@ std::vector<std::vector<uint8_t>> all_fixture_frames() {
   }
   auto bfd = load_fixture("bfd_frr_ipv6_global_10ms.pcap");
   for (size_t i = 0; i < bfd.file.records.size(); i += 50) out.push_back(bfd.file.records[i].data);
+  for (auto& f : pim_sample_frames()) out.push_back(std::move(f));
   return out;
 }
 
@@ -70,6 +73,7 @@ TEST(Truncation, ConsistentlyShortenedMessagesNeverCrash) {
       size_t up_len = cut - walk.upper_offset;
       size_t csum_at = walk.upper_protocol == wire::kProtoIcmpv6 ? 2
                        : walk.upper_protocol == wire::kProtoVrrp ? 6
+                       : walk.upper_protocol == wire::kProtoPim  ? 2
                                                                  : 0;
       if (csum_at && up_len >= csum_at + 2) {
         uint8_t* m = f.data() + walk.upper_offset;
@@ -80,12 +84,20 @@ TEST(Truncation, ConsistentlyShortenedMessagesNeverCrash) {
       if (walk.upper_protocol == wire::kProtoUdp && up_len >= 6)
         wire::store_be16(f.data() + walk.upper_offset + 4, static_cast<uint16_t>(up_len));
       wire::Frame p = parse_exact(f.data(), f.size());
-      // A short MLDv2 report, VRRP advert or BFD packet can never be complete.
+      // A short MLDv2 report, VRRP advert, BFD packet, PIM Join/Prune or Assert can never be
+      // complete.
       if (full.kind == PacketKind::mld_report_v2 || full.kind == PacketKind::vrrp ||
           full.kind == PacketKind::bfd || full.kind == PacketKind::mld_report_v1 ||
-          full.kind == PacketKind::mld_done) {
+          full.kind == PacketKind::mld_done || full.kind == PacketKind::pim_join_prune ||
+          full.kind == PacketKind::pim_assert) {
         EXPECT_EQ(p.kind, PacketKind::drop)
             << wire::packet_kind_name(full.kind) << " cut at " << cut;
+      }
+      // A Hello cut between two options is a shorter Hello (its options are a list, §4.9.2);
+      // cut anywhere else it is dropped.
+      if (full.kind == PacketKind::pim_hello) {
+        EXPECT_TRUE(p.kind == PacketKind::drop || p.kind == PacketKind::pim_hello)
+            << "Hello cut at " << cut << " is " << wire::packet_kind_name(p.kind);
       }
       drops += p.kind == PacketKind::drop;
     }

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Field-by-field agreement of `decode` (our JSON lines) with tshark's dissection.
 
-Usage: tshark_compare.py DECODER FIXTURES_DIR
+Usage: tshark_compare.py DECODER PATH...
 DECODER is a program that prints decode's JSON lines for a pcap (`tandemctl decode` or
-any equivalent). Every frame of every *.pcap in FIXTURES_DIR is compared: kind, addresses,
-hop limit, MLD group/max response/S/QRV/QQI/sources/records, VRRP and BFD fields, ND target.
-Exits 77 (meson's "skipped") when tshark is not installed.
+any equivalent). Each PATH is a pcap or a directory whose *.pcap files are all read. Every
+frame is compared: kind, addresses, hop limit, MLD group/max response/S/QRV/QQI/sources/
+records, VRRP and BFD fields, ND target, PIM Hello options, Join/Prune group sets and Assert
+fields (RFC 7761 4.9). Exits 77 (meson's "skipped") when tshark is not installed.
 """
 import ipaddress
 import json
@@ -27,6 +28,12 @@ FIELDS = [
     "bfd.your_discriminator", "bfd.desired_min_tx_interval", "bfd.required_min_rx_interval",
     "bfd.flags.p", "bfd.flags.f",
     "icmpv6.nd.ns.target_address", "icmpv6.nd.na.target_address",
+    "pim.version", "pim.type", "pim.cksum.status", "pim.holdtime", "pim.t",
+    "pim.propagation_delay", "pim.override_interval", "pim.dr_priority", "pim.generation_id",
+    "pim.address_list_ip6", "pim.upstream_neighbor_ip6", "pim.numgroups", "pim.group_ip6",
+    "pim.mask_len", "pim.numjoins", "pim.numprunes", "pim.source_ip6",
+    "pim.source_addr.flags.w", "pim.source_addr.flags.r", "pim.rpt", "pim.metric_pref",
+    "pim.metric",
 ]
 RECORD_TYPES = {1: "IS_IN", 2: "IS_EX", 3: "TO_IN", 4: "TO_EX", 5: "ALLOW", 6: "BLOCK"}
 BFD_STATES = {0: "AdminDown", 1: "Down", 2: "Init", 3: "Up"}
@@ -105,6 +112,8 @@ def expected(t):
         e["target"] = norm(split(tgt)[0])
     elif itype is not None:
         e["kind"] = data_or_other(e["dst"])
+    elif t["pim.type"]:
+        e = pim_expected(t, e)
     elif t["vrrp.version"]:
         e |= {"kind": "vrrp", "version": num(t["vrrp.version"]), "vrid": num(t["vrrp.virt_rtr_id"]),
               "priority": num(t["vrrp.prio"]), "max_adver_int_cs": num(t["vrrp.short_adver_int"]),
@@ -119,6 +128,69 @@ def expected(t):
               "poll": bool(num(t["bfd.flags.p"])), "final": bool(num(t["bfd.flags.f"]))}
     else:
         e["kind"] = data_or_other(e["dst"])
+    return e
+
+
+PIM_KINDS = {0: "pim_hello", 3: "pim_join_prune", 5: "pim_assert"}
+CHECKSUM_BAD = "0"  # tshark's checksum status: 0 bad, 1 good, 2 unverified
+
+
+def optional(t, field):
+    """A Hello option's value, or None when the option is absent (decode omits the key)."""
+    return num(t[field]) if t[field] else None
+
+
+def pim_join_prune_groups(t):
+    """Rebuilds decode's group sets from tshark's flat lists (RFC 7761 4.9.5)."""
+    n = num(t["pim.numgroups"])
+    groups = [norm(a) for a in split(t["pim.group_ip6"])]
+    if len(groups) == 2 * n:  # tshark names each group twice: the subtree and the field
+        groups = groups[::2]
+    masks = [int(x) for x in split(t["pim.mask_len"])]
+    joins = [int(x) for x in split(t["pim.numjoins"])]
+    prunes = [int(x) for x in split(t["pim.numprunes"])]
+    sources = [norm(a) for a in split(t["pim.source_ip6"])]
+    wild = [bool(num(x)) for x in split(t["pim.source_addr.flags.w"])]
+    rpt = [bool(num(x)) for x in split(t["pim.source_addr.flags.r"])]
+    out, s, m = [], 0, 0
+    for g, nj, np_ in zip(groups, joins, prunes):
+        entries = [{"source": sources[k], "wildcard": wild[k], "rpt": rpt[k]}
+                   for k in range(s, s + nj + np_)]
+        out.append({"group": g, "mask_len": masks[m], "joins": entries[:nj],
+                    "prunes": entries[nj:]})
+        s, m = s + nj + np_, m + 1 + nj + np_  # each group's mask, then its sources'
+    return out
+
+
+def pim_expected(t, e):
+    """PIM (RFC 7761 4.9): the receive rules decode applies, then the fields of each kind."""
+    ptype = num(t["pim.type"])
+    link_message = ptype in PIM_KINDS
+    src = ipaddress.IPv6Address(e["src"])
+    if (num(t["pim.version"]) != 2 or split(t["pim.cksum.status"])[:1] == [CHECKSUM_BAD] or
+            (link_message and (e["hop_limit"] != 1 or not src.is_link_local))):
+        return e | {"kind": "drop"}
+    if not link_message:
+        return e | {"kind": "other"}
+    e["kind"] = PIM_KINDS[ptype]
+    if ptype == 0:
+        lan_prune_delay = None
+        if t["pim.override_interval"]:
+            lan_prune_delay = {"t_bit": bool(num(t["pim.t"])),
+                               "propagation_delay_ms": num(t["pim.propagation_delay"]),
+                               "override_interval_ms": num(t["pim.override_interval"])}
+        e |= {"holdtime_s": optional(t, "pim.holdtime"),
+              "dr_priority": optional(t, "pim.dr_priority"),
+              "generation_id": optional(t, "pim.generation_id"),
+              "lan_prune_delay": lan_prune_delay,
+              "address_list": [norm(a) for a in split(t["pim.address_list_ip6"])] or None}
+    elif ptype == 3:
+        e |= {"upstream_neighbor": norm(split(t["pim.upstream_neighbor_ip6"])[0]),
+              "holdtime_s": num(t["pim.holdtime"]), "groups": pim_join_prune_groups(t)}
+    else:
+        e |= {"group": norm(split(t["pim.group_ip6"])[0]),
+              "source": norm(split(t["pim.source_ip6"])[0]), "rpt": bool(num(t["pim.rpt"])),
+              "metric_preference": num(t["pim.metric_pref"]), "metric": num(t["pim.metric"])}
     return e
 
 
@@ -154,17 +226,22 @@ def tshark_rows(path):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3:
         print(__doc__)
         return 2
-    decoder, fixtures = sys.argv[1], sys.argv[2]
+    decoder = sys.argv[1]
     if not shutil.which("tshark"):
         print("SKIP: tshark not installed")
         return 77
-    pcaps = sorted(f for f in os.listdir(fixtures) if f.endswith(".pcap"))
+    pcaps = []
+    for arg in sys.argv[2:]:
+        if os.path.isdir(arg):
+            pcaps += sorted(os.path.join(arg, f) for f in os.listdir(arg) if f.endswith(".pcap"))
+        else:
+            pcaps.append(arg)
     frames = mismatches = 0
-    for name in pcaps:
-        path = os.path.join(fixtures, name)
+    for path in pcaps:
+        name = os.path.basename(path)
         ours = [json.loads(l) for l in subprocess.run(
             decoder.split() + [path], capture_output=True, text=True, check=True).stdout.splitlines()]
         theirs = list(tshark_rows(path))
