@@ -2,6 +2,9 @@
 // positions, the reference procedure for master and backup, and the reload diff.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -88,7 +91,78 @@ const Case kCases[] = {
     {"", "mld global limit sources 64000000", true},
     {"", "mld global limit sources 64000001", false, "out of range 1-64000000", 26},
     {"", "mld global limit", false, "incomplete command", 18},
+    {"", "ipv6 route-static 2001:db8:99:: 48 2001:db8:100::1", true},
+    {"", "ipv6 route-static :: 0 ge0 fe80::1", true},
+    {"", "ipv6 route-static 2001:db8:99:: 48 GigabitEthernet 0/1/0", true},
+    {"", "ipv6 route-static 2001:db8:99:: 48 GigabitEthernet0/1/0 2001:db8:100::1", true},
+    {"", "ipv6 route-static 2001:db8:99:: 129 2001:db8:100::1", false,
+     "length 129 out of range 0-128", 33},
+    {"", "ipv6 route-static 2001:db8:99::1 48 2001:db8:100::1", false,
+     "has bits set beyond the prefix length (refused, not normalised: write 2001:db8:99:: 48)", 19},
+    {"", "ipv6 route-static ff0e:: 16 2001:db8:100::1", false, "is a multicast prefix", 19},
+    {"", "ipv6 route-static 2001:db8:99:: 48 ff02::1", false,
+     "nexthop ff02::1 is not a unicast address", 36},
+    {"", "ipv6 route-static 2001:db8:99:: 48 ::1", false, "nexthop ::1 is not a unicast address",
+     36},
+    {"", "ipv6 route-static 2001:db8:99:: 48 fe80::1", false,
+     "link-local nexthop fe80::1 needs its interface", 36},
+    {"", "ipv6 route-static 2001:db8:99:: 48 ge0 2001:db8::zz", false,
+     "'2001:db8::zz' is not a valid IPv6 address", 40},
+    {"", "ipv6 route-static 2001:db8:99:: 48", false, "incomplete command", 36},
+    {"", "pim-ipv6", true},
+    {"", "pim-ipv6 now", false, "unexpected 'now'", 10},
     {"", "frobnicate", false, "unknown command 'frobnicate' in system view", 1},
+    // PIM view
+    {"pim-ipv6", "static-rp 2001:db8:300::1", true},
+    {"pim-ipv6", "static-rp 2001:db8:300::1 ff0e::/16", true},
+    {"pim-ipv6", "static-rp 2001:db8:300::1 ff00::/14", true},  // scopes 0-3: 3 is routed
+    {"pim-ipv6", "static-rp 2001:db8:300::1 ff3e:40:2001:db8::/64", true},  // not SSM (RFC 3306)
+    {"pim-ipv6", "static-rp fe80::1", false, "static-rp fe80::1 is not a global unicast address",
+     11},
+    {"pim-ipv6", "static-rp ff0e::1", false, "is not a global unicast address", 11},
+    {"pim-ipv6", "static-rp ::", false, "is not a global unicast address", 11},
+    {"pim-ipv6", "static-rp 2001:db8:300::1 2001:db8::/32", false,
+     "static-rp group range 2001:db8::/32 is not a multicast range (inside ff00::/8)", 27},
+    {"pim-ipv6", "static-rp 2001:db8:300::1 ff02::/16", false,
+     "static-rp group range ff02::/16 holds only interface- and link-local scope groups", 27},
+    {"pim-ipv6", "static-rp 2001:db8:300::1 ff00::/15", false,
+     "holds only interface- and link-local scope groups", 27},
+    {"pim-ipv6", "static-rp 2001:db8:300::1 ff3e::/32", false,
+     "static-rp group range ff3e::/32 is inside the SSM range ff3x::/32", 27},
+    {"pim-ipv6", "static-rp 2001:db8:300::1 ff35::/96", false, "is inside the SSM range", 27},
+    {"pim-ipv6", "static-rp 2001:db8:300::1 ff0e::1/16", false,
+     "static-rp group range ff0e::1/16 has bits set beyond the prefix length (refused, not "
+     "normalised: write ff0e::/16)",
+     27},
+    {"pim-ipv6", "static-rp 2001:db8:300::1 ff0e::/129", false,
+     "prefix length '129' out of range 1-128", 27},
+    {"pim-ipv6", "embedded-rp", true},
+    {"pim-ipv6", "undo embedded-rp", true},
+    {"pim-ipv6", "undo embedded-rp now", false, "unexpected 'now'", 18},
+    {"pim-ipv6", "spt-switch-threshold 0", true},
+    {"pim-ipv6", "spt-switch-threshold infinity", true},
+    {"pim-ipv6", "spt-switch-threshold 100", false,
+     "spt-switch-threshold 100: tandem switches to the SPT on the first packet (0) or never "
+     "(infinity); a traffic-rate threshold is not supported",
+     22},
+    {"pim-ipv6", "spt-switch-threshold never", false, "unexpected 'never'", 22},
+    {"pim-ipv6", "undo spt-switch-threshold", true},
+    {"pim-ipv6", "c-bsr 2001:db8::1", false,
+     "tandem is a PIM-SM last-hop router: it is never a BSR (c-bsr refused)", 1},
+    {"pim-ipv6", "c-bsr", false, "it is never a BSR (c-bsr refused)", 1},
+    {"pim-ipv6", "c-rp 2001:db8::1 group-policy 2000", false,
+     "tandem is a PIM-SM last-hop router: it is never an RP (c-rp refused)", 1},
+    {"pim-ipv6", "anycast-rp 2001:db8::1", false, "it is never an RP (anycast-rp refused)", 1},
+    {"pim-ipv6", "register-policy 3000", false,
+     "it is never an RP, so it receives no Register (register-policy refused)", 1},
+    {"pim-ipv6", "crp-policy 3000", false,
+     "it is never a BSR, so it receives no C-RP-Adv (crp-policy refused)", 1},
+    {"pim-ipv6", "bsr-policy 2000", false, "never from a BSR (bsr-policy refused)", 1},
+    {"pim-ipv6", "bsr-boundary", false,
+     "it is never a BSR and has no BSR domain (bsr-boundary refused)", 1},
+    {"pim-ipv6", "source-policy 2000", false,
+     "it filters no multicast data by source (source-policy refused)", 1},
+    {"pim-ipv6", "peer-backup hot", false, "unknown command 'peer-backup' in pim-ipv6 view", 1},
     // RBS view
     {"remote-backup-service r", "peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port 2046", true},
     {"remote-backup-service r", "peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port 1024", true},
@@ -214,6 +288,35 @@ const Case kCases[] = {
     {"interface ge0", "multicast ipv6 track admin-vrrp6 vrid 1", false, "expected 'interface'", 34},
     {"interface ge0", "pim ipv6 ignore dr-state", true},
     {"interface ge0", "pim ipv6 ignore assert-state", true},
+    {"interface ge0", "pim ipv6 timer hello 1", true},
+    {"interface ge0", "pim ipv6 timer hello 18000", true},
+    {"interface ge0", "pim ipv6 timer hello 0", false, "seconds 0 out of range 1-18000", 22},
+    {"interface ge0", "pim ipv6 timer hello 18001", false, "seconds 18001 out of range 1-18000",
+     22},
+    {"interface ge0", "pim ipv6 hello-option holdtime 1", true},
+    {"interface ge0", "pim ipv6 hello-option holdtime 65535", true},
+    {"interface ge0", "pim ipv6 hello-option holdtime 0", false, "seconds 0 out of range 1-65535",
+     32},
+    {"interface ge0", "pim ipv6 hello-option holdtime 65536", false,
+     "seconds 65536 out of range 1-65535", 32},
+    {"interface ge0", "pim ipv6 hello-option dr-priority 0", true},
+    {"interface ge0", "pim ipv6 hello-option dr-priority 4294967295", true},
+    {"interface ge0", "pim ipv6 hello-option dr-priority 4294967296", false,
+     "priority 4294967296 out of range 0-4294967295", 35},
+    {"interface ge0", "pim ipv6 hello-option dr-priority -1", false, "", 35},
+    {"interface ge0", "pim ipv6 timer join-prune 1", true},
+    {"interface ge0", "pim ipv6 timer join-prune 18000", true},
+    {"interface ge0", "pim ipv6 timer join-prune 0", false, "seconds 0 out of range 1-18000", 27},
+    {"interface ge0", "pim ipv6 timer join-prune 18001", false,
+     "seconds 18001 out of range 1-18000", 27},
+    {"interface ge0", "pim ipv6 timer assert 10", false,
+     "unexpected 'assert' (expected 'hello' or 'join-prune')", 16},
+    {"interface ge0", "pim ipv6 bsr-boundary", false,
+     "tandem is a PIM-SM last-hop router: it is never a BSR and has no BSR domain (pim ipv6 "
+     "bsr-boundary refused)",
+     1},
+    {"interface ge0", "pim ipv6 bsr-boundary incoming", false, "(pim ipv6 bsr-boundary refused)",
+     1},
     {"interface ge0", "remote-backup-profile rbp1", true},
     {"interface ge0", "peer-backup hot", false, "unknown command 'peer-backup' in interface view",
      1},
@@ -245,6 +348,11 @@ TEST(ConfigSyntax, EveryTableEntryHasAnAcceptedAndARejectedCase) {
     for (const Case& c : kCases) {
       if (std::string(c.command).rfind(head, 0) != 0) continue;
       (c.accepted ? accept : reject) = true;
+    }
+    if (is_refusal(*cmd.spec)) {  // never accepted: every form is an error
+      EXPECT_FALSE(accept) << "accepted case for the refused `" << cmd.spec->syntax << "`";
+      EXPECT_TRUE(reject) << "no case for the refused `" << cmd.spec->syntax << "`";
+      continue;
     }
     EXPECT_TRUE(accept) << "no accepted case for `" << cmd.spec->syntax << "`";
     // Commands with arguments also need a case where an argument is wrong.
@@ -440,6 +548,13 @@ std::string base_config() {
          "quit\n";                                                           // 12
 }
 
+// Every error of `r` as FILE:LINE:COL: message, in order.
+std::vector<std::string> messages(const ParseResult& r) {
+  std::vector<std::string> out;
+  for (const auto& e : r.errors) out.push_back(e.to_string());
+  return out;
+}
+
 ParseResult with(const std::string& extra) {
   return parse_config(base_config() + extra, "t.cfg");
 }
@@ -476,8 +591,7 @@ TEST(ConfigCrossChecks, UnknownReferencesPointAtTheName) {
       " vrrp6-id 9 interface ge0\nquit\n"
       "interface ge0\n remote-backup-profile nope\n"
       " vrrp6 vrid 1 track bfd-session 99\nquit\n");
-  std::vector<std::string> msgs;
-  for (auto& e : r.errors) msgs.push_back(e.to_string());
+  std::vector<std::string> msgs = messages(r);
   ASSERT_EQ(r.errors.size(), 4u) << format_errors(r.errors);
   EXPECT_EQ(msgs[0], "t.cfg:14:36: remote-backup-service nosuch does not exist");
   EXPECT_EQ(msgs[1], "t.cfg:15:11: interface ge0 has no VRRP6 group 9");
@@ -706,6 +820,409 @@ TEST(ConfigDiffTest, NewOrChangedDevicesNeedARestart) {
             std::vector<std::string>{"interface ge0 device net_null0 -> net_null7"});
   EXPECT_EQ(diff_configs(b.config, a.config).restart_required,
             std::vector<std::string>{"interface ge9 removed"});
+}
+
+// ---- PIM-SM: interface commands ----
+
+TEST(ConfigPimInterface, DefaultsAreRfc7761s) {
+  auto r = parse_config(base_config(), "t.cfg");
+  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  const PimInterfaceConfig& p = r.config.interfaces.at("ge0").pim;
+  EXPECT_EQ(p.hello_interval_s, 30u);
+  EXPECT_FALSE(p.hello_holdtime_s.has_value());  // 3.5 x the Hello interval
+  EXPECT_EQ(p.dr_priority, 1u);
+  EXPECT_EQ(p.join_prune_interval_s, 60u);
+  EXPECT_EQ(p.pos.line, 0);
+}
+
+TEST(ConfigPimInterface, EachCommandSetsItsField) {
+  auto r = with(
+      "interface ge0\n pim ipv6 timer hello 10\n pim ipv6 hello-option holdtime 35\n"
+      " pim ipv6 hello-option dr-priority 4294967295\n pim ipv6 timer join-prune 90\nquit\n");
+  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  const PimInterfaceConfig& p = r.config.interfaces.at("ge0").pim;
+  EXPECT_EQ(p.hello_interval_s, 10u);
+  EXPECT_EQ(p.hello_holdtime_s, std::optional<uint16_t>(35));
+  EXPECT_EQ(p.dr_priority, 4294967295u);
+  EXPECT_EQ(p.join_prune_interval_s, 90u);
+  auto zero = with("interface ge0\n pim ipv6 hello-option dr-priority 0\nquit\n");
+  ASSERT_TRUE(zero.ok()) << format_errors(zero.errors);
+  EXPECT_EQ(zero.config.interfaces.at("ge0").pim.dr_priority, 0u);
+}
+
+TEST(ConfigPimInterface, RangeErrorsAreReportedAtFileLineCol) {
+  auto r = parse_config(
+      "interface ge0\n device d0\n pim ipv6 sm\n pim ipv6 timer hello 0\n"
+      " pim ipv6 hello-option holdtime 65536\n pim ipv6 hello-option dr-priority 4294967296\n"
+      " pim ipv6 timer join-prune 18001\nquit\n",
+      "router.cfg");
+  std::vector<std::string> msgs = messages(r);
+  EXPECT_EQ(msgs, (std::vector<std::string>{
+                      "router.cfg:4:23: seconds 0 out of range 1-18000",
+                      "router.cfg:5:33: seconds 65536 out of range 1-65535",
+                      "router.cfg:6:36: priority 4294967296 out of range 0-4294967295",
+                      "router.cfg:7:28: seconds 18001 out of range 1-18000",
+                  }));
+}
+
+TEST(ConfigPimInterface, TimersAndHelloOptionsNeedPimSm) {
+  // The first such line is where the error points, wherever `pim ipv6 sm` would have been.
+  auto r = parse_config(
+      "interface ge1\n device d1\n pim ipv6 hello-option dr-priority 5\n"
+      " pim ipv6 timer hello 10\nquit\n",
+      "t.cfg");
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors);
+  EXPECT_EQ(r.errors[0].to_string(),
+            "t.cfg:3:2: `pim ipv6 timer`/`hello-option` on ge1 need `pim ipv6 sm` on it");
+  for (const char* knob : {"pim ipv6 timer hello 10", "pim ipv6 hello-option holdtime 200",
+                           "pim ipv6 hello-option dr-priority 1", "pim ipv6 timer join-prune 60"}) {
+    auto one =
+        parse_config(std::string("interface ge1\n device d1\n ") + knob + "\nquit\n", "t.cfg");
+    ASSERT_EQ(one.errors.size(), 1u) << knob;
+    EXPECT_NE(one.errors[0].message.find("need `pim ipv6 sm`"), std::string::npos) << knob;
+    // `pim ipv6 sm` later in the file (another visit of the view) satisfies it.
+    auto later = parse_config(std::string("interface ge1\n device d1\n ") + knob +
+                                  "\nquit\ninterface ge1\n pim ipv6 sm\n",
+                              "t.cfg");
+    EXPECT_TRUE(later.ok()) << knob << ": " << format_errors(later.errors);
+  }
+}
+
+TEST(ConfigPimInterface, HoldtimeMustExceedTheHelloInterval) {
+  auto r = with("interface ge0\n pim ipv6 timer hello 60\n pim ipv6 hello-option holdtime 60\n");
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors);
+  EXPECT_EQ(r.errors[0].to_string(),
+            "t.cfg:7:11: interface ge0: pim ipv6 hello-option holdtime 60 must be greater than "
+            "the Hello interval 60 (neighbors would expire between Hellos)");
+  EXPECT_TRUE(with("interface ge0\n pim ipv6 hello-option holdtime 31\n").ok());
+  EXPECT_FALSE(with("interface ge0\n pim ipv6 hello-option holdtime 30\n").ok());
+}
+
+TEST(ConfigPimInterface, HelpTextSaysWhatEachExistingCommandDoesNow) {
+  std::map<std::string, std::string> meaning;
+  for (const auto& s : command_specs()) meaning[s.syntax] = s.meaning;
+  EXPECT_EQ(meaning.at("multicast ipv6 upstream").find("not implemented"), std::string::npos);
+  EXPECT_NE(meaning.at("multicast ipv6 upstream").find("without PIM joins"), std::string::npos);
+  EXPECT_NE(meaning.at("pim ipv6 sm").find("Hellos"), std::string::npos);
+  EXPECT_NE(meaning.at("pim ipv6 ignore dr-state").find("DR"), std::string::npos);
+  EXPECT_NE(meaning.at("pim ipv6 ignore assert-state").find("Assert"), std::string::npos);
+}
+
+// ---- PIM-SM: the pim-ipv6 view ----
+
+TEST(ConfigPimView, DefaultsWithoutTheView) {
+  auto r = parse_config("", "t.cfg");
+  EXPECT_TRUE(r.config.pim.static_rps.empty());
+  EXPECT_TRUE(r.config.pim.embedded_rp);
+  EXPECT_FALSE(r.config.pim.spt_switch_infinity);
+  EXPECT_TRUE(r.config.static_routes.empty());
+}
+
+TEST(ConfigPimView, StaticRpsEmbeddedRpAndSptThreshold) {
+  auto r = with(
+      "pim-ipv6\n static-rp 2001:db8:300::1\n static-rp 2001:db8:300::2 ff0e::/16\n"
+      " static-rp 2001:db8:300::1 ff0e::/16\n undo embedded-rp\n spt-switch-threshold infinity\n"
+      "quit\n");
+  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  const PimGlobalConfig& p = r.config.pim;
+  ASSERT_EQ(p.static_rps.size(), 3u);
+  EXPECT_EQ(p.static_rps[0].address, Ipv6Address::must_parse("2001:db8:300::1"));
+  EXPECT_EQ(p.static_rps[0].groups, (Ipv6Prefix{Ipv6Address::must_parse("ff00::"), 8}));
+  EXPECT_EQ(p.static_rps[0].pos.line, 14);
+  EXPECT_EQ(p.static_rps[0].pos.col, 12);
+  EXPECT_EQ(p.static_rps[1].groups, (Ipv6Prefix{Ipv6Address::must_parse("ff0e::"), 16}));
+  EXPECT_FALSE(p.embedded_rp);
+  EXPECT_TRUE(p.spt_switch_infinity);
+  auto back = with(
+      "pim-ipv6\n undo embedded-rp\n embedded-rp\n spt-switch-threshold infinity\n"
+      " undo spt-switch-threshold\n");
+  ASSERT_TRUE(back.ok()) << format_errors(back.errors);
+  EXPECT_TRUE(back.config.pim.embedded_rp);
+  EXPECT_FALSE(back.config.pim.spt_switch_infinity);
+  auto zero = with("pim-ipv6\n spt-switch-threshold infinity\n spt-switch-threshold 0\n");
+  EXPECT_FALSE(zero.config.pim.spt_switch_infinity);
+}
+
+TEST(ConfigPimView, DuplicateStaticRpIsRefused) {
+  // The default range written out is the same line.
+  auto errs = errors_on_line(
+      "pim-ipv6\n static-rp 2001:db8:300::1\n static-rp 2001:db8:300::1 ff00::/8\n", 3);
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0].to_string(),
+            "t.cfg:3:12: static-rp 2001:db8:300::1 ff00::/8 is already configured");
+}
+
+TEST(ConfigPimView, QuitAndSystemCommandsLeaveTheView) {
+  auto quit = errors_on_line("pim-ipv6\n static-rp 2001:db8::1\nquit\nstatic-rp 2001:db8::1\n", 4);
+  ASSERT_EQ(quit.size(), 1u);
+  EXPECT_EQ(quit[0].message, "unknown command 'static-rp' in system view");
+  auto r = parse_config("pim-ipv6\n static-rp 2001:db8::1\ninterface ge0\n device d0\n", "t.cfg");
+  EXPECT_TRUE(r.ok()) << format_errors(r.errors);
+  EXPECT_EQ(r.config.interfaces.at("ge0").device, "d0");
+  // A mistyped view line: its body is skipped, not read as system commands.
+  auto bad = parse_config("pim-ipv6 x\n static-rp 2001:db8::1\n c-bsr\nquit\n", "t.cfg");
+  ASSERT_EQ(bad.errors.size(), 1u) << format_errors(bad.errors);
+  EXPECT_EQ(bad.errors[0].to_string(), "t.cfg:1:10: unexpected 'x' (expected end of line)");
+}
+
+TEST(ConfigPimView, LastHopRouterRolesAreRefusedAtFileLineCol) {
+  auto r = parse_config(
+      "pim-ipv6\n  c-bsr 2001:db8::1 hash-length 126\n C-RP 2001:db8::1\n"
+      " register-policy 3000\n anycast-rp 2001:db8::9\n source-policy 2000\n bsr-boundary\n"
+      "interface ge0\n pim ipv6 bsr-boundary incoming\n",
+      "router.cfg");
+  std::vector<std::string> msgs = messages(r);
+  ASSERT_EQ(msgs.size(), 8u) << format_errors(r.errors);  // + ge0 has no device
+  const std::string why = ": tandem is a PIM-SM last-hop router: ";
+  EXPECT_EQ(msgs[0], "router.cfg:2:3" + why + "it is never a BSR (c-bsr refused)");
+  EXPECT_EQ(msgs[1], "router.cfg:3:2" + why + "it is never an RP (c-rp refused)");
+  EXPECT_EQ(msgs[2], "router.cfg:4:2" + why +
+                         "it is never an RP, so it receives no Register (register-policy refused)");
+  EXPECT_EQ(msgs[3], "router.cfg:5:2" + why + "it is never an RP (anycast-rp refused)");
+  EXPECT_EQ(msgs[4], "router.cfg:6:2" + why +
+                         "it filters no multicast data by source (source-policy refused)");
+  EXPECT_EQ(msgs[5], "router.cfg:7:2" + why +
+                         "it is never a BSR and has no BSR domain (bsr-boundary refused)");
+  EXPECT_EQ(msgs[6], "router.cfg:8:11: interface ge0 has no `device DPDK-DEVICE` line");
+  EXPECT_EQ(msgs[7], "router.cfg:9:2" + why +
+                         "it is never a BSR and has no BSR domain (pim ipv6 bsr-boundary refused)");
+}
+
+TEST(ConfigPimView, StaticRpOnOneOfOurAddressesIsRefused) {
+  auto own = with(
+      "interface ge0\n ipv6 address 2001:db8:1::2/64\n vrrp6 vrid 1 virtual-ip 2001:db8:1::1\n"
+      "quit\npim-ipv6\n static-rp 2001:db8:1::2\n static-rp 2001:db8:1::1 ff0e::/16\n"
+      " static-rp 2001:db8:1::3\nquit\n");
+  std::vector<std::string> msgs = messages(own);
+  EXPECT_EQ(msgs, (std::vector<std::string>{
+                      "t.cfg:18:12: static-rp 2001:db8:1::2 is an address of interface ge0: "
+                      "tandem is never an RP",
+                      "t.cfg:19:12: static-rp 2001:db8:1::1 is an address of interface ge0: "
+                      "tandem is never an RP",
+                  }));
+  // The address may be declared after the view (whole-file cross-check).
+  auto after = parse_config(
+      "pim-ipv6\n static-rp 2001:db8:5::1\nquit\ninterface ge5\n device d5\n"
+      " ipv6 address 2001:db8:5::1/64\n",
+      "t.cfg");
+  ASSERT_EQ(after.errors.size(), 1u);
+  EXPECT_EQ(after.errors[0].line, 2);
+  EXPECT_EQ(after.errors[0].col, 12);
+}
+
+// ---- ipv6 route-static ----
+
+TEST(ConfigStaticRoute, BothFormsAreParsedIntoTheModel) {
+  auto r = with(
+      "interface ge0\n ipv6 address 2001:db8:1::2/64\nquit\n"
+      "interface GigabitEthernet 0/1/0\n device d1\nquit\n"
+      "ipv6 route-static 2001:db8:300:: 64 2001:db8:1::1\n"
+      "ipv6 route-static :: 0 GigabitEthernet 0/1/0 fe80::1\n"
+      "ipv6 route-static 2001:db8:400:: 48 ge0\n"
+      "ipv6 route-static 2001:db8:500::1 128 GigabitEthernet0/1/0 2001:db8:9::1\n");
+  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  const auto& routes = r.config.static_routes;
+  ASSERT_EQ(routes.size(), 4u);
+  EXPECT_EQ(routes[0].prefix, (Ipv6Prefix{Ipv6Address::must_parse("2001:db8:300::"), 64}));
+  EXPECT_FALSE(routes[0].interface.has_value());
+  EXPECT_EQ(routes[0].nexthop, Ipv6Address::must_parse("2001:db8:1::1"));
+  EXPECT_EQ(routes[0].pos.col, 19);
+  EXPECT_EQ(routes[0].nexthop_pos.col, 37);
+  EXPECT_EQ(routes[1].prefix, (Ipv6Prefix{Ipv6Address::must_parse("::"), 0}));
+  EXPECT_EQ(routes[1].interface->name, "GigabitEthernet0/1/0");
+  EXPECT_EQ(routes[1].nexthop, Ipv6Address::must_parse("fe80::1"));
+  EXPECT_EQ(routes[2].interface->name, "ge0");
+  EXPECT_FALSE(routes[2].nexthop.has_value());
+  EXPECT_EQ(routes[3].interface->name, "GigabitEthernet0/1/0");
+  EXPECT_EQ(routes[3].prefix.length, 128);
+}
+
+TEST(ConfigStaticRoute, InterfaceMustExist) {
+  auto r = with(
+      "ipv6 route-static 2001:db8:300:: 64 ge7 fe80::1\n"
+      "ipv6 route-static 2001:db8:300:: 64 2001:db8::zz\n");
+  std::vector<std::string> msgs = messages(r);
+  EXPECT_EQ(msgs, (std::vector<std::string>{
+                      "t.cfg:13:37: interface ge7 does not exist",
+                      // a mistyped next hop is read as an interface name
+                      "t.cfg:14:37: interface 2001:db8::zz does not exist (nor is it a valid "
+                      "IPv6 address)",
+                  }));
+}
+
+TEST(ConfigStaticRoute, GlobalNexthopAloneMustBeOnAConnectedPrefix) {
+  const std::string addr = "interface ge0\n ipv6 address 2001:db8:1::2/64\nquit\n";
+  auto off = with(addr + "ipv6 route-static 2001:db8:300:: 64 2001:db8:2::1\n");
+  ASSERT_EQ(off.errors.size(), 1u) << format_errors(off.errors);
+  EXPECT_EQ(off.errors[0].to_string(),
+            "t.cfg:16:37: nexthop 2001:db8:2::1 is in no interface's prefix (`ipv6 address "
+            "X/LEN`): name the interface or fix the address");
+  EXPECT_TRUE(with(addr + "ipv6 route-static 2001:db8:300:: 64 2001:db8:1::ffff\n").ok());
+  // With the interface named, the next hop is on its link whatever the prefixes.
+  auto named = with(addr + "ipv6 route-static 2001:db8:300:: 64 ge0 2001:db8:2::1\n");
+  EXPECT_TRUE(named.ok()) << format_errors(named.errors);
+  // The prefix may be declared after the route.
+  auto before = with("ipv6 route-static 2001:db8:300:: 64 2001:db8:1::1\n" + addr);
+  EXPECT_TRUE(before.ok()) << format_errors(before.errors);
+}
+
+TEST(ConfigStaticRoute, NexthopMustNotBeOneOfOurAddresses) {
+  auto r = with(
+      "interface ge0\n ipv6 address 2001:db8:1::2/64\nquit\n"
+      "ipv6 route-static 2001:db8:300:: 64 2001:db8:1::2\n");
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors);
+  EXPECT_EQ(r.errors[0].to_string(),
+            "t.cfg:16:37: nexthop 2001:db8:1::2 is an address of interface ge0 (this router)");
+  // A link-local address is ours on its own link only: fe80::1 is ge0's VRRP6 address.
+  auto ll = with(
+      "interface ge1\n device d1\nquit\nipv6 route-static :: 0 ge0 fe80::1\n"
+      "ipv6 route-static :: 0 ge1 fe80::1\n");
+  ASSERT_EQ(ll.errors.size(), 1u) << format_errors(ll.errors);
+  EXPECT_EQ(ll.errors[0].to_string(),
+            "t.cfg:16:28: nexthop fe80::1 is an address of interface ge0 (this router)");
+}
+
+TEST(ConfigStaticRoute, LineChecksAtFileLineCol) {
+  auto r = parse_lines(
+      "ipv6 route-static 2001:db8:300::1 64 2001:db8:1::1\n"
+      "ipv6 route-static 2001:db8:300:: 64 fe80::1\n"
+      "ipv6 route-static 2001:db8:300:: 64 ff05::2\n"
+      "ipv6 route-static ff05:: 16 2001:db8:1::1\n"
+      "ipv6 route-static 2001:db8:300:: 129 2001:db8:1::1\n",
+      "router.cfg");
+  std::vector<std::string> msgs = messages(r);
+  EXPECT_EQ(msgs, (std::vector<std::string>{
+                      "router.cfg:1:19: ipv6 route-static 2001:db8:300::1 64 has bits set beyond "
+                      "the prefix length (refused, not normalised: write 2001:db8:300:: 64)",
+                      "router.cfg:2:37: link-local nexthop fe80::1 needs its interface: ipv6 "
+                      "route-static PREFIX LEN INTERFACE fe80::1",
+                      "router.cfg:3:37: nexthop ff05::2 is not a unicast address",
+                      "router.cfg:4:19: ipv6 route-static ff05::/16 is a multicast prefix: static "
+                      "routes lead to unicast destinations (sources and RPs)",
+                      "router.cfg:5:34: length 129 out of range 0-128",
+                  }));
+  EXPECT_TRUE(r.config.static_routes.empty());
+}
+
+TEST(ConfigStaticRoute, DuplicatesAreRefusedOtherNexthopsAreNot) {
+  auto r = parse_lines(
+      "ipv6 route-static 2001:db8:300:: 64 2001:db8:1::1\n"
+      "ipv6 route-static 2001:db8:300:: 64 2001:db8:1::3\n"
+      "ipv6 route-static 2001:db8:300:: 64 ge0 2001:db8:1::1\n"
+      "ipv6 route-static 2001:db8:300:: 64 2001:db8:1::1\n",
+      "t.cfg");
+  ASSERT_EQ(r.errors.size(), 1u) << format_errors(r.errors);
+  EXPECT_EQ(r.errors[0].to_string(),
+            "t.cfg:4:19: this ipv6 route-static is already configured (line 1)");
+  EXPECT_EQ(r.config.static_routes.size(), 3u);
+}
+
+// ---- reload diff: PIM ----
+
+TEST(ConfigDiffTest, PimChangesAreFlaggedPerInterfaceAndGlobally) {
+  auto a = parse_config(base_config(), "a");
+  auto knob = with("interface ge0\n pim ipv6 hello-option dr-priority 9\nquit\n");
+  ASSERT_TRUE(knob.ok()) << format_errors(knob.errors);
+  ConfigDiff d = diff_configs(a.config, knob.config);
+  ASSERT_EQ(d.interfaces.size(), 1u);
+  EXPECT_TRUE(d.interfaces[0].pim);
+  EXPECT_FALSE(d.interfaces[0].mld);
+  EXPECT_FALSE(d.pim);
+  EXPECT_FALSE(d.static_routes);
+  EXPECT_TRUE(d.restart_required.empty());
+  EXPECT_EQ(d.describe(), std::vector<std::string>{"interface ge0 changed: pim"});
+
+  // pim ipv6 sm itself: PIM and MLD (which runs only with it) both see it.
+  auto up = with("interface ge1\n device d1\n pim ipv6 sm\nquit\n");
+  auto up_off = with("interface ge1\n device d1\nquit\n");
+  ConfigDiff sm = diff_configs(up_off.config, up.config);
+  ASSERT_EQ(sm.interfaces.size(), 1u);
+  EXPECT_TRUE(sm.interfaces[0].pim && sm.interfaces[0].mld);
+  auto ignore = with("interface ge1\n device d1\n pim ipv6 ignore dr-state\nquit\n");
+  ConfigDiff ig = diff_configs(up_off.config, ignore.config);
+  ASSERT_EQ(ig.interfaces.size(), 1u);
+  EXPECT_TRUE(ig.interfaces[0].pim && ig.interfaces[0].gate);
+
+  auto view = with("pim-ipv6\n static-rp 2001:db8:300::1\nquit\n");
+  ConfigDiff v = diff_configs(a.config, view.config);
+  EXPECT_TRUE(v.pim);
+  EXPECT_TRUE(v.interfaces.empty());
+  EXPECT_EQ(v.describe(), std::vector<std::string>{"pim-ipv6 changed"});
+  for (const char* line :
+       {"pim-ipv6\n undo embedded-rp\n", "pim-ipv6\n spt-switch-threshold infinity\n"})
+    EXPECT_TRUE(diff_configs(a.config, with(line).config).pim) << line;
+
+  auto route = with("interface ge0\n ipv6 address 2001:db8:1::2/64\nquit\n");
+  auto routed = with(
+      "interface ge0\n ipv6 address 2001:db8:1::2/64\nquit\n"
+      "ipv6 route-static 2001:db8:300:: 64 2001:db8:1::1\n");
+  ConfigDiff rd = diff_configs(route.config, routed.config);
+  EXPECT_TRUE(rd.static_routes);
+  EXPECT_FALSE(rd.pim);
+  EXPECT_FALSE(rd.empty());
+  EXPECT_EQ(rd.describe(), std::vector<std::string>{"ipv6 route-static changed"});
+}
+
+TEST(ConfigDiffTest, OrderOfStaticRpAndRouteLinesIsNotAChange) {
+  auto a = with(
+      "pim-ipv6\n static-rp 2001:db8:300::1\n static-rp 2001:db8:300::2 ff0e::/16\nquit\n"
+      "ipv6 route-static 2001:db8:300:: 64 ge0\nipv6 route-static :: 0 ge0 fe80::9\n");
+  auto b = with(
+      "ipv6 route-static :: 0 ge0 fe80::9\nipv6 route-static 2001:db8:300:: 64 ge0\n"
+      "pim-ipv6\n static-rp 2001:db8:300::2 ff0e::/16\n static-rp 2001:db8:300::1\nquit\n");
+  ASSERT_TRUE(a.ok() && b.ok()) << format_errors(a.errors) << format_errors(b.errors);
+  EXPECT_TRUE(diff_configs(a.config, b.config).empty());
+}
+
+// ---- whole files: PIM ----
+
+TEST(ConfigFiles, EveryExampleFileIsAccepted) {  // what `tandemd --check-config` runs
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(configs_dir())) {
+    if (entry.path().extension() != ".cfg") continue;
+    auto r = load_config_file(entry.path().string());
+    EXPECT_TRUE(r.ok()) << format_errors(r.errors);
+    ++files;
+  }
+  EXPECT_GE(files, 4u);
+}
+
+TEST(ConfigFiles, PimMasterHasAPimUpstreamAStaticRpAndARouteToIt) {
+  auto r = load_config_file(configs_dir() + "/pim_master.cfg");
+  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  const Config& c = r.config;
+  const auto& up = c.interfaces.at("up0");
+  EXPECT_TRUE(up.pim_sm);
+  EXPECT_FALSE(up.multicast_upstream);  // the upstream comes from PIM joins, not flooding
+  EXPECT_EQ(up.pim.hello_interval_s, 30u);
+  const auto& ge0 = c.interfaces.at("ge0");
+  EXPECT_TRUE(ge0.pim_sm && ge0.mld_enable);
+  EXPECT_EQ(ge0.pim.hello_holdtime_s, std::optional<uint16_t>(105));
+  ASSERT_EQ(c.pim.static_rps.size(), 2u);
+  EXPECT_EQ(c.pim.static_rps[0].address, Ipv6Address::must_parse("2001:db8:300::1"));
+  EXPECT_EQ(c.pim.static_rps[1].groups, (Ipv6Prefix{Ipv6Address::must_parse("ff0e::"), 16}));
+  EXPECT_TRUE(c.pim.embedded_rp);
+  EXPECT_FALSE(c.pim.spt_switch_infinity);
+  ASSERT_EQ(c.static_routes.size(), 2u);
+  EXPECT_TRUE(c.static_routes[0].prefix.contains(c.pim.static_rps[0].address));
+  EXPECT_EQ(c.static_routes[1].interface->name, "up0");
+  // Against the design master (same roles, static upstream): PIM and routes differ.
+  auto design = load_config_file(configs_dir() + "/design_master.cfg");
+  ConfigDiff d = diff_configs(design.config, c);
+  EXPECT_TRUE(d.pim && d.static_routes);
+}
+
+TEST(ConfigPrefix, ContainsAndNetwork) {
+  Ipv6Prefix p{Ipv6Address::must_parse("2001:db8:1::"), 63};
+  EXPECT_TRUE(p.contains(Ipv6Address::must_parse("2001:db8:1:1::5")));
+  EXPECT_FALSE(p.contains(Ipv6Address::must_parse("2001:db8:1:2::5")));
+  EXPECT_EQ((Ipv6Prefix{Ipv6Address::must_parse("2001:db8:1:1::5"), 63}).network(),
+            Ipv6Address::must_parse("2001:db8:1::"));
+  EXPECT_TRUE((Ipv6Prefix{Ipv6Address::must_parse("::"), 0})
+                  .contains(Ipv6Address::must_parse("2001:db8::1")));
+  EXPECT_EQ((Ipv6Prefix{Ipv6Address::must_parse("ff0e::1"), 128}).network(),
+            Ipv6Address::must_parse("ff0e::1"));
+  EXPECT_EQ(p.to_string(), "2001:db8:1::/63");
 }
 
 }  // namespace

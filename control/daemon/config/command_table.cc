@@ -14,6 +14,7 @@ const char* view_name(View v) {
     case View::bfd: return "bfd";
     case View::bfd_session: return "bfd-session";
     case View::interface: return "interface";
+    case View::pim: return "pim-ipv6";
     case View::any: return "any";
   }
   return "?";
@@ -126,6 +127,145 @@ void h_mld_global_sources(ParseContext& c, const Match& m) {
 
 void h_idle_sleep(ParseContext& c, const Match& m) {
   c.config.dataplane.idle_sleep_us = static_cast<uint32_t>(m.integer("us"));
+}
+
+// A prefix whose address has bits set beyond its length is refused, not normalised: the
+// extra bits are more often a typo for another prefix than a request for this one. `sep` is
+// how the file writes address and length (" " for route-static, "/" for a group range).
+bool canonical_prefix(ParseContext& c, int col, const std::string& what, const Ipv6Prefix& p,
+                      const char* sep) {
+  const wire::Ipv6Address n = p.network();
+  if (n == p.address) return true;
+  auto show = [&](const wire::Ipv6Address& a) {
+    return a.to_string() + sep + std::to_string(p.length);
+  };
+  c.error(col, what + " " + show(p.address) +
+                   " has bits set beyond the prefix length (refused, not normalised: write " +
+                   show(n) + ")");
+  return false;
+}
+
+bool is_loopback(const wire::Ipv6Address& a) {
+  return a == wire::Ipv6Address::must_parse("::1");
+}
+
+void h_route_static(ParseContext& c, const Match& m) {
+  StaticRouteConfig r;
+  const Value* prefix = m.get("prefix");
+  r.prefix = Ipv6Prefix{prefix->ipv6, static_cast<uint8_t>(m.integer("length"))};
+  r.pos = c.pos(prefix->col);
+  if (m.get("interface")) r.interface = NameRef{m.text("interface"), c.pos(m.col("interface"))};
+  bool ok = canonical_prefix(c, prefix->col, "ipv6 route-static", r.prefix, " ");
+  if (ok && r.prefix.length >= 8 && r.prefix.address.is_multicast()) {
+    c.error(prefix->col, "ipv6 route-static " + r.prefix.to_string() +
+                             " is a multicast prefix: static routes lead to unicast "
+                             "destinations (sources and RPs)");
+    ok = false;
+  }
+  if (const Value* nh = m.get("nexthop")) {
+    r.nexthop = nh->ipv6;
+    r.nexthop_pos = c.pos(nh->col);
+    if (nh->ipv6.is_multicast() || nh->ipv6.is_unspecified() || is_loopback(nh->ipv6)) {
+      c.error(nh->col, "nexthop " + nh->text + " is not a unicast address");
+      ok = false;
+    } else if (nh->ipv6.is_link_local_unicast() && !r.interface) {
+      c.error(nh->col, "link-local nexthop " + nh->text +
+                           " needs its interface: ipv6 route-static PREFIX LEN INTERFACE " +
+                           nh->text);
+      ok = false;
+    }
+  }
+  if (!ok) return;
+  auto& list = c.config.static_routes;
+  for (const StaticRouteConfig& old : list) {
+    if (old == r) {
+      c.error(prefix->col, "this ipv6 route-static is already configured (line " +
+                               std::to_string(old.pos.line) + ")");
+      return;
+    }
+  }
+  list.push_back(r);
+}
+
+void h_pim_view(ParseContext& c, const Match&) {
+  c.view = View::pim;
+  c.object.clear();
+}
+
+// ---- PIM view ----
+
+// Why a static-rp group range can have no RP (the end of the message), or null.
+const char* unroutable_group_range(const Ipv6Prefix& g) {
+  if (g.length < 8 || !g.address.is_multicast())
+    return " is not a multicast range (inside ff00::/8)";
+  // The scope nibble is bits 12-15: the range holds only scopes 0-2 when the bits of that
+  // nibble it leaves free cannot reach 3.
+  const int free_scope_bits = g.length >= 16 ? 0 : std::min(4, 16 - g.length);
+  if ((g.address.multicast_scope() | ((1 << free_scope_bits) - 1)) <= 2)
+    return " holds only interface- and link-local scope groups (scope 0-2), which are never "
+           "routed and have no RP";
+  const auto& b = g.address.bytes;
+  if (g.length >= 32 && (b[1] & 0xf0) == 0x30 && b[2] == 0 && b[3] == 0)
+    return " is inside the SSM range ff3x::/32: SSM groups have no RP (RFC 4607)";
+  return nullptr;
+}
+
+void h_static_rp(ParseContext& c, const Match& m) {
+  StaticRpConfig rp;
+  const Value* a = m.get("address");
+  rp.address = a->ipv6;
+  rp.pos = c.pos(a->col);
+  if (a->ipv6.is_multicast() || a->ipv6.is_unspecified() || is_loopback(a->ipv6) ||
+      a->ipv6.is_link_local_unicast()) {
+    c.error(a->col, "static-rp " + a->text + " is not a global unicast address");
+    return;
+  }
+  if (const Value* g = m.get("groups")) {
+    rp.groups = Ipv6Prefix{g->ipv6, g->prefix_length};
+    if (!canonical_prefix(c, g->col, "static-rp group range", rp.groups, "/")) return;
+    if (const char* why = unroutable_group_range(rp.groups)) {
+      c.error(g->col, "static-rp group range " + g->text + why);
+      return;
+    }
+  }
+  auto& list = c.config.pim.static_rps;
+  if (std::find(list.begin(), list.end(), rp) != list.end()) {
+    c.error(a->col, "static-rp " + rp.address.to_string() + " " + rp.groups.to_string() +
+                        " is already configured");
+    return;
+  }
+  list.push_back(rp);
+}
+void h_embedded_rp(ParseContext& c, const Match&) {
+  c.config.pim.embedded_rp = true;
+}
+void h_undo_embedded_rp(ParseContext& c, const Match&) {
+  c.config.pim.embedded_rp = false;
+}
+void h_spt_threshold(ParseContext& c, const Match& m) {
+  if (m.has_keyword("infinity")) {
+    c.config.pim.spt_switch_infinity = true;
+    return;
+  }
+  if (m.integer("kbps") != 0) {
+    c.error(m.col("kbps"), "spt-switch-threshold " + m.text("kbps") +
+                               ": tandem switches to the SPT on the first packet (0) or never "
+                               "(infinity); a traffic-rate threshold is not supported");
+    return;
+  }
+  c.config.pim.spt_switch_infinity = false;
+}
+void h_undo_spt_threshold(ParseContext& c, const Match&) {
+  c.config.pim.spt_switch_infinity = false;
+}
+
+// A command for a role tandem never takes: the error is the spec's meaning, with the
+// command's keywords.
+void h_refused(ParseContext& c, const Match& m) {
+  std::string words;
+  for (const auto& k : m.keywords) words += (words.empty() ? "" : " ") + k;
+  std::string why(std::string_view(c.spec->meaning).substr(kRefusedMeaning.size()));
+  c.error(c.command_col, why + " (" + words + " refused)");
 }
 
 // ---- RBS view ----
@@ -388,6 +528,25 @@ void h_mcast_track_admin(ParseContext& c, const Match& m) {
   t.pos = c.pos(m.col("vrid"));
   set_mcast_track(c, m, t);
 }
+// `pim ipv6 timer|hello-option ...`: the first such line is where the cross-check that
+// asks for `pim ipv6 sm` points.
+PimInterfaceConfig& pim_knob(ParseContext& c) {
+  PimInterfaceConfig& p = c.interface().pim;
+  if (p.pos.line == 0) p.pos = c.pos(c.command_col);
+  return p;
+}
+void h_pim_hello(ParseContext& c, const Match& m) {
+  pim_knob(c).hello_interval_s = static_cast<uint32_t>(m.integer("seconds"));
+}
+void h_pim_holdtime(ParseContext& c, const Match& m) {
+  pim_knob(c).hello_holdtime_s = static_cast<uint16_t>(m.integer("seconds"));
+}
+void h_pim_dr_priority(ParseContext& c, const Match& m) {
+  pim_knob(c).dr_priority = static_cast<uint32_t>(m.integer("priority"));
+}
+void h_pim_join_prune(ParseContext& c, const Match& m) {
+  pim_knob(c).join_prune_interval_s = static_cast<uint32_t>(m.integer("seconds"));
+}
 void h_ignore_dr(ParseContext& c, const Match&) {
   c.interface().pim_ignore_dr_state = true;
 }
@@ -437,6 +596,52 @@ const std::vector<CommandSpec> kSpecs = {
     {View::system, "mld global limit sources <count:int:1-64000000>",
      "at most this many source entries in all groups together (default 4000000)",
      h_mld_global_sources},
+    {View::system,
+     "ipv6 route-static <prefix:ipv6> <length:int:0-128> {<nexthop:ipv6>|<interface:ifname> "
+     "[<nexthop:ipv6>]}",
+     "static unicast route (PIM's RPF toward RPs and sources); a global nexthop alone must lie "
+     "in an interface's prefix, a link-local one needs the interface",
+     h_route_static},
+    {View::system, "pim-ipv6", "enter the PIM view (router-wide PIM-SM settings)", h_pim_view},
+
+    // ---- PIM view ----
+    {View::pim, "static-rp <address:ipv6> [<groups:prefix6>]",
+     "the RP of a group range (default ff00::/8); repeatable; longest range wins, then the "
+     "highest RP address",
+     h_static_rp},
+    {View::pim, "embedded-rp", "take the RP from ff7x::/12 group addresses (RFC 3956; default)",
+     h_embedded_rp},
+    {View::pim, "undo embedded-rp", "ff7x::/12 groups use static-rp like any other group",
+     h_undo_embedded_rp},
+    {View::pim, "spt-switch-threshold {<kbps:int:0-4294967295>|infinity}",
+     "0: join the source tree on the first packet (default); infinity: stay on the RP tree",
+     h_spt_threshold},
+    {View::pim, "undo spt-switch-threshold", "back to 0: the source tree on the first packet",
+     h_undo_spt_threshold},
+    {View::pim, "c-bsr [<args:rest>]",
+     "refused: tandem is a PIM-SM last-hop router: it is never a BSR", h_refused},
+    {View::pim, "c-rp [<args:rest>]",
+     "refused: tandem is a PIM-SM last-hop router: it is never an RP", h_refused},
+    {View::pim, "anycast-rp [<args:rest>]",
+     "refused: tandem is a PIM-SM last-hop router: it is never an RP", h_refused},
+    {View::pim, "register-policy [<args:rest>]",
+     "refused: tandem is a PIM-SM last-hop router: it is never an RP, so it receives no "
+     "Register",
+     h_refused},
+    {View::pim, "crp-policy [<args:rest>]",
+     "refused: tandem is a PIM-SM last-hop router: it is never a BSR, so it receives no "
+     "C-RP-Adv",
+     h_refused},
+    {View::pim, "bsr-policy [<args:rest>]",
+     "refused: tandem is a PIM-SM last-hop router: it learns RPs from static-rp and "
+     "embedded-rp only, never from a BSR",
+     h_refused},
+    {View::pim, "bsr-boundary [<args:rest>]",
+     "refused: tandem is a PIM-SM last-hop router: it is never a BSR and has no BSR domain",
+     h_refused},
+    {View::pim, "source-policy [<args:rest>]",
+     "refused: tandem is a PIM-SM last-hop router: it filters no multicast data by source",
+     h_refused},
 
     // ---- RBS view ----
     {View::rbs, "peer-ipv6 <peer:ipv6> source-ipv6 <source:ipv6> port <port:int:1024-55535>",
@@ -481,9 +686,26 @@ const std::vector<CommandSpec> kSpecs = {
      "derive the link-local address from the port MAC (EUI-64)", h_auto_ll},
     {View::interface, "ipv6 address <prefix:prefix6>", "add a global address", h_ipv6_address},
     {View::interface, "multicast ipv6 upstream",
-     "accept multicast data on this interface (RPF; PIM is not implemented)", h_upstream},
-    {View::interface, "pim ipv6 sm", "IPv6 PIM-SM on the interface (needed by mld enable)",
+     "static upstream for a flooded LAN: accept multicast data from any source on this "
+     "interface without PIM joins",
+     h_upstream},
+    {View::interface, "pim ipv6 sm",
+     "run PIM-SM on the interface: Hellos, DR election, Joins toward RPs and sources (needed by "
+     "mld enable and the other pim ipv6 commands)",
      h_pim_sm},
+    {View::interface, "pim ipv6 timer hello <seconds:int:1-18000>",
+     "PIM Hello interval, s (default 30)", h_pim_hello},
+    {View::interface, "pim ipv6 hello-option holdtime <seconds:int:1-65535>",
+     "neighbor holdtime sent in Hellos, s (default 3.5 x the Hello interval; 65535 = never "
+     "expires); above the Hello interval",
+     h_pim_holdtime},
+    {View::interface, "pim ipv6 hello-option dr-priority <priority:int:0-4294967295>",
+     "DR priority sent in Hellos (default 1; the highest is DR)", h_pim_dr_priority},
+    {View::interface, "pim ipv6 timer join-prune <seconds:int:1-18000>",
+     "periodic Join/Prune interval, s (default 60; holdtime 3.5 x it)", h_pim_join_prune},
+    {View::interface, "pim ipv6 bsr-boundary [<args:rest>]",
+     "refused: tandem is a PIM-SM last-hop router: it is never a BSR and has no BSR domain",
+     h_refused},
     {View::interface, "mld enable", "run the MLD router on the interface", h_mld_enable},
     {View::interface, "mld version <version:int:1-2>", "MLD version (default 2)", h_mld_version},
     {View::interface, "mld timer query-interval <seconds:int:1-18000>",
@@ -523,10 +745,13 @@ const std::vector<CommandSpec> kSpecs = {
     {View::interface,
      "multicast ipv6 track admin-vrrp6 interface <interface:ifname> vrid <vrid:int:1-255>",
      "forwarding gate follows an mVRRP6 group", h_mcast_track_admin},
-    {View::interface, "pim ipv6 ignore dr-state", "keep the interface regardless of DR state",
+    {View::interface, "pim ipv6 ignore dr-state",
+     "forward to the interface's MLD listeners whether or not tandem is the PIM DR on it (the "
+     "VRRP6 gate decides)",
      h_ignore_dr},
     {View::interface, "pim ipv6 ignore assert-state",
-     "keep the interface regardless of Assert state", h_ignore_assert},
+     "keep forwarding on the interface after a lost PIM Assert (the VRRP6 gate decides)",
+     h_ignore_assert},
     {View::interface, "remote-backup-profile <name:str:1-128>",
      "bind the RBP to the interface (one per interface)", h_if_rbp},
 };
@@ -541,6 +766,10 @@ const char* bfd_track_mode_name(BfdTrackMode m) {
     case BfdTrackMode::link: return "link";
   }
   return "?";
+}
+
+bool is_refusal(const CommandSpec& s) {
+  return std::string_view(s.meaning).substr(0, kRefusedMeaning.size()) == kRefusedMeaning;
 }
 
 const std::vector<CommandSpec>& command_specs() {

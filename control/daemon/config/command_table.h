@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "control/daemon/config/errors.h"
@@ -13,8 +14,10 @@
 
 namespace tandem::config {
 
-enum class View { system, rbs, rbp, bfd, bfd_session, interface, any };
+enum class View { system, rbs, rbp, bfd, bfd_session, interface, pim, any };
 const char* view_name(View v);
+
+struct CommandSpec;
 
 // The state a handler works on: the model being built, the current view and object, and
 // the error list (every error is kept; nothing is applied when there is one).
@@ -26,6 +29,7 @@ struct ParseContext {
   int command_col = 1;  // column of the line's first token
   View view = View::system;
   std::string object;  // name of the RBS/RBP/BFD session/interface whose view we are in
+  const CommandSpec* spec = nullptr;  // the command whose handler runs
 
   void error(int col, std::string message) {
     errors.push_back(ConfigError{file, line, col, std::move(message)});
@@ -42,6 +46,11 @@ struct CommandSpec {
   const char* meaning;
   Handler handler;
 };
+
+// A command tandem knows and refuses (a role a PIM-SM last-hop router never takes): its
+// meaning starts with this, and the rest of the meaning is the error message.
+inline constexpr std::string_view kRefusedMeaning = "refused: ";
+bool is_refusal(const CommandSpec& s);
 
 struct CompiledCommand {
   const CommandSpec* spec;

@@ -1,5 +1,7 @@
 #include "control/daemon/config/diff.h"
 
+#include <algorithm>
+
 namespace tandem::config {
 
 namespace {
@@ -17,6 +19,12 @@ NameChanges diff_maps(const Map& a, const Map& b) {
   for (const auto& [name, v] : b)
     if (!a.count(name)) c.added.push_back(name);
   return c;
+}
+
+// The order of static-rp and route-static lines means nothing (tie rules do not use it).
+template <typename T>
+bool same_elements(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && std::is_permutation(a.begin(), a.end(), b.begin());
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -41,7 +49,8 @@ std::string vrids(const std::vector<uint8_t>& v) {
 
 bool ConfigDiff::empty() const {
   return !multicast_routing && !bfd_global && rbs.empty() && rbp.empty() && bfd_sessions.empty() &&
-         interfaces.empty() && !metrics && !dataplane && !mld_global && restart_required.empty();
+         interfaces.empty() && !metrics && !dataplane && !mld_global && !pim && !static_routes &&
+         restart_required.empty();
 }
 
 std::vector<std::string> ConfigDiff::describe() const {
@@ -60,6 +69,7 @@ std::vector<std::string> ConfigDiff::describe() const {
     add(i.upstream, "upstream");
     add(i.mld, "mld");
     add(i.gate, "multicast track");
+    add(i.pim, "pim");
     add(i.rbp, "remote-backup-profile");
     if (!i.vrrp_added.empty())
       parts += (parts.empty() ? "" : ", ") + ("vrrp6 added " + vrids(i.vrrp_added));
@@ -72,6 +82,8 @@ std::vector<std::string> ConfigDiff::describe() const {
   if (metrics) out.push_back("metrics listen changed");
   if (dataplane) out.push_back("dataplane settings changed");
   if (mld_global) out.push_back("mld global limit changed");
+  if (pim) out.push_back("pim-ipv6 changed");
+  if (static_routes) out.push_back("ipv6 route-static changed");
   for (const auto& r : restart_required) out.push_back("needs a restart: " + r);
   return out;
 }
@@ -86,6 +98,10 @@ ConfigDiff diff_configs(const Config& a, const Config& b) {
   d.metrics = a.metrics != b.metrics;
   d.dataplane = !(a.dataplane == b.dataplane);
   d.mld_global = !(a.mld == b.mld);
+  d.pim = !same_elements(a.pim.static_rps, b.pim.static_rps) ||
+          a.pim.embedded_rp != b.pim.embedded_rp ||
+          a.pim.spt_switch_infinity != b.pim.spt_switch_infinity;
+  d.static_routes = !same_elements(a.static_routes, b.static_routes);
 
   for (const auto& [name, ia] : a.interfaces) {
     auto it = b.interfaces.find(name);
@@ -106,6 +122,9 @@ ConfigDiff diff_configs(const Config& a, const Config& b) {
     c.gate = ia.multicast_track != ib.multicast_track ||
              ia.pim_ignore_dr_state != ib.pim_ignore_dr_state ||
              ia.pim_ignore_assert_state != ib.pim_ignore_assert_state;
+    c.pim = ia.pim_sm != ib.pim_sm || !(ia.pim == ib.pim) ||
+            ia.pim_ignore_dr_state != ib.pim_ignore_dr_state ||
+            ia.pim_ignore_assert_state != ib.pim_ignore_assert_state;
     c.rbp = ia.rbp != ib.rbp;
     for (const auto& [vrid, g] : ia.vrrp6) {
       auto git = ib.vrrp6.find(vrid);
@@ -116,7 +135,7 @@ ConfigDiff diff_configs(const Config& a, const Config& b) {
     }
     for (const auto& [vrid, g] : ib.vrrp6)
       if (!ia.vrrp6.count(vrid)) c.vrrp_added.push_back(vrid);
-    if (c.addresses || c.upstream || c.mld || c.gate || c.rbp || !c.vrrp_added.empty() ||
+    if (c.addresses || c.upstream || c.mld || c.gate || c.pim || c.rbp || !c.vrrp_added.empty() ||
         !c.vrrp_removed.empty() || !c.vrrp_changed.empty())
       d.interfaces.push_back(std::move(c));
   }

@@ -21,9 +21,14 @@ struct InterfaceChange {
   std::string name;
   bool addresses = false;  // ipv6 address lines, auto link-local
   bool upstream = false;   // multicast ipv6 upstream
-  bool mld = false;        // pim ipv6 sm, mld enable, mld knobs
+  bool mld = false;        // pim ipv6 sm (MLD runs only with it), mld enable, mld knobs
   bool gate = false;       // multicast ipv6 track ..., pim ignore ...
-  bool rbp = false;        // remote-backup-profile binding
+  // The interface's PIM-SM settings: pim ipv6 sm, pim ipv6 timer hello|join-prune,
+  // hello-option holdtime|dr-priority, pim ipv6 ignore dr-state|assert-state. Applied to the
+  // PIM engine in place (no restart). PIM also reads `addresses` (connected prefixes for
+  // RPF, the Hello Address List): a change there is flagged by `addresses`, not here.
+  bool pim = false;
+  bool rbp = false;  // remote-backup-profile binding
   std::vector<uint8_t> vrrp_added, vrrp_removed, vrrp_changed;
 };
 
@@ -34,7 +39,13 @@ struct ConfigDiff {
   std::vector<InterfaceChange> interfaces;  // interfaces present in both with changes
   bool metrics = false;
   bool dataplane = false;
-  bool mld_global = false;                    // mld global limit groups|sources
+  bool mld_global = false;  // mld global limit groups|sources
+  // The `pim-ipv6` view: static-rp lines, embedded-rp, spt-switch-threshold. Applied to the
+  // PIM engine in place (RP mapping and SPT policy re-evaluated; no restart).
+  bool pim = false;
+  // The `ipv6 route-static` lines: PIM's RPF table is rebuilt from them and the
+  // interfaces' prefixes (no restart).
+  bool static_routes = false;
   std::vector<std::string> restart_required;  // reasons, one per change
 
   bool empty() const;

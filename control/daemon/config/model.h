@@ -32,6 +32,12 @@ struct Ipv6Prefix {
   wire::Ipv6Address address;
   uint8_t length = 0;
   bool operator==(const Ipv6Prefix&) const = default;
+
+  bool contains(const wire::Ipv6Address& a) const;
+  // The address with every bit beyond `length` cleared; equal to `address` when the prefix
+  // is written canonically.
+  wire::Ipv6Address network() const;
+  std::string to_string() const;  // "2001:db8::/32"
 };
 
 // ---- RBS: remote-backup-service NAME ----
@@ -140,6 +146,17 @@ struct MldInterfaceConfig {
   bool operator==(const MldInterfaceConfig&) const = default;
 };
 
+// ---- PIM-SM per interface (RFC 7761 §4.11 defaults; `pim ipv6 ...` in interface view) ----
+struct PimInterfaceConfig {
+  uint32_t hello_interval_s = 30;            // pim ipv6 timer hello 1-18000
+  std::optional<uint16_t> hello_holdtime_s;  // pim ipv6 hello-option holdtime 1-65535;
+                                             // default 3.5 x hello interval
+  uint32_t dr_priority = 1;                  // pim ipv6 hello-option dr-priority 0-4294967295
+  uint32_t join_prune_interval_s = 60;       // pim ipv6 timer join-prune 1-18000
+  SourcePos pos;  // first `pim ipv6 timer|hello-option` line (line 0: none); they need pim sm
+  bool operator==(const PimInterfaceConfig&) const = default;
+};
+
 // Forwarding gate: one kind of binding per interface.
 struct MulticastTrack {
   enum class Kind { vrrp6, admin_vrrp6 } kind = Kind::vrrp6;
@@ -165,6 +182,7 @@ struct InterfaceConfig {
   std::optional<MulticastTrack> multicast_track;
   bool pim_ignore_dr_state = false;
   bool pim_ignore_assert_state = false;
+  PimInterfaceConfig pim;
   std::optional<NameRef> rbp;  // remote-backup-profile NAME (one per interface)
   bool operator==(const InterfaceConfig&) const = default;
 };
@@ -184,6 +202,31 @@ struct MldGlobalConfig {
   bool operator==(const MldGlobalConfig&) const = default;
 };
 
+// ---- PIM-SM router-wide: the `pim-ipv6` view ----
+struct StaticRpConfig {
+  wire::Ipv6Address address;  // static-rp X [GROUP/LEN]
+  Ipv6Prefix groups{wire::Ipv6Address::must_parse("ff00::"), 8};
+  SourcePos pos;  // of X
+  bool operator==(const StaticRpConfig&) const = default;
+};
+
+struct PimGlobalConfig {
+  std::vector<StaticRpConfig> static_rps;
+  bool embedded_rp = true;           // RFC 3956 for ff7x::/12; `undo embedded-rp` turns it off
+  bool spt_switch_infinity = false;  // spt-switch-threshold infinity: stay on the RP tree
+  bool operator==(const PimGlobalConfig&) const = default;
+};
+
+// ---- ipv6 route-static PREFIX LEN { NEXTHOP | INTERFACE [NEXTHOP] } (system view) ----
+struct StaticRouteConfig {
+  Ipv6Prefix prefix;
+  std::optional<NameRef> interface;
+  std::optional<wire::Ipv6Address> nexthop;
+  SourcePos pos;          // of PREFIX
+  SourcePos nexthop_pos;  // of NEXTHOP
+  bool operator==(const StaticRouteConfig&) const = default;
+};
+
 struct DataplaneConfig {
   uint32_t idle_sleep_us = 0;  // 0 = busy poll (default)
   bool operator==(const DataplaneConfig&) const = default;
@@ -199,6 +242,8 @@ struct Config {
   std::vector<MetricsListen> metrics;
   DataplaneConfig dataplane;
   MldGlobalConfig mld;
+  PimGlobalConfig pim;
+  std::vector<StaticRouteConfig> static_routes;
   bool operator==(const Config&) const = default;
 
   const InterfaceConfig* find_interface(const std::string& name) const;

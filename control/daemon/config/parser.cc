@@ -33,7 +33,8 @@ const CompiledCommand* find_command(View v, const std::vector<Token>& toks, Matc
 // should not leave its body to be read in the wrong view).
 bool opens_view(std::string word, View current) {
   for (auto& ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (word == "interface" || word == "remote-backup-service" || word == "bfd") return true;
+  if (word == "interface" || word == "remote-backup-service" || word == "bfd" || word == "pim-ipv6")
+    return true;
   return word == "remote-backup-profile" && current != View::interface;
 }
 
@@ -103,6 +104,7 @@ ParseResult parse_lines(std::string_view text, const std::string& file_name) {
       if (opens_view(toks[0].text, c.view)) skipping_view = true;
       continue;
     }
+    c.spec = cmd->spec;
     cmd->spec->handler(c, m);
   }
   sort_errors(r.errors);

@@ -70,6 +70,8 @@ PatternElem parse_param(const std::string& tok) {
     e.type = ParamType::word;
   else if (t == "ifname")
     e.type = ParamType::ifname;
+  else if (t == "rest")
+    e.type = ParamType::rest;
   else
     throw std::invalid_argument("unknown pattern parameter type: " + tok);
   if (e.type == ParamType::integer || e.type == ParamType::name) {
@@ -140,6 +142,7 @@ std::string describe_param(const PatternElem& e) {
     case ParamType::ipaddr: return "<" + e.text + ": IP address>";
     case ParamType::ifname: return "<" + e.text + ": interface name>";
     case ParamType::word: return "<" + e.text + ">";
+    case ParamType::rest: return "<" + e.text + "...>";
   }
   return "<" + e.text + ">";
 }
@@ -267,6 +270,9 @@ bool match_param(const PatternElem& e, const std::vector<Token>& toks, size_t& t
         return bad("interface name '" + v.text + "' longer than 63 characters");
       break;
     }
+    case ParamType::rest:
+      while (ti + 1 < toks.size()) v.text += " " + toks[++ti].text;
+      break;
   }
   m.values[e.text] = std::move(v);
   ++ti;

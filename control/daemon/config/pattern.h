@@ -8,6 +8,8 @@
 //   <name:ipaddr>           IPv4 or IPv6 literal    <name:word>     any token
 //   <name:ifname>           interface name; `GigabitEthernet 0/1/0` (type + number) is
 //                           joined into one name as the vendor syntax allows
+//   <name:rest>             every remaining token (at least one), joined by spaces: the
+//                           arguments of a command that is refused whatever they are
 //   [ ... ]                 optional sequence
 //   { a ... | b ... }       exactly one of the alternatives
 //
@@ -30,7 +32,7 @@ namespace tandem::config {
 struct PatternElem;
 using PatternSeq = std::vector<PatternElem>;
 
-enum class ParamType { integer, name, ipv6, prefix6, ipaddr, word, ifname };
+enum class ParamType { integer, name, ipv6, prefix6, ipaddr, word, ifname, rest };
 
 struct PatternElem {
   enum class Kind { keyword, param, optional, choice } kind = Kind::keyword;

@@ -1,5 +1,6 @@
 #include "control/daemon/config/validate.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -14,6 +15,23 @@ const BfdSessionConfig* Config::find_bfd_by_local_discriminator(uint32_t d) cons
   for (const auto& [name, s] : bfd_sessions)
     if (s.discriminator_local == d) return &s;
   return nullptr;
+}
+
+bool Ipv6Prefix::contains(const wire::Ipv6Address& a) const {
+  return Ipv6Prefix{a, length}.network() == network();
+}
+
+wire::Ipv6Address Ipv6Prefix::network() const {
+  wire::Ipv6Address n = address;
+  for (size_t i = 0; i < n.bytes.size(); ++i) {
+    const int bits = std::clamp(static_cast<int>(length) - static_cast<int>(i) * 8, 0, 8);
+    n.bytes[i] &= static_cast<uint8_t>(0xff00 >> bits);
+  }
+  return n;
+}
+
+std::string Ipv6Prefix::to_string() const {
+  return address.to_string() + "/" + std::to_string(length);
 }
 
 namespace {
@@ -117,6 +135,15 @@ struct Checker {
           error(i.mld_enable_pos,
                 "`mld enable` on " + name + " needs `multicast ipv6 routing-enable`");
       }
+      if (i.pim.pos.line && !i.pim_sm)
+        error(i.pim.pos,
+              "`pim ipv6 timer`/`hello-option` on " + name + " need `pim ipv6 sm` on it");
+      if (i.pim.hello_holdtime_s && *i.pim.hello_holdtime_s <= i.pim.hello_interval_s)
+        error(i.pos, "interface " + name + ": pim ipv6 hello-option holdtime " +
+                         std::to_string(*i.pim.hello_holdtime_s) +
+                         " must be greater than the Hello interval " +
+                         std::to_string(i.pim.hello_interval_s) +
+                         " (neighbors would expire between Hellos)");
       if (i.mld.max_response_time_s >= i.mld.query_interval_s)
         error(i.pos, "interface " + name +
                          ": mld max-response-time must be less than the query interval "
@@ -125,6 +152,59 @@ struct Checker {
       if (i.multicast_track) mcast_track(i, *i.multicast_track);
       if (i.rbp && !cfg.rbp.count(i.rbp->name))
         error(i.rbp->pos, "remote-backup-profile " + i.rbp->name + " does not exist");
+    }
+  }
+
+  // The interface that owns `a` (an `ipv6 address` or a VRRP6 virtual-ip), or null; only
+  // `on` when given.
+  const InterfaceConfig* owner_of(const wire::Ipv6Address& a,
+                                  const std::string* on = nullptr) const {
+    for (const auto& [name, i] : cfg.interfaces) {
+      if (on && name != *on) continue;
+      for (const auto& p : i.addresses)
+        if (p.address == a) return &i;
+      for (const auto& [vrid, g] : i.vrrp6)
+        for (const auto& v : g.virtual_ips)
+          if (v.address == a) return &i;
+    }
+    return nullptr;
+  }
+
+  void pim() {
+    for (const StaticRpConfig& rp : cfg.pim.static_rps)
+      if (const InterfaceConfig* i = owner_of(rp.address))
+        error(rp.pos, "static-rp " + rp.address.to_string() + " is an address of interface " +
+                          i->name + ": tandem is never an RP");
+  }
+
+  void static_routes() {
+    for (const StaticRouteConfig& r : cfg.static_routes) {
+      if (r.interface && !cfg.find_interface(r.interface->name)) {
+        // A mistyped next hop that is not an address is read as an interface name.
+        const bool looks_like_address = r.interface->name.find(':') != std::string::npos;
+        error(r.interface->pos,
+              "interface " + r.interface->name + " does not exist" +
+                  (looks_like_address ? " (nor is it a valid IPv6 address)" : ""));
+      }
+      if (!r.nexthop) continue;
+      const std::string nh = r.nexthop->to_string();
+      // A link-local address is ours only on its own link: the route's interface (which a
+      // link-local next hop always names).
+      const bool link_local = r.nexthop->is_link_local_unicast();
+      if (const InterfaceConfig* owner =
+              owner_of(*r.nexthop, link_local ? &r.interface->name : nullptr)) {
+        error(r.nexthop_pos,
+              "nexthop " + nh + " is an address of interface " + owner->name + " (this router)");
+        continue;
+      }
+      if (r.interface) continue;  // on that interface's link, whatever its prefixes
+      bool connected = false;
+      for (const auto& [name, i] : cfg.interfaces)
+        for (const auto& p : i.addresses) connected |= p.contains(*r.nexthop);
+      if (!connected)
+        error(r.nexthop_pos, "nexthop " + nh +
+                                 " is in no interface's prefix (`ipv6 address X/LEN`): name the "
+                                 "interface or fix the address");
     }
   }
 
@@ -182,6 +262,8 @@ void validate(const Config& config, const std::string& file, std::vector<ConfigE
   c.rbp();
   c.bfd();
   c.interfaces();
+  c.pim();
+  c.static_routes();
 }
 
 }  // namespace tandem::config
