@@ -14,6 +14,7 @@ using Duration = Clock::duration;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+using std::chrono::hours;
 
 // A deadline that is "never": engines return it from next_deadline() when idle.
 inline constexpr TimePoint kNever = TimePoint::max();
