@@ -3,9 +3,9 @@
 //  - the walk stays inside the frame and agrees with the parser's own walk;
 //  - a frame is `drop` exactly when it carries a drop reason;
 //  - every accepted control packet satisfies the receive rule that admits it (RFC 3810 §5,
-//    RFC 4861 §7.1, RFC 5798 §7.1, RFC 5881 §4-5), so no check can be skipped;
+//    RFC 4861 §7.1, RFC 5798 §7.1, RFC 5881 §4-5, RFC 7761 §4.9), so no check can be skipped;
 //  - the decode line is one valid JSON object naming the kind, and is deterministic;
-//  - an accepted MLD / VRRP / BFD / ND message rebuilt by the wire builders parses back to
+//  - an accepted MLD / VRRP / BFD / ND / PIM message rebuilt by the wire builders parses back to
 //    the same fields (parse ∘ build ∘ parse = parse).
 #include <cstdio>
 #include <cstring>
@@ -51,6 +51,11 @@ bool is_mld(PacketKind k) {
          k == PacketKind::mld_done || k == PacketKind::mld_report_v2;
 }
 
+bool is_pim(PacketKind k) {
+  return k == PacketKind::pim_hello || k == PacketKind::pim_join_prune ||
+         k == PacketKind::pim_assert;
+}
+
 // The rule each accepted kind stands on.
 void check_receive_rules(const Frame& f) {
   FUZZ_CHECK((f.kind == PacketKind::drop) == (f.drop_reason != DropReason::none),
@@ -66,6 +71,21 @@ void check_receive_rules(const Frame& f) {
                    (f.src.is_unspecified() && f.kind != PacketKind::mld_query),
                "RFC 3810 §5: link-local source (:: only for reports)");
     FUZZ_CHECK(!f.walk.fragment, "no fragmented MLD");
+  }
+  if (is_pim(f.kind)) {
+    FUZZ_CHECK(f.walk.upper_protocol == kProtoPim, "PIM kinds come from next header 103");
+    FUZZ_CHECK(f.hop_limit == 1, "RFC 7761 §4.9: hop limit 1");
+    FUZZ_CHECK(f.src.is_link_local_unicast(), "RFC 7761 §4.9: link-local source");
+    FUZZ_CHECK(!f.walk.fragment, "no fragmented PIM");
+    const PimType want = f.kind == PacketKind::pim_hello        ? PimType::hello
+                         : f.kind == PacketKind::pim_join_prune ? PimType::join_prune
+                                                                : PimType::assert_;
+    FUZZ_CHECK(f.pim.type == want, "PIM type matches kind");
+    FUZZ_CHECK(f.pim.assert_message.metric_preference <= kPimAssertInfinitePreference,
+               "metric preference is 31 bits");
+    for (const PimGroupSet& g : f.pim.join_prune.groups)
+      FUZZ_CHECK(g.joins.size() <= 0xffff && g.prunes.size() <= 0xffff, "16-bit source counts");
+    FUZZ_CHECK(f.pim.join_prune.groups.size() <= 0xff, "8-bit group count");
   }
   switch (f.kind) {
     case PacketKind::mld_query:
@@ -197,6 +217,21 @@ void check_decode_keys(const Frame& f, const std::string& line) {
       for (const char* k : {"state", "diag", "detect_mult", "my_disc", "your_disc",
                             "desired_min_tx_us", "required_min_rx_us", "poll", "final"})
         FUZZ_CHECK(has_key(line, k), "BFD keys");
+      break;
+    case PacketKind::pim_hello:
+      FUZZ_CHECK(has_key(line, "holdtime_s") == f.pim.hello.holdtime_s.has_value() &&
+                     has_key(line, "dr_priority") == f.pim.hello.dr_priority.has_value() &&
+                     has_key(line, "address_list") == !f.pim.hello.address_list.empty(),
+                 "PIM Hello lists exactly the options it carried");
+      for (const Ipv6Address& a : f.pim.hello.address_list) check_address_text(a);
+      break;
+    case PacketKind::pim_join_prune:
+      for (const char* k : {"upstream_neighbor", "holdtime_s", "groups"})
+        FUZZ_CHECK(has_key(line, k), "PIM Join/Prune keys");
+      break;
+    case PacketKind::pim_assert:
+      for (const char* k : {"group", "source", "rpt", "metric_preference", "metric"})
+        FUZZ_CHECK(has_key(line, k), "PIM Assert keys");
       break;
     default: break;
   }
@@ -331,6 +366,17 @@ void check_rebuild(const Frame& f) {
                  "ND message survives a rebuild");
       break;
     }
+    case PacketKind::pim_hello:
+    case PacketKind::pim_join_prune:
+    case PacketKind::pim_assert: {
+      again = build_pim_frame(spec_like(f, 1, false), build_pim_body(f.pim));
+      const Frame g = parse_frame(again);
+      FUZZ_CHECK(g.kind == f.kind && g.pim.type == f.pim.type && g.pim.hello == f.pim.hello &&
+                     g.pim.join_prune == f.pim.join_prune &&
+                     g.pim.assert_message == f.pim.assert_message,
+                 "PIM message survives a rebuild");
+      break;
+    }
     default: break;
   }
 }
@@ -357,12 +403,13 @@ std::optional<uint32_t> checksum_offset(uint8_t proto) {
     case kProtoIcmpv6: return 2;
     case kProtoVrrp: return 6;
     case kProtoUdp: return 6;
+    case kProtoPim: return 2;
     default: return std::nullopt;
   }
 }
 
-// A copy of the frame with a correct upper-layer checksum, so mutations of MLD, ND, VRRP and
-// BFD bodies get past the checksum check and reach the message parsers.
+// A copy of the frame with a correct upper-layer checksum, so mutations of MLD, ND, VRRP, BFD
+// and PIM bodies get past the checksum check and reach the message parsers.
 std::optional<std::vector<uint8_t>> with_checksum_fixed(std::span<const uint8_t> bytes) {
   const HeaderWalk w = walk_headers(bytes.data(), static_cast<uint32_t>(bytes.size()));
   if (w.drop != DropReason::none || (w.fragment && !w.first_fragment)) return std::nullopt;
