@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "control/wire/headers.h"
+#include "control/wire/pim.h"  // kProtoPim: next header 103 (RFC 7761 §4.9)
 #include "dataplane/types.h"
 
 namespace tandem::dataplane {
@@ -80,10 +81,10 @@ inline bool plain_udp_multicast(const uint8_t* f, uint16_t len) {
 }
 
 // The full walk, for frames plain_udp_multicast() does not take.
-// Control traffic, multicast data, or a drop reason. Only the first segment is examined:
-// ports are set up without scattered RX and with the default MTU, so a received frame is
-// always one segment (a multi-segment frame would fail the payload-length check and be
-// counted, never read out of bounds).
+// Control traffic (MLD, ND, VRRP, BFD, PIM), multicast data, or a drop reason. Only the first
+// segment is examined: ports are set up without scattered RX and with the default MTU, so a
+// received frame is always one segment (a multi-segment frame would fail the payload-length check
+// and be counted, never read out of bounds).
 inline Classified classify(const uint8_t* frame, uint32_t len, wire::HeaderWalk& w) {
   w = wire::walk_headers(frame, len);
   if (w.drop != wire::DropReason::none) [[unlikely]] {
@@ -107,6 +108,10 @@ inline Classified classify(const uint8_t* frame, uint32_t len, wire::HeaderWalk&
       }
     } else if (w.upper_protocol == wire::kProtoVrrp) {
       punt = static_cast<int>(PuntClass::vrrp);
+    } else if (w.upper_protocol == wire::kProtoPim) {
+      // Every PIM message, to ff02::d or unicast (Register, Register-Stop): the control
+      // core checks the checksum and whether it is for this router.
+      punt = static_cast<int>(PuntClass::pim);
     } else if (w.upper_protocol == wire::kProtoUdp && up_len >= 8 &&
                wire::load_be16(up + 2) == kBfdPort) {
       punt = static_cast<int>(PuntClass::bfd);

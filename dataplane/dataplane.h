@@ -31,18 +31,28 @@ struct PortConfig {
   bool upstream = false;
 };
 
-// Per-port, per-class punt token bucket (packets per second, burst in packets). The
-// robustness work tunes these; 0 rate = unlimited.
+// Per-port, per-class punt token bucket (packets per second, burst in packets), in
+// PuntClass order: mld, vrrp, bfd, nd, pim, data. The robustness work tunes these; 0 rate =
+// unlimited.
+//
+// The data class is multicast data, for PIM only to notice a source or a frame on the wrong
+// interface (RFC 7761 §4.2.1 SPT switch, §4.6 Assert, §4.2.2 SPT bit): one frame per (S,G)
+// is enough, and while PIM installs the (S,G) entry that stops the copies the rest of a
+// source's traffic is wasted work for the control core. So 100 pps with a burst of 10 per
+// port, against 2,000 and 256 for control messages. PIM messages (hellos, join/prunes,
+// asserts, registers at an RP) get the control classes' budget.
 struct PuntPolicerConfig {
-  std::array<uint32_t, kPuntClassCount> rate_pps{2000, 2000, 2000, 2000};
-  std::array<uint32_t, kPuntClassCount> burst{256, 256, 256, 256};
+  std::array<uint32_t, kPuntClassCount> rate_pps{2000, 2000, 2000, 2000, 2000, 100};
+  std::array<uint32_t, kPuntClassCount> burst{256, 256, 256, 256, 256, 10};
   // Fair share inside a class: frames from one source address (hashed into
   // kPuntSourceBuckets buckets per port and class) conform to this first, so one flooding
   // host takes at most this much of its class and the other hosts' reports still get in.
-  // MLD and ND only (classes in PuntClass order; 0 = off): VRRP and BFD come from a few
-  // routers at a known rate. A frame refused here counts as punt_policed like the class's.
-  std::array<uint32_t, kPuntClassCount> per_source_rate_pps{200, 0, 0, 200};
-  std::array<uint32_t, kPuntClassCount> per_source_burst{32, 0, 0, 32};
+  // MLD, ND and data (0 = off): VRRP, BFD and PIM come from a few routers (PIM from the
+  // neighbours and, at an RP, the DRs that register). For data a source is a multicast
+  // sender: one sending fast takes at most a fifth of the class, so a new source's first
+  // frames still get through. A frame refused here counts as punt_policed like the class's.
+  std::array<uint32_t, kPuntClassCount> per_source_rate_pps{200, 0, 0, 200, 0, 20};
+  std::array<uint32_t, kPuntClassCount> per_source_burst{32, 0, 0, 32, 0, 2};
 };
 
 struct DataplaneConfig {
@@ -66,8 +76,12 @@ struct InitResult {
 };
 
 // A punted frame, valid only during the callback of poll_punts(). Workers punt every MLD
-// message (ICMPv6 130/131/132/143), VRRP (protocol 112), BFD (UDP port 3784) and every NS/NA
-// (135/136) whatever its target: the control core decides which are for it.
+// message (ICMPv6 130/131/132/143), VRRP (protocol 112), BFD (UDP port 3784), every NS/NA
+// (135/136) whatever its target and every PIM message (next header 103) whatever its
+// destination: the control core decides which are for it. PuntClass::data frames are
+// multicast data for PIM (types.h): a copy of a frame forwarded on a (*,G) entry with
+// notify_sources, or a frame that failed RPF on a port with set_rpf_notify; PIM tells the
+// two apart by the port against the entry's RPF interface.
 struct PuntedFrame {
   PortIndex port = 0;
   PuntClass cls = PuntClass::mld;

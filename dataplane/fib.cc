@@ -70,17 +70,16 @@ Fib::~Fib() {
 const EgressSet* Fib::acquire_set(const SetKey& k) {
   Interned& in = sets_[k];
   if (!in.set) {
-    in.set = std::make_unique<EgressSet>();
-    in.set->ports = k.ports;
-    in.set->star_present = k.star_present;
-    in.set->has_sources = k.has_sources;
+    in.set = std::make_unique<EgressSet>(
+        EgressSet{k.ports, k.iif, k.notify, k.star_present, k.has_sources});
+    in.set->route = route_of(*in.set);
   }
   ++in.refs;
   return in.set.get();
 }
 
 void Fib::release_set(const EgressSet* set, uint64_t token) {
-  auto it = sets_.find(SetKey{set->ports, set->star_present, set->has_sources});
+  auto it = sets_.find(key_of(*set));
   if (it == sets_.end() || it->second.set.get() != set) return;
   if (--it->second.refs != 0) return;
   // Workers may still hold the pointer from a lookup in their current burst.
@@ -153,15 +152,27 @@ bool Fib::unpublish(rte_hash* table, const void* key) {
   return true;
 }
 
-bool Fib::update_star(const wire::Ipv6Address& group, bool star_present, PortMask ports,
-                      bool has_sources) {
-  if (!star_present && !has_sources) return unpublish_star(group);
-  return publish_star(group, SetKey{ports, star_present, has_sources});
+bool Fib::update_star(const wire::Ipv6Address& group, const FibRoute* star, bool has_sources) {
+  if (star == nullptr && !has_sources) return unpublish_star(group);
+  // A marker (no (*,G) entry) has no ports, no RPF interface and no notify flag.
+  const FibRoute r = star != nullptr ? *star : FibRoute{};
+  return publish_star(group,
+                      SetKey{r.egress, r.iif, r.notify_sources, star != nullptr, has_sources});
 }
 
+namespace {
+// The (*,G) entry a star object holds, or null for a marker (or no object).
+std::optional<FibRoute> star_route(const EgressSet* s) {
+  if (s == nullptr || !s->star_present) return std::nullopt;
+  return FibRoute{s->ports, s->iif, s->notify};
+}
+}  // namespace
+
 bool Fib::upsert(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address& group,
-                 PortMask egress) {
+                 const FibRoute& route) {
+  const PortMask egress = route.egress;
   if ((egress & ~kRoutePorts) != 0) return false;  // no such port (kMaxPorts)
+  if (route.iif >= kMaxPorts && route.iif != kNoIif) return false;
   // Only groups a router forwards (RFC 4291 §2.7): the workers' one-port run relies on it
   // and does not check a frame's destination scope itself (worker.cc, plain_run).
   if (!group.is_multicast() || group.is_link_scope_multicast()) return false;
@@ -174,7 +185,7 @@ bool Fib::upsert(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address
       return false;
     }
     bool has_sources = cur != nullptr && cur->has_sources;
-    ok = update_star(group, true, egress, has_sources);
+    ok = update_star(group, &route, has_sources);
     if (ok && !present) ++n_star_;
   } else {
     SgKey key = sg_key(source_or_any, group);
@@ -184,13 +195,12 @@ bool Fib::upsert(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address
       return false;
     }
     // The (S,G) entry first, then the flag that makes workers look for it.
-    ok = publish(sg_, &key, SetKey{egress, false, false});
+    ok = publish(sg_, &key, SetKey{egress, route.iif, false, false, false});
     if (ok && !present) {
       ++n_sg_;
       if (++sources_per_group_[group] == 1) {
-        const EgressSet* cur = find_star(group);
-        bool star = cur != nullptr && cur->star_present;
-        ok = update_star(group, star, star ? cur->ports : 0, true);
+        const std::optional<FibRoute> star = star_route(find_star(group));
+        ok = update_star(group, star ? &*star : nullptr, true);
       }
     }
   }
@@ -203,7 +213,7 @@ bool Fib::remove(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address
   if (source_or_any.is_unspecified()) {
     const EgressSet* cur = find_star(group);
     if (cur != nullptr && cur->star_present) {
-      ok = update_star(group, false, 0, cur->has_sources);
+      ok = update_star(group, nullptr, cur->has_sources);
       if (ok) --n_star_;
     }
   } else {
@@ -212,9 +222,8 @@ bool Fib::remove(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address
       auto it = sources_per_group_.find(group);
       if (it != sources_per_group_.end() && --it->second == 0) {
         sources_per_group_.erase(it);
-        const EgressSet* cur = find_star(group);
-        bool star = cur != nullptr && cur->star_present;
-        update_star(group, star, star ? cur->ports : 0, false);
+        const std::optional<FibRoute> star = star_route(find_star(group));
+        update_star(group, star ? &*star : nullptr, false);
       }
       ok = unpublish(sg_, &key);
       if (ok) --n_sg_;
@@ -251,22 +260,26 @@ size_t Fib::reclaim() {
   return retired_.size();
 }
 
-void Fib::set_gate(PortIndex port, bool open) {
+namespace {
+// One port's bit in a mask the workers read once per burst: a single atomic store.
+void set_port_flag(std::atomic<PortMask>& mask, PortIndex port, bool on) {
   if (port >= kMaxPorts) return;
-  if (open) {
-    gates_.fetch_or(port_bit(port), std::memory_order_release);
+  if (on) {
+    mask.fetch_or(port_bit(port), std::memory_order_release);
   } else {
-    gates_.fetch_and(~port_bit(port), std::memory_order_release);
+    mask.fetch_and(~port_bit(port), std::memory_order_release);
   }
 }
+}  // namespace
 
+void Fib::set_gate(PortIndex port, bool open) {
+  set_port_flag(gates_, port, open);
+}
 void Fib::set_upstream(PortIndex port, bool up) {
-  if (port >= kMaxPorts) return;
-  if (up) {
-    upstream_.fetch_or(port_bit(port), std::memory_order_release);
-  } else {
-    upstream_.fetch_and(~port_bit(port), std::memory_order_release);
-  }
+  set_port_flag(upstream_, port, up);
+}
+void Fib::set_rpf_notify(PortIndex port, bool notify) {
+  set_port_flag(rpf_notify_, port, notify);
 }
 
 void Fib::set_src_mac(PortIndex port, const wire::MacAddress& mac) {
@@ -280,6 +293,19 @@ bool Fib::gate(PortIndex port) const {
 bool Fib::upstream(PortIndex port) const {
   return port < kMaxPorts && (upstream_ports() & port_bit(port)) != 0;
 }
+bool Fib::rpf_notify(PortIndex port) const {
+  return port < kMaxPorts && (rpf_notify_ports() & port_bit(port)) != 0;
+}
+
+std::optional<FibRoute> Fib::route(const wire::Ipv6Address& source_or_any,
+                                   const wire::Ipv6Address& group) const {
+  if (source_or_any.is_unspecified()) return star_route(find_star(group));
+  SgKey key = sg_key(source_or_any, group);
+  const EgressSet* s = find(sg_, &key);
+  if (s == nullptr) return std::nullopt;
+  return FibRoute{s->ports, s->iif, false};
+}
+
 wire::MacAddress Fib::src_mac(PortIndex port) const {
   wire::MacAddress m;
   if (port >= kMaxPorts) return m;

@@ -1,8 +1,9 @@
 // The multicast FIB: two hash tables with lock-free readers, written only by the control core.
 //
-//   star table: key G (16 bytes)     → RouteWord: (*,G) ports, flagged when (S,G) entries
-//               exist (GroupTable: the lookup every forwarded packet makes, one cache line)
-//   sg table:   key (S,G) (32 bytes) → EgressSet of (S,G)
+//   star table: key G (16 bytes)     → RouteWord: (*,G) ports, RPF interface and notify
+//               flag, flagged when (S,G) entries exist (GroupTable: the lookup every
+//               forwarded packet makes, one cache line)
+//   sg table:   key (S,G) (32 bytes) → EgressSet of (S,G) (ports and RPF interface)
 //               (rte_hash with RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF)
 //
 // A worker looks G up first (any-source multicast, the common case, costs one lookup), and
@@ -12,12 +13,12 @@
 // packet: the IPv6 source and destination are adjacent, exactly the (S,G) key layout.
 //
 // (S,G) values point at immutable, interned EgressSet objects (one per distinct content,
-// shared by every entry with that content); the writer interns the star table's sets the same
-// way for its own bookkeeping, while workers read the route word stored in the star slot
-// itself. Removed key slots and unreferenced EgressSets are
-// retired with an rte_rcu_qsbr token and freed once every worker has reported a quiescent
-// state. Gates, upstream flags and per-port source MACs are atomics read with relaxed loads
-// once per burst: a flip is a single store, visible to the next burst.
+// RPF interface included, shared by every entry with that content); the writer interns the star
+// table's sets the same way for its own bookkeeping, while workers read the route word stored in
+// the star slot itself. Removed key slots and unreferenced EgressSets are retired with an
+// rte_rcu_qsbr token and freed once every worker has reported a quiescent state. Gates, upstream
+// and RPF-notify flags and per-port source MACs are atomics read with relaxed loads once per burst:
+// a flip is a single store, visible to the next burst.
 #pragma once
 
 #include <rte_hash.h>
@@ -28,6 +29,7 @@
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,14 +41,18 @@ namespace tandem::dataplane {
 
 struct EgressSet {
   PortMask ports = 0;
+  PortIndex iif = kNoIif;     // RPF interface (FibRoute::iif)
+  bool notify = false;        // star table only: FibRoute::notify_sources
   bool star_present = false;  // star table only: false = marker for (S,G) entries
   bool has_sources = false;   // star table only: (S,G) entries exist for this group
+  RouteWord route = 0;        // route_of(*this): what an (S,G) hit gives the workers
 };
 
-// The star table's word for a set (what workers read, see RouteWord in types.h).
+// The word for a set (what workers read, see RouteWord in types.h): the star table stores
+// it; an (S,G) hit reads EgressSet::route and adds kRouteStarPresent.
 inline RouteWord route_of(const EgressSet& s) {
-  return (s.ports & kRoutePorts) | (s.star_present ? kRouteStarPresent : 0) |
-         (s.has_sources ? kRouteHasSources : 0);
+  return (s.ports & kRoutePorts) | route_iif_bits(s.iif) | (s.notify ? kRouteNotify : 0) |
+         (s.star_present ? kRouteStarPresent : 0) | (s.has_sources ? kRouteHasSources : 0);
 }
 
 // (S,G) key: the IPv6 header's source then destination, as they sit in the packet.
@@ -71,12 +77,16 @@ class Fib final : public FibWriter {
   ~Fib() override;
 
   // ---- FibWriter (control core) ----
+  using FibWriter::upsert;
+  // iif must be below kMaxPorts or kNoIif (the FIB does not know how many ports exist);
+  // notify_sources is ignored on (S,G) entries.
   bool upsert(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address& group,
-              PortMask egress) override;
+              const FibRoute& route) override;
   bool remove(const wire::Ipv6Address& source_or_any, const wire::Ipv6Address& group) override;
   void clear() override;
   void set_gate(PortIndex port, bool open) override;
   void set_upstream(PortIndex port, bool upstream) override;
+  void set_rpf_notify(PortIndex port, bool notify) override;
   void set_src_mac(PortIndex port, const wire::MacAddress& mac) override;
   size_t reclaim() override;
   size_t size() const override { return n_star_ + n_sg_; }
@@ -84,6 +94,10 @@ class Fib final : public FibWriter {
   bool gate(PortIndex port) const override;
   bool upstream(PortIndex port) const override;
   wire::MacAddress src_mac(PortIndex port) const override;
+  bool rpf_notify(PortIndex port) const;
+  // The entry as stored, or nothing (tests, diagnostics).
+  std::optional<FibRoute> route(const wire::Ipv6Address& source_or_any,
+                                const wire::Ipv6Address& group) const;
 
   // ---- readers (workers) ----
   const GroupTable& star_table() const { return *star_; }
@@ -91,6 +105,7 @@ class Fib final : public FibWriter {
   rte_rcu_qsbr* rcu() const { return rcu_; }
   PortMask open_gates() const { return gates_.load(std::memory_order_relaxed); }
   PortMask upstream_ports() const { return upstream_.load(std::memory_order_relaxed); }
+  PortMask rpf_notify_ports() const { return rpf_notify_.load(std::memory_order_relaxed); }
   // MAC in the low 48 bits, byte order as on the wire (memcpy 6 bytes out).
   uint64_t src_mac_word(PortIndex port) const {
     return src_macs_[port].load(std::memory_order_relaxed);
@@ -101,15 +116,20 @@ class Fib final : public FibWriter {
 
  private:
   Fib() = default;
+  // An EgressSet's identity: everything in it but the derived route word.
   struct SetKey {
-    PortMask ports;
-    bool star_present, has_sources;
+    PortMask ports = 0;
+    PortIndex iif = kNoIif;
+    bool notify = false, star_present = false, has_sources = false;
     bool operator==(const SetKey&) const = default;
   };
+  static SetKey key_of(const EgressSet& s) {
+    return SetKey{s.ports, s.iif, s.notify, s.star_present, s.has_sources};
+  }
   struct SetKeyHash {
     size_t operator()(const SetKey& k) const {
-      return std::hash<uint64_t>()(k.ports) ^ (k.star_present ? 0x9e37 : 0) ^
-             (k.has_sources ? 0x7f4a0000 : 0);
+      EgressSet s{k.ports, k.iif, k.notify, k.star_present, k.has_sources};
+      return std::hash<uint64_t>()(route_of(s));
     }
   };
   struct Interned {
@@ -137,9 +157,9 @@ class Fib final : public FibWriter {
   const EgressSet* find_star(const wire::Ipv6Address& group) const {
     return star_->value(group.bytes.data());
   }
-  // Rewrites G's star object after its (*,G) or (S,G) population changed.
-  bool update_star(const wire::Ipv6Address& group, bool star_present, PortMask ports,
-                   bool has_sources);
+  // Rewrites G's star object after its (*,G) or (S,G) population changed: `star` is the
+  // (*,G) entry (null: none), `has_sources` whether (S,G) entries exist.
+  bool update_star(const wire::Ipv6Address& group, const FibRoute* star, bool has_sources);
 
   std::unique_ptr<GroupTable> star_;
   rte_hash* sg_ = nullptr;
@@ -153,6 +173,7 @@ class Fib final : public FibWriter {
 
   alignas(64) std::atomic<PortMask> gates_{~PortMask{0}};
   std::atomic<PortMask> upstream_{0};
+  std::atomic<PortMask> rpf_notify_{0};
   std::array<std::atomic<uint64_t>, kMaxPorts> src_macs_{};
 };
 

@@ -8,6 +8,8 @@ const char* punt_class_name(PuntClass c) {
     case PuntClass::vrrp: return "vrrp";
     case PuntClass::bfd: return "bfd";
     case PuntClass::nd: return "nd";
+    case PuntClass::pim: return "pim";
+    case PuntClass::data: return "data";
   }
   return "unknown";
 }

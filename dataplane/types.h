@@ -14,24 +14,62 @@ namespace tandem::dataplane {
 using PortIndex = uint16_t;
 // One bit per PortIndex: egress sets, gates and upstream flags are all masks of this width.
 using PortMask = uint64_t;
-// 62, not 64: a RouteWord keeps two flags above the port bits (DPDK's own limit,
-// RTE_MAX_ETHPORTS, is 32 in Debian's build).
-inline constexpr PortIndex kMaxPorts = 62;
+// 48, not 64: a RouteWord keeps the expected incoming port and three flags above the port
+// bits (DPDK's own limit, RTE_MAX_ETHPORTS, is 32 in Debian's build).
+inline constexpr PortIndex kMaxPorts = 48;
 inline constexpr PortMask port_bit(PortIndex p) {
   return PortMask{1} << p;
 }
+// "No expected incoming port" (FibRoute::iif): only static upstream ports accept the entry.
+inline constexpr PortIndex kNoIif = 0x3f;
+static_assert(kMaxPorts < kNoIif);
 
-// What a worker reads for a group from the FIB's (*,G) table: the (*,G) egress ports and two
-// flags in one word, so one atomic load gives a consistent answer. 0 = no entry.
+// What a worker reads for an entry: its egress ports, its RPF interface, its flags, in one
+// word, so one atomic load gives a consistent answer. 0 = no entry.
+//
+//   bits  0-47  egress ports (kRoutePorts; bit p = PortIndex p, kMaxPorts of them)
+//   bits 48-53  RPF interface (FibRoute::iif; kNoIif = 0x3f: none)
+//   bit  54     notify sources: forwarded frames are also copied to the control core
+//   bits 55-61  0 (reserved)
+//   bit  62     a (*,G) entry exists (kRouteStarPresent)
+//   bit  63     (S,G) entries exist for the group (kRouteHasSources)
+//
+// The star table holds (*,G) words (a group with only (S,G) entries has a marker word:
+// kRouteHasSources, no kRouteStarPresent, iif kNoIif); an (S,G) hit gives the (S,G) entry's
+// word with kRouteStarPresent set and never the notify flag (FibRoute::notify_sources is for
+// (*,G) entries only). The workers judge a frame on port `in` by masks of this word: it is
+// accepted when `in` is a static upstream port or (word & kRouteRpfMask) == rpf_want(in).
 using RouteWord = uint64_t;
+inline constexpr unsigned kRouteIifShift = 48;
+inline constexpr RouteWord kRoutePorts = (RouteWord{1} << kRouteIifShift) - 1;
+inline constexpr RouteWord kRouteIif = RouteWord{0x3f} << kRouteIifShift;
+inline constexpr RouteWord kRouteNotify = RouteWord{1} << 54;
 inline constexpr RouteWord kRouteStarPresent = RouteWord{1} << 62;  // a (*,G) entry exists
 inline constexpr RouteWord kRouteHasSources = RouteWord{1} << 63;   // (S,G) entries exist
-inline constexpr RouteWord kRoutePorts = kRouteStarPresent - 1;
-static_assert(kMaxPorts <= 62);
+// RPF: the iif and "an entry was found" (a missing entry or a marker never matches a port).
+inline constexpr RouteWord kRouteRpfMask = kRouteIif | kRouteStarPresent;
+inline constexpr RouteWord route_iif_bits(PortIndex iif) {
+  return (RouteWord{iif} << kRouteIifShift) & kRouteIif;
+}
+inline constexpr PortIndex route_iif(RouteWord r) {
+  return static_cast<PortIndex>((r & kRouteIif) >> kRouteIifShift);
+}
+// What (word & kRouteRpfMask) must be for a frame received on a port that is not upstream.
+inline constexpr RouteWord rpf_want(PortIndex in) {
+  return route_iif_bits(in) | kRouteStarPresent;
+}
+static_assert(kMaxPorts == kRouteIifShift, "every port has its bit below the iif");
+static_assert(route_iif(route_iif_bits(kNoIif)) == kNoIif && (kNoIif & ~0x3f) == 0);
+static_assert((kRoutePorts & kRouteIif) == 0 &&
+              (kRouteNotify & (kRoutePorts | kRouteIif | kRouteStarPresent | kRouteHasSources)) ==
+                  0);
 
-// Classes of control traffic the workers punt to the control core; each is policed per port.
-enum class PuntClass : uint8_t { mld, vrrp, bfd, nd };
-inline constexpr size_t kPuntClassCount = 4;
+// Classes of frames the workers punt to the control core; each is policed per port.
+// pim: PIM messages (IPv6 next header 103, RFC 7761 §4.9), whatever their destination.
+// data: multicast data for PIM: a copy of a frame forwarded on a (*,G) entry with
+// FibRoute::notify_sources, or a frame that failed RPF on a port with set_rpf_notify.
+enum class PuntClass : uint8_t { mld, vrrp, bfd, nd, pim, data };
+inline constexpr size_t kPuntClassCount = 6;
 // Per port and class, punted frames are also policed per source address hashed into this
 // many buckets (PuntPolicerConfig::per_source_rate_pps).
 inline constexpr unsigned kPuntSourceBuckets = 32;
@@ -39,6 +77,14 @@ const char* punt_class_name(PuntClass c);
 
 // Counters of one (lcore, port) pair, or their sum. Workers write plain fields (no atomics);
 // the control core reads them through Dataplane::counters().
+//
+// On its ingress port a received frame counts once: forwarded, punted (and its class), or
+// one drop reason (a punt the policer refuses: policed_by_class and punt_policed; a full
+// queue: punt_ring_full). Data for PIM adds to that: a frame that fails RPF on a port with
+// set_rpf_notify counts rpf_fail and then its punt's outcome as PuntClass::data, as any punt
+// does; the copy of a frame forwarded on a notify entry counts only its punt's outcome (or
+// mbuf_alloc_failed) beside its original's `forwarded`. So rpf_fail counts every frame
+// refused by RPF, punted or not.
 struct PortCounters {
   uint64_t rx = 0;         // frames received on this port
   uint64_t tx = 0;         // frames handed to the NIC on this port (replicas and injects)

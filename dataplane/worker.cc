@@ -414,6 +414,31 @@ inline L3Span span_of(const rte_mbuf* m, const uint8_t* ip) {
   return {offset, static_cast<uint16_t>(offset + wire::kIpv6HeaderLen + wire::load_be16(ip + 4))};
 }
 
+// The punt policers for a frame from IPv6 source `source`: its source's bucket first, then
+// the port's bucket of the class (punt.h). False, counted (policed_by_class and punt_policed
+// on the ingress port), when the frame must not be punted.
+inline bool punt_conforms(WorkerConf& w, PortIndex in, PuntClass cls, const uint8_t* source,
+                          LazyClock& clock) {
+  const auto k = static_cast<size_t>(cls);
+  TokenBucket& per_source = w.source_policer[in][k][punt_source_bucket(source)];
+  const uint64_t now = clock.now();
+  if (per_source.conform(now) && w.policer[in][k].conform(now)) return true;
+  ++w.counters->port[in].policed_by_class[k];
+  w.counters->drop(in, DropReason::punt_policed);
+  return false;
+}
+
+// A frame for the control core as it is (policed): queued in `exits`, or dropped.
+inline void punt_or_drop(WorkerConf& w, PortIndex in, PuntClass cls, rte_mbuf* m,
+                         const uint8_t* source, LazyClock& clock, BurstExits& exits) {
+  if (!punt_conforms(w, in, cls, source, clock)) {
+    exits.dropped(m);
+    return;
+  }
+  set_punt_class(m, cls);
+  exits.punt[exits.n_punt++] = m;
+}
+
 // Frames plain_udp_multicast() does not take: the full header walk, then punt (policed),
 // drop, or data with its IPv6 header where the walk found it (returned: its offset). Out of
 // line so the per-frame loop keeps its registers for the usual frame.
@@ -424,18 +449,7 @@ inline L3Span span_of(const rte_mbuf* m, const uint8_t* ip) {
   wire::HeaderWalk hw;
   const Classified k = classify(frame, m->data_len, hw);
   if (k.verdict == Verdict::punt) {
-    auto cls = static_cast<size_t>(k.cls);
-    TokenBucket& per_source =
-        w.source_policer[in][cls][punt_source_bucket(frame + hw.l3_offset + kIpv6SrcOffset)];
-    const uint64_t now = clock.now();
-    if (!per_source.conform(now) || !w.policer[in][cls].conform(now)) {
-      ++c.port[in].policed_by_class[cls];
-      c.drop(in, DropReason::punt_policed);
-      exits.dropped(m);
-      return std::nullopt;
-    }
-    set_punt_class(m, k.cls);
-    exits.punt[exits.n_punt++] = m;
+    punt_or_drop(w, in, k.cls, m, frame + hw.l3_offset + kIpv6SrcOffset, clock, exits);
     return std::nullopt;
   }
   if (k.verdict == Verdict::drop) {
@@ -449,8 +463,10 @@ inline L3Span span_of(const rte_mbuf* m, const uint8_t* ip) {
 
 // Stage 1: sorts a received burst into data frames (each with its (*,G) probe: forward_plain_run's
 // for untagged frames, started here for tagged ones, so the bucket is in cache when the
-// burst's lookups resolve), punts and drops. One instance for upstream ports and one for the
-// others (whose data frames all fail RPF), so the usual frame's loop has no test for it.
+// burst's lookups resolve), punts and drops. One instance for static upstream ports, which
+// accept every frame (RPF) and so judge the hop limit here, and one for the others, whose
+// frames are judged by RPF first, once looked up (admit_burst), so the loop has no test for
+// it.
 template <bool kUpstream>
 [[gnu::noinline]] void classify_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n,
                                       const GroupTable::Probe* probe, LazyClock& clock,
@@ -471,7 +487,8 @@ template <bool kUpstream>
       if (!offset) continue;
       l3_offset = *offset;
       // RFC 8200 §3: a router decrements the hop limit and discards at zero (the fast path
-      // only takes frames with more than 1 left). RPF is judged first, as for every frame.
+      // only takes frames with more than 1 left). RPF is judged first, as for every frame:
+      // here it has passed on a static upstream port; elsewhere admit_burst judges both.
       if (kUpstream && frame[l3_offset + kIpv6HopLimitOffset] <= 1) [[unlikely]] {
         c.drop(in, DropReason::hop_limit_expired);
         exits.dropped(m);
@@ -479,11 +496,6 @@ template <bool kUpstream>
       }
     }
     uint8_t* ip = frame + l3_offset;
-    if constexpr (!kUpstream) {
-      c.drop(in, DropReason::rpf_fail);
-      exits.dropped(m);
-      continue;
-    }
     data.m[nd] = m;
     data.ip[nd] = ip;
     data.probe[nd] = l3_offset == kEthLen ? probe[i] : groups.probe(ip + kIpv6DstOffset);
@@ -510,31 +522,104 @@ template <bool kUpstream>
 }
 
 // Stage 2: G for the whole burst (GroupTable), then (S,G) only for groups that have
-// source-specific entries; an (S,G) hit replaces the (*,G) answer entirely (its ports, and
-// "found" even where only a marker (*,G) exists).
-[[gnu::noinline]] void lookup_burst(const WorkerConf& w, DataBurst& data) {
+// source-specific entries; an (S,G) hit replaces the (*,G) answer entirely (its ports and
+// RPF interface, no notify flag, and "found" even where only a marker (*,G) exists).
+// Returns the OR of the (*,G) words, so the caller knows whether any has the notify flag.
+[[gnu::noinline]] RouteWord lookup_burst(const WorkerConf& w, DataBurst& data) {
   const GroupTable& groups = w.fib->star_table();
   const uint16_t n = data.n;
   const void* keys[kBurst];
   uint16_t index[kBurst];
   uint16_t ns = 0;
+  RouteWord any = 0;
   for (uint16_t i = 0; i < n; ++i) {
     const RouteWord r = groups.resolve(data.ip[i] + kIpv6DstOffset, data.probe[i]);
     data.route[i] = r;
+    any |= r;
     if ((r & kRouteHasSources) == 0) [[likely]]
       continue;
     keys[ns] = data.ip[i] + kIpv6SrcOffset;  // source then destination: the (S,G) key
     index[ns++] = i;
   }
   if (ns == 0) [[likely]]
-    return;
+    return any;
   void* sets[kBurst];
   uint64_t hits = 0;
   rte_hash_lookup_bulk_data(w.fib->sg_table(), keys, ns, &hits, sets);
   for (uint16_t j = 0; j < ns; ++j) {
     if (((hits >> j) & 1) == 0) continue;
-    data.route[index[j]] = static_cast<const EgressSet*>(sets[j])->ports | kRouteStarPresent;
+    data.route[index[j]] = static_cast<const EgressSet*>(sets[j])->route | kRouteStarPresent;
   }
+  return any;
+}
+
+// RPF as masks of the route word, worked out once per burst (fib_writer.h): a frame is
+// accepted when (route & mask) == want. A static upstream port accepts every entry's frames
+// (mask 0); another port those whose entry exists and names it as RPF interface.
+struct Rpf {
+  RouteWord mask;
+  RouteWord want;
+};
+inline Rpf rpf_for(const Fib& fib, PortIndex in) {
+  if ((fib.upstream_ports() & port_bit(in)) != 0) return {0, 0};
+  return {kRouteRpfMask, rpf_want(in)};
+}
+
+// A copy of a frame forwarded on a (*,G) entry with the notify flag, for the control core
+// (PuntClass::data, policed before it is made): the whole frame as received, so it must be
+// made before forwarding rewrites the original.
+[[gnu::noinline]] void punt_copy(WorkerConf& w, PortIndex in, const rte_mbuf* m, const uint8_t* ip,
+                                 LazyClock& clock, BurstExits& exits) {
+  if (!punt_conforms(w, in, PuntClass::data, ip + kIpv6SrcOffset, clock)) return;
+  rte_mbuf* copy = rte_pktmbuf_copy(m, w.pool, 0, UINT32_MAX);  // keeps m->port
+  if (copy == nullptr) [[unlikely]] {
+    w.counters->drop(in, DropReason::mbuf_alloc_failed);
+    return;
+  }
+  set_punt_class(copy, PuntClass::data);
+  exits.punt[exits.n_punt++] = copy;
+}
+
+// Stage 2b, only for a port that is not a static upstream or a burst with a (*,G) word that
+// has the notify flag: RPF (frames that fail are dropped as rpf_fail, and punted as they are
+// as PuntClass::data, policed, where the port has set_rpf_notify), then the hop limit where
+// classify_burst left it (`check_hop`), then a copy to the control core of each frame that
+// will be forwarded on a notify entry. The frames that stay keep their order in `data`.
+// Each received frame adds at most one punt (itself or its copy), so `exits` has room.
+[[gnu::noinline]] void admit_burst(WorkerConf& w, PortIndex in, Rpf rpf, bool check_hop,
+                                   DataBurst& data, LazyClock& clock, BurstExits& exits) {
+  LcoreCounters& c = *w.counters;
+  const bool punt_rpf_fail = (w.fib->rpf_notify_ports() & port_bit(in)) != 0;
+  uint16_t k = 0;
+  for (uint16_t i = 0; i < data.n; ++i) {
+    rte_mbuf* m = data.m[i];
+    uint8_t* ip = data.ip[i];
+    const RouteWord route = data.route[i];
+    if ((route & rpf.mask) != rpf.want) {
+      c.drop(in, DropReason::rpf_fail);
+      if (punt_rpf_fail) {
+        punt_or_drop(w, in, PuntClass::data, m, ip + kIpv6SrcOffset, clock, exits);
+      } else {
+        exits.dropped(m);
+      }
+      continue;
+    }
+    if (check_hop && ip[kIpv6HopLimitOffset] <= 1) {
+      c.drop(in, DropReason::hop_limit_expired);
+      exits.dropped(m);
+      continue;
+    }
+    // Forwarded (an open egress port) on a (*,G) entry with the flag: an (S,G) word never
+    // has it, and no route or a marker has no ports.
+    if ((route & kRouteNotify) != 0 && (route & data.usable) != 0) {
+      punt_copy(w, in, m, ip, clock, exits);
+    }
+    data.m[k] = m;
+    data.ip[k] = ip;
+    data.route[k] = route;
+    ++k;
+  }
+  data.n = k;
 }
 
 // A data frame's egress ports: its route's ports whose gates are open, without the ingress.
@@ -580,7 +665,8 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
 
 // forward_plain_run's loop on its own, so that its values stay in registers: how many
 // frames from the burst's start are plain and have the fate `first` (the RouteWord bits in
-// `fate`), each with its hop limit decremented and new MACs.
+// `fate`: egress, entry, RPF and notify as forward_plain_run says), each with its hop limit
+// decremented and new MACs.
 [[gnu::noinline]] uint16_t plain_run(const GroupTable& table, rte_mbuf** pkts,
                                      const GroupTable::Probe* probe, uint16_t n, RouteWord fate,
                                      RouteWord first, MacWords macs) {
@@ -606,17 +692,18 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
   return i;
 }
 
-// The usual burst on an upstream port, in one pass: frames that are plain UDP multicast
-// (plain_udp_multicast), untagged, unpadded and routed to the same single open port as the
-// first frame get the hop limit decremented and their new MACs in place, and the run goes to
-// that port as it came (straight to the PMD when the port's TX buffer is empty and the burst
-// full, as testpmd's io mode). Every frame's (*,G) bucket is hashed and prefetched first
-// (its probe, kept in `probe` for the steps after), so the lookups find their buckets on the
-// way. Returns how many frames from the burst's start it forwarded; the general steps take
-// the rest, from the first frame that is not plain or has another fate (other ports, no
-// route, (S,G) entries, a key stored past its home bucket).
+// The usual burst, in one pass: frames that are plain UDP multicast (plain_udp_multicast),
+// untagged, unpadded, accepted by RPF and routed to the same single open port as the first
+// frame, without the notify flag, get the hop limit decremented and their new MACs in place,
+// and the run goes to that port as it came (straight to the PMD when the port's TX buffer is
+// empty and the burst full, as testpmd's io mode). Every frame's (*,G) bucket is hashed and
+// prefetched first (its probe, kept in `probe` for the steps after), so the lookups find
+// their buckets on the way. Returns how many frames from the burst's start it forwarded; the
+// general steps take the rest, from the first frame that is not plain or has another fate
+// (other ports, no route, (S,G) entries, another RPF interface, the notify flag, a key stored
+// past its home bucket).
 [[gnu::noinline]] uint16_t forward_plain_run(WorkerConf& w, PortIndex in, rte_mbuf** pkts,
-                                             uint16_t n, PortMask usable,
+                                             uint16_t n, PortMask usable, Rpf rpf,
                                              GroupTable::Probe* probe) {
   const GroupTable& table = w.fib->star_table();
   // Every frame's probe first, from where an untagged IPv6 frame has its destination. This
@@ -632,15 +719,20 @@ inline PortMask egress_or_drop(LcoreCounters& c, PortIndex in, RouteWord route, 
     const uint8_t* dst = rte_pktmbuf_mtod_offset(m, const uint8_t*, kEthLen + kIpv6DstOffset);
     probe[i] = groups.probe(m->data_len >= kEthLen + wire::kIpv6HeaderLen ? dst : kShortFrameKey);
   }
-  // What decides a frame's fate: its open egress ports, whether it has a (*,G) route, and
-  // whether (S,G) entries may override that. The first frame sets the run's fate (and is
-  // checked again inside the loop, for a loop with one exit).
-  const RouteWord fate = usable | kRouteStarPresent | kRouteHasSources;
+  // What decides a frame's fate: its open egress ports, whether it has a (*,G) route,
+  // whether (S,G) entries may override that, its notify flag (such frames take the general
+  // steps, which copy them) and, on a port that is not a static upstream, its RPF interface
+  // (rpf.mask has the iif bits, rpf.want this port in them). The first frame sets the run's
+  // fate (and is checked again inside the loop, for a loop with one exit): the (*,G) entry
+  // present, no (S,G) entries, no notify flag, the iif equal to `in` where it counts. So RPF
+  // and notify cost the loop nothing: they are bits of the one compare it already makes.
+  const RouteWord fate = usable | kRouteStarPresent | kRouteHasSources | kRouteNotify | rpf.mask;
   const uint8_t* f0 = rte_pktmbuf_mtod(pkts[0], const uint8_t*);
   if (!plain_udp_multicast(f0, pkts[0]->data_len)) return 0;
   const RouteWord first = table.resolve(f0 + kEthLen + kIpv6DstOffset, probe[0]) & fate;
   const PortMask ports = first & kRoutePorts;
-  if (first != (ports | kRouteStarPresent) || ports == 0 || (ports & (ports - 1)) != 0) return 0;
+  if (first != (ports | kRouteStarPresent | rpf.want) || ports == 0 || (ports & (ports - 1)) != 0)
+    return 0;
   const auto p = static_cast<PortIndex>(std::countr_zero(ports));
   const MacWords macs = mac_words(w.fib->src_mac_word(p));
   const uint16_t i = plain_run(table, pkts, probe, n, fate, first, macs);
@@ -692,23 +784,31 @@ void process_burst(WorkerConf& w, PortIndex in, rte_mbuf** pkts, uint16_t n, Laz
   w.counters->port[in].rx += n;
   BurstExits exits;
   DataBurst data;
-  // Gates are read once per burst (fib.h): every step gets the same answer.
+  // Gates and upstream flags are read once per burst (fib.h): every step gets the same
+  // answer.
   const PortMask usable = w.fib->open_gates() & ~port_bit(in) & kRoutePorts;
-  if ((w.fib->upstream_ports() & port_bit(in)) != 0) [[likely]] {
-    GroupTable::Probe probe[kBurst];
-    const uint16_t done = forward_plain_run(w, in, pkts, n, usable, probe);
-    if (done == n) [[likely]]
-      return;
+  const Rpf rpf = rpf_for(*w.fib, in);
+  GroupTable::Probe probe[kBurst];
+  const uint16_t done = forward_plain_run(w, in, pkts, n, usable, rpf, probe);
+  if (done == n) [[likely]]
+    return;
+  const bool upstream = rpf.mask == 0;
+  if (upstream) {
     classify_burst<true>(w, in, pkts + done, static_cast<uint16_t>(n - done), probe + done, clock,
                          data, exits);
   } else {
-    classify_burst<false>(w, in, pkts, n, nullptr, clock, data, exits);
+    classify_burst<false>(w, in, pkts + done, static_cast<uint16_t>(n - done), probe + done, clock,
+                          data, exits);
+  }
+  if (data.n != 0) {
+    data.usable = usable;
+    const RouteWord any = lookup_burst(w, data);
+    if (!upstream || (any & kRouteNotify) != 0)
+      admit_burst(w, in, rpf, !upstream, data, clock, exits);
   }
   if (exits.n_punt != 0) [[unlikely]]
     punt_burst(w, in, exits);
   if (data.n == 0) return;
-  data.usable = usable;
-  lookup_burst(w, data);
   forward_burst(w, in, data, exits);
 }
 

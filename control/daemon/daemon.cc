@@ -142,10 +142,15 @@ std::string Daemon::metrics_body() {
     pm.copies = pc.copies;
     pm.clones = pc.clones;
     pm.punted = pc.punted;
-    pm.punted_mld = pc.punted_by_class[0];
-    pm.punted_vrrp = pc.punted_by_class[1];
-    pm.punted_bfd = pc.punted_by_class[2];
-    pm.punted_nd = pc.punted_by_class[3];
+    auto by_class = [&](dataplane::PuntClass k) {
+      return pc.punted_by_class[static_cast<size_t>(k)];
+    };
+    pm.punted_mld = by_class(dataplane::PuntClass::mld);
+    pm.punted_vrrp = by_class(dataplane::PuntClass::vrrp);
+    pm.punted_bfd = by_class(dataplane::PuntClass::bfd);
+    pm.punted_nd = by_class(dataplane::PuntClass::nd);
+    pm.punted_pim = by_class(dataplane::PuntClass::pim);
+    pm.punted_data = by_class(dataplane::PuntClass::data);
     for (size_t r = 1; r < wire::kDropReasonCount; ++r)
       if (pc.drops[r])
         pm.drops[std::string(wire::drop_reason_name(static_cast<wire::DropReason>(r)))] =

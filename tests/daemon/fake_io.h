@@ -14,20 +14,36 @@ namespace tandem::daemon {
 
 class FakeFib : public dataplane::FibWriter {
  public:
-  std::map<std::pair<wire::Ipv6Address, wire::Ipv6Address>, dataplane::PortMask> entries;
-  std::map<dataplane::PortIndex, bool> gates, upstreams;
+  using Key = std::pair<wire::Ipv6Address, wire::Ipv6Address>;  // (S or ::, G)
+  std::map<Key, dataplane::PortMask> entries;                   // the egress ports of every entry
+  std::map<Key, dataplane::FibRoute> routes;  // the whole entry: egress, iif, notify
+  std::map<dataplane::PortIndex, bool> gates, upstreams, rpf_notifies;
   std::map<dataplane::PortIndex, wire::MacAddress> macs;
+  using dataplane::FibWriter::upsert;
+  // As dataplane::Fib: refuses ports and RPF interfaces beyond kMaxPorts (kNoIif aside).
   bool upsert(const wire::Ipv6Address& s, const wire::Ipv6Address& g,
-              dataplane::PortMask m) override {
-    entries[{s, g}] = m;
+              const dataplane::FibRoute& r) override {
+    if ((r.egress & ~dataplane::kRoutePorts) != 0) return false;
+    if (r.iif >= dataplane::kMaxPorts && r.iif != dataplane::kNoIif) return false;
+    entries[{s, g}] = r.egress;
+    routes[{s, g}] = r;
     return true;
   }
   bool remove(const wire::Ipv6Address& s, const wire::Ipv6Address& g) override {
+    routes.erase({s, g});
     return entries.erase({s, g}) != 0;
   }
-  void clear() override { entries.clear(); }
+  void clear() override {
+    entries.clear();
+    routes.clear();
+  }
   void set_gate(dataplane::PortIndex p, bool open) override { gates[p] = open; }
   void set_upstream(dataplane::PortIndex p, bool u) override { upstreams[p] = u; }
+  void set_rpf_notify(dataplane::PortIndex p, bool n) override { rpf_notifies[p] = n; }
+  bool rpf_notify(dataplane::PortIndex p) const {
+    auto it = rpf_notifies.find(p);
+    return it != rpf_notifies.end() && it->second;
+  }
   void set_src_mac(dataplane::PortIndex p, const wire::MacAddress& m) override { macs[p] = m; }
   size_t reclaim() override { return 0; }
   size_t size() const override { return entries.size(); }

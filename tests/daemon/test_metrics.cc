@@ -29,6 +29,8 @@ MetricsSnapshot sample() {
   p.copies = 150;
   p.punted = 7;
   p.punted_mld = 5;
+  p.punted_pim = 1;
+  p.punted_data = 1;
   p.drops = {{"rpf_fail", 3}, {"no_route", 1}};
   s.ports.push_back(p);
   s.lcores.push_back(LcorePortMetrics{"1", "ge0", 100, 200, 150, 7, 4});
@@ -61,6 +63,8 @@ TEST(Metrics, FamiliesCarryTheContractNamesAndLabels) {
   std::string t = e.serialize();
   EXPECT_TRUE(has_line(t, "tandem_port_rx_packets_total{port=\"ge0\"} 100")) << t;
   EXPECT_TRUE(has_line(t, "tandem_drops_total{port=\"ge0\",reason=\"rpf_fail\"} 3")) << t;
+  EXPECT_TRUE(has_line(t, "tandem_port_punted_pim_packets_total{port=\"ge0\"} 1")) << t;
+  EXPECT_TRUE(has_line(t, "tandem_port_punted_data_packets_total{port=\"ge0\"} 1")) << t;
   EXPECT_TRUE(has_line(t, "tandem_vrrp6_state{interface=\"ge0\",vrid=\"1\"} 2")) << t;
   EXPECT_TRUE(has_line(t, "tandem_bfd_state{session=\"tomaster\"} 3")) << t;
   EXPECT_TRUE(has_line(t, "tandem_rbs_seq_lag{service=\"rbs1\"} 2")) << t;

@@ -38,10 +38,22 @@ std::vector<Key> colliding(const GroupTable& t, size_t n, uint32_t first = 0) {
   return out;
 }
 
-// Distinct route words for tests: ports i and i+1, (*,G) present.
+// Distinct route words for tests: ports i and i+1, RPF interface i, (*,G) present.
 RouteWord route(uint32_t i) {
-  return kRouteStarPresent | port_bit(static_cast<PortIndex>(i % 61)) |
-         port_bit(static_cast<PortIndex>((i + 1) % 61));
+  return kRouteStarPresent | port_bit(static_cast<PortIndex>(i % kMaxPorts)) |
+         port_bit(static_cast<PortIndex>((i + 1) % kMaxPorts)) |
+         route_iif_bits(static_cast<PortIndex>(i % kMaxPorts));
+}
+
+// The FIB's word for a set (fib.h): every field where types.h puts it.
+TEST(RouteOf, EveryFieldOfAnEgressSetLandsInItsBits) {
+  EgressSet s{port_bit(0) | port_bit(kMaxPorts - 1), 5, true, true, true};
+  EXPECT_EQ(route_of(s), port_bit(0) | port_bit(kMaxPorts - 1) | RouteWord{5} << 48 | kRouteNotify |
+                             kRouteStarPresent | kRouteHasSources);
+  EgressSet marker{0, kNoIif, false, false, true};
+  EXPECT_EQ(route_of(marker), kRouteHasSources | kRouteIif);
+  EgressSet sg{port_bit(3), 47, false, false, false};  // an (S,G) set: the worker adds the flag
+  EXPECT_EQ(route_of(sg) | kRouteStarPresent, rpf_want(47) | port_bit(3));
 }
 
 TEST(GroupTable, SetLookupRemove) {

@@ -4,9 +4,11 @@
 
 #include <random>
 
+#include "control/wire/frame.h"
 #include "dataplane/classify.h"
 #include "dataplane/eal.h"
 #include "dataplane/fib_resolve.h"
+#include "dataplane/types.h"
 
 namespace tandem::dataplane {
 namespace {
@@ -101,6 +103,88 @@ TEST(Classify, FastPathAgreesWithTheFullWalk) {
     ASSERT_EQ(plain_udp(f.data(), len), routed_plain) << "round " << round;
   }
   EXPECT_GT(accepted, 1000u);  // the variants reach both answers
+}
+
+// PIM messages (next header 103) are control traffic to any destination: ff02::d for
+// Hello/Join-Prune/Assert, the RP's or the DR's unicast address for Register and
+// Register-Stop. In a fragment they are refused like every other control class.
+TEST(Classify, PimIsPuntedToAnyDestinationAndRefusedInAFragment) {
+  const std::vector<uint8_t> hello_body = {0x20, 0, 0, 0, 0, 1, 0, 2, 0, 105};  // holdtime 105
+  wire::L2L3Spec l;
+  l.src_mac = *wire::MacAddress::parse("02:00:00:00:00:01");
+  l.src = Ipv6Address::must_parse("fe80::1");
+  l.dst = Ipv6Address::must_parse("ff02::d");
+  l.hop_limit = 1;
+  const std::vector<uint8_t> hello = wire::build_pim_frame(l, hello_body);
+  l.dst = Ipv6Address::must_parse("2001:db8::99");  // a Register to the RP, say
+  l.src = kS1;
+  l.hop_limit = 64;
+  const std::vector<uint8_t> unicast = wire::build_pim_frame(l, hello_body);
+  for (const auto* f : {&hello, &unicast}) {
+    wire::HeaderWalk hw;
+    const Classified k = classify(f->data(), static_cast<uint32_t>(f->size()), hw);
+    EXPECT_EQ(k.verdict, Verdict::punt);
+    EXPECT_EQ(k.cls, PuntClass::pim);
+    EXPECT_FALSE(plain_udp_multicast(f->data(), static_cast<uint16_t>(f->size())));
+  }
+  // The same Hello as the first fragment of a fragmented packet: a fragment header (RFC 8200
+  // §4.5: next header 103, offset 0, M set) between the IPv6 header and the message.
+  std::vector<uint8_t> frag = hello;
+  const uint8_t fh[8] = {wire::kProtoPim, 0, 0, 1, 0, 0, 0, 7};
+  frag.insert(frag.begin() + 54, fh, fh + 8);
+  frag[14 + 6] = wire::kProtoFragment;
+  const uint16_t plen = static_cast<uint16_t>(((frag[18] << 8) | frag[19]) + 8);
+  frag[18] = static_cast<uint8_t>(plen >> 8);
+  frag[19] = static_cast<uint8_t>(plen);
+  wire::HeaderWalk hw;
+  const Classified k = classify(frag.data(), static_cast<uint32_t>(frag.size()), hw);
+  EXPECT_EQ(k.verdict, Verdict::drop);
+  EXPECT_EQ(k.reason, wire::DropReason::fragmented_control);
+  EXPECT_STREQ(punt_class_name(PuntClass::pim), "pim");
+  EXPECT_STREQ(punt_class_name(PuntClass::data), "data");
+}
+
+// The route word (types.h): ports in bits 0-47, the RPF interface in 48-53, the notify flag
+// at 54, the (*,G) and (S,G) flags at 62 and 63, no field overlapping another; and the RPF
+// compare the workers make ((word & kRouteRpfMask) == rpf_want(in)) accepts a word on its
+// iif's port only, and never a missing entry, a marker or an entry without iif.
+TEST(RouteWord, FieldsAreDisjointAndTheRpfCompareAcceptsOnlyTheIif) {
+  EXPECT_EQ(kRoutePorts, (RouteWord{1} << 48) - 1);
+  EXPECT_EQ(kRouteIif, RouteWord{0x3f} << 48);
+  EXPECT_EQ(kRouteNotify, RouteWord{1} << 54);
+  EXPECT_EQ(kRouteStarPresent, RouteWord{1} << 62);
+  EXPECT_EQ(kRouteHasSources, RouteWord{1} << 63);
+  const RouteWord fields[] = {kRoutePorts, kRouteIif, kRouteNotify, kRouteStarPresent,
+                              kRouteHasSources};
+  RouteWord all = 0;
+  for (RouteWord f : fields) {
+    EXPECT_EQ(all & f, 0u);
+    all |= f;
+  }
+  EXPECT_EQ(~all, RouteWord{0x7f} << 55);  // bits 55-61 reserved
+  EXPECT_EQ(port_bit(kMaxPorts - 1) & ~kRoutePorts, 0u);
+  EXPECT_NE(port_bit(kMaxPorts) & ~kRoutePorts, 0u);
+  EXPECT_EQ(route_iif(route_iif_bits(kNoIif)), kNoIif);
+  EXPECT_EQ(route_iif(0), 0u);
+  const RouteWord no_entry = 0;
+  const RouteWord marker = kRouteHasSources | route_iif_bits(kNoIif);
+  const RouteWord no_iif =
+      kRouteStarPresent | kRoutePorts | route_iif_bits(kNoIif) | kRouteNotify | kRouteHasSources;
+  for (PortIndex in = 0; in < kMaxPorts; ++in) {
+    EXPECT_EQ(rpf_want(in) & ~kRouteRpfMask, 0u);
+    EXPECT_NE(no_entry & kRouteRpfMask, rpf_want(in)) << in;
+    EXPECT_NE(marker & kRouteRpfMask, rpf_want(in)) << in;
+    EXPECT_NE(no_iif & kRouteRpfMask, rpf_want(in)) << in;
+    for (PortIndex iif = 0; iif < kMaxPorts; ++iif) {
+      // Every other field set: only the iif decides.
+      const RouteWord entry =
+          kRouteStarPresent | kRoutePorts | route_iif_bits(iif) | kRouteNotify | kRouteHasSources;
+      EXPECT_EQ(route_iif(entry), iif);
+      EXPECT_EQ((entry & kRouteRpfMask) == rpf_want(in), iif == in) << iif << " on " << in;
+      // An (*,G) word with the flag alone (no entry) must not pass either.
+      EXPECT_NE((entry & ~kRouteStarPresent) & kRouteRpfMask, rpf_want(in));
+    }
+  }
 }
 
 // RFC 3810 §7.2.1 router filter state → FIB entries (semantics in fib_writer.h).

@@ -9,6 +9,7 @@
 
 #include "control/wire/frame.h"
 #include "dataplane/dataplane.h"
+#include "dataplane/fib.h"
 #include "dataplane/fib_resolve.h"
 #include "dataplane/punt.h"
 #include "dataplane/replicate.h"
@@ -36,6 +37,13 @@ void bring_up(Dataplane& dp, const DataplaneConfig& cfg, bool start = true) {
   InitResult r = dp.init(cfg);
   ASSERT_TRUE(r.ok) << r.error;
   if (start) dp.start();
+}
+
+// Punted frames taken from the data plane, counted by IPv6 source.
+std::map<Ipv6Address, int> punts_by_source(Dataplane& dp) {
+  std::map<Ipv6Address, int> n;
+  dp.poll_punts(10000, [&](const PuntedFrame& f) { ++n[wire::parse_frame(f.bytes).src]; });
+  return n;
 }
 
 DataSpec spec(const Ipv6Address& s, const Ipv6Address& g, size_t payload = 64, uint8_t hop = 64) {
@@ -210,6 +218,283 @@ TEST(Rpf, DataOnInterfaceNotMarkedUpstreamIsDropped) {
   EXPECT_TRUE(lab.output(0).empty());
   EXPECT_TRUE(lab.output(1).empty());
   EXPECT_EQ(c.per_port[1].drop(DropReason::rpf_fail), 2u);
+}
+
+// ---- PIM-SM: per-entry RPF interface, source notifications, data punts ----
+
+FibRoute pim_route(PortMask egress, PortIndex iif, bool notify = false) {
+  return FibRoute{egress, iif, notify};
+}
+
+struct Punt {
+  PortIndex port;
+  PuntClass cls;
+  Bytes bytes;
+  bool operator==(const Punt&) const = default;
+};
+std::vector<Punt> take_punts(Dataplane& dp) {
+  std::vector<Punt> out;
+  dp.poll_punts(10000, [&](const PuntedFrame& f) {
+    out.push_back(Punt{f.port, f.cls, Bytes(f.bytes.begin(), f.bytes.end())});
+  });
+  return out;
+}
+
+// An entry's RPF interface accepts its frames and no other port does (rpf_fail), while a
+// static upstream port accepts every entry's frames. The frames on the RPF interface take
+// the one-pass run too (a run broken by a frame whose entry names another interface, and
+// going on after it), and RPF is judged before the hop limit.
+TEST(Rpf, EntryIifAcceptsItsPortOnlyAndStaticUpstreamAcceptsEveryEntry) {
+  Lab lab(4);
+  const Ipv6Address g3 = Ipv6Address::must_parse("ff05::db8:3");
+  const Ipv6Address unrouted = Ipv6Address::must_parse("ff05::db8:99");
+  DataSpec a = spec(kS1, kG1, 64), b = spec(kS2, kG1, 66), x = spec(kS1, kG2, 68);
+  DataSpec c = spec(kS1, kG1, 70), d = spec(kS2, kG1, 72);
+  DataSpec expiring = spec(kS1, kG1, 74, 1), none = spec(kS1, unrouted, 76);
+  DataSpec no_iif = spec(kS1, g3, 78);
+  // Port 1 is G1's RPF interface; port 2 is G2's; G3 has none; port 0 is a static upstream.
+  lab.set_input(1, {data_frame(a), data_frame(b), data_frame(x), data_frame(c), data_frame(d),
+                    data_frame(expiring), data_frame(none), data_frame(no_iif)});
+  lab.set_input(2, {data_frame(a), data_frame(spec(kS2, kG1, 80, 1))});
+  lab.set_input(0, {data_frame(b), data_frame(x), data_frame(no_iif)});
+  Dataplane dp;
+  bring_up(dp, lab.config(/*upstream_mask=*/0b0001));
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, pim_route(0b1000, 1)));
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG2, pim_route(0b1000, 2)));
+  ASSERT_TRUE(dp.fib().upsert(kAny, g3, pim_route(0b1000, kNoIif)));
+  drain(dp);
+  CountersSnapshot cs = dp.counters();
+  dp.stop();
+  auto r = [&](const DataSpec& s) { return expected_replica(s, dp.port_mac(3)); };
+  // Port 0's frames are polled first in each iteration, then port 1's.
+  EXPECT_EQ(lab.output(3), (std::vector<Bytes>{r(b), r(x), r(no_iif), r(a), r(b), r(c), r(d)}));
+  EXPECT_EQ(cs.per_port[0].forwarded, 3u);
+  EXPECT_EQ(cs.per_port[1].forwarded, 4u);
+  // x (G2 is port 2's), none (no entry: no RPF interface to match), no_iif (G3 has none).
+  EXPECT_EQ(cs.per_port[1].drop(DropReason::rpf_fail), 3u);
+  EXPECT_EQ(cs.per_port[1].drop(DropReason::hop_limit_expired), 1u);
+  EXPECT_EQ(cs.per_port[1].drop(DropReason::no_route), 0u);
+  // Both fail RPF, the expiring one too: RPF first.
+  EXPECT_EQ(cs.per_port[2].drop(DropReason::rpf_fail), 2u);
+  EXPECT_EQ(cs.per_port[2].drop(DropReason::hop_limit_expired), 0u);
+  EXPECT_EQ(cs.per_port[1].punted + cs.per_port[2].punted, 0u);  // no set_rpf_notify
+}
+
+// The entry used is the (S,G) entry when there is one, with its own RPF interface; (S,G)
+// entries that differ only in their RPF interface stay distinct (their EgressSet's identity
+// holds the iif).
+TEST(Rpf, SourceEntryIifOverridesStarEntryIif) {
+  Lab lab(4);
+  DataSpec s1_on_1 = spec(kS1, kG1, 64), s2_on_1 = spec(kS2, kG1, 66);
+  DataSpec s1_on_2 = spec(kS1, kG1, 68), s2_on_2 = spec(kS2, kG1, 70);
+  DataSpec g2_s2_on_1 = spec(kS2, kG2, 72), g2_s2_on_2 = spec(kS2, kG2, 74);
+  lab.set_input(1, {data_frame(s1_on_1), data_frame(s2_on_1), data_frame(g2_s2_on_1)});
+  lab.set_input(2, {data_frame(s1_on_2), data_frame(s2_on_2), data_frame(g2_s2_on_2)});
+  Dataplane dp;
+  bring_up(dp, lab.config(/*upstream_mask=*/0));
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, pim_route(0b1000, 1)));  // the RP tree: port 1
+  ASSERT_TRUE(dp.fib().upsert(kS1, kG1, pim_route(0b1000, 2)));   // S1's tree: port 2
+  ASSERT_TRUE(dp.fib().upsert(kS2, kG2, pim_route(0b1000, 1)));   // same ports, other iif
+  drain(dp);
+  CountersSnapshot cs = dp.counters();
+  auto& fib = dynamic_cast<Fib&>(dp.fib());
+  EXPECT_EQ(fib.route(kS1, kG1), pim_route(0b1000, 2));
+  EXPECT_EQ(fib.route(kS2, kG2), pim_route(0b1000, 1));
+  EXPECT_EQ(fib.route(kAny, kG1), pim_route(0b1000, 1));
+  dp.stop();
+  auto r = [&](const DataSpec& s) { return expected_replica(s, dp.port_mac(3)); };
+  EXPECT_EQ(lab.output(3), (std::vector<Bytes>{r(s2_on_1), r(g2_s2_on_1), r(s1_on_2)}));
+  EXPECT_EQ(cs.per_port[1].drop(DropReason::rpf_fail), 1u);  // S1 on the RP tree's port
+  EXPECT_EQ(cs.per_port[2].drop(DropReason::rpf_fail), 2u);  // S2 to G1 and to G2
+}
+
+// A (*,G) entry with notify_sources: each frame forwarded on it (and matching no (S,G)
+// entry) still leaves, and a copy of it as received goes to the control core as
+// PuntClass::data. Not for an (S,G) match, an entry without the flag, or a frame that has no
+// open egress port (not forwarded). The same on a PIM port with the entry's iif.
+TEST(Notify, StarEntryThatNotifiesForwardsAndPuntsACopyAsReceived) {
+  Lab lab(4);
+  const Ipv6Address g3 = Ipv6Address::must_parse("ff05::db8:3");
+  const Ipv6Address g4 = Ipv6Address::must_parse("ff05::db8:4");
+  DataSpec a = spec(kS1, kG1, 64);    // (*,G1) notifies
+  DataSpec b = spec(kS1, kG2, 66);    // (*,G2) does not
+  DataSpec c = spec(kS1, g3, 68);     // (S1,G3) matches
+  DataSpec d = spec(kS2, g3, 70);     // (*,G3) notifies
+  DataSpec e = spec(kS2, g4, 72);     // (*,G4) notifies, its only port's gate closed
+  DataSpec f = spec(kS2, kG1, 1300);  // a clone-sized frame, notified too
+  DataSpec on_pim = spec(kS2, kG1, 76);
+  lab.set_input(0, {data_frame(a), data_frame(b), data_frame(c), data_frame(d), data_frame(e),
+                    data_frame(f)});
+  lab.set_input(1, {data_frame(on_pim)});
+  Dataplane dp;
+  bring_up(dp, lab.config(/*upstream_mask=*/0b0001));
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, pim_route(0b0100, 1, true)));
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG2, pim_route(0b0100, kNoIif)));
+  ASSERT_TRUE(dp.fib().upsert(kAny, g3, pim_route(0b0100, kNoIif, true)));
+  ASSERT_TRUE(dp.fib().upsert(kS1, g3, pim_route(0b0100, kNoIif, true)));  // ignored on (S,G)
+  ASSERT_TRUE(dp.fib().upsert(kAny, g4, pim_route(0b1000, kNoIif, true)));
+  dp.fib().set_gate(3, false);
+  drain(dp);
+  std::vector<Punt> punts = take_punts(dp);
+  CountersSnapshot cs = dp.counters();
+  auto& fib = dynamic_cast<Fib&>(dp.fib());
+  EXPECT_EQ(fib.route(kS1, g3), pim_route(0b0100, kNoIif, false));
+  EXPECT_EQ(fib.route(kAny, g3), pim_route(0b0100, kNoIif, true));
+  dp.stop();
+  auto r = [&](const DataSpec& s) { return expected_replica(s, dp.port_mac(2)); };
+  EXPECT_EQ(lab.output(2), (std::vector<Bytes>{r(a), r(b), r(c), r(d), r(f), r(on_pim)}));
+  EXPECT_EQ(punts, (std::vector<Punt>{{0, PuntClass::data, data_frame(a)},
+                                      {0, PuntClass::data, data_frame(d)},
+                                      {0, PuntClass::data, data_frame(f)},
+                                      {1, PuntClass::data, data_frame(on_pim)}}));
+  EXPECT_EQ(cs.per_port[0].forwarded, 5u);
+  EXPECT_EQ(cs.per_port[0].drop(DropReason::no_egress), 1u);
+  EXPECT_EQ(cs.per_port[0].punted, 3u);
+  EXPECT_EQ(cs.per_port[0].punted_by_class[static_cast<size_t>(PuntClass::data)], 3u);
+  EXPECT_EQ(cs.per_port[1].forwarded, 1u);
+  EXPECT_EQ(cs.per_port[1].punted_by_class[static_cast<size_t>(PuntClass::data)], 1u);
+}
+
+// On a port with set_rpf_notify, a frame that fails RPF goes to the control core as it came
+// (PuntClass::data) and still counts as rpf_fail; a port without it only drops. A frame
+// without any entry fails RPF on a PIM port too, so a first-hop router hears of a new
+// source that way.
+TEST(Rpf, FailuresOnAnRpfNotifyPortArePuntedAsDataAndCounted) {
+  Lab lab(3);
+  const Ipv6Address unrouted = Ipv6Address::must_parse("ff05::db8:99");
+  DataSpec a = spec(kS1, kG1, 64);
+  DataSpec b = spec(kS2, kG1, 66);
+  DataSpec tagged = spec(kS1, kG1, 68);
+  tagged.vlan = true;
+  DataSpec new_source = spec(kS2, unrouted, 70);
+  lab.set_input(0, {data_frame(a), data_frame(b), data_frame(tagged), data_frame(new_source)});
+  lab.set_input(1, {data_frame(a), data_frame(b)});
+  Dataplane dp;
+  bring_up(dp, lab.config(/*upstream_mask=*/0));
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, pim_route(0b100, 2)));
+  dp.fib().set_rpf_notify(0, true);
+  EXPECT_TRUE(dynamic_cast<Fib&>(dp.fib()).rpf_notify(0));
+  EXPECT_FALSE(dynamic_cast<Fib&>(dp.fib()).rpf_notify(1));
+  drain(dp);
+  std::vector<Punt> punts = take_punts(dp);
+  CountersSnapshot cs = dp.counters();
+  dp.stop();
+  EXPECT_TRUE(lab.output(2).empty());
+  EXPECT_EQ(punts, (std::vector<Punt>{{0, PuntClass::data, data_frame(a)},
+                                      {0, PuntClass::data, data_frame(b)},
+                                      {0, PuntClass::data, data_frame(tagged)},
+                                      {0, PuntClass::data, data_frame(new_source)}}));
+  EXPECT_EQ(cs.per_port[0].drop(DropReason::rpf_fail), 4u);
+  EXPECT_EQ(cs.per_port[0].punted, 4u);
+  EXPECT_EQ(cs.per_port[0].punted_by_class[static_cast<size_t>(PuntClass::data)], 4u);
+  EXPECT_EQ(cs.per_port[1].drop(DropReason::rpf_fail), 2u);
+  EXPECT_EQ(cs.per_port[1].punted, 0u);
+}
+
+// PIM messages (next header 103) reach the control core as PuntClass::pim on any port,
+// upstream or not, to ff02::d or to a unicast address (Register).
+TEST(Punt, PimMessagesArePuntedAsPim) {
+  Lab lab(2);
+  const std::vector<uint8_t> hello_body = {0x20, 0, 0, 0, 0, 1, 0, 2, 0, 105};
+  wire::L2L3Spec l;
+  l.src_mac = *MacAddress::parse("02:00:00:00:00:bb");
+  l.src = Ipv6Address::must_parse("fe80::2");
+  l.dst = Ipv6Address::must_parse("ff02::d");
+  l.hop_limit = 1;
+  const Bytes hello = wire::build_pim_frame(l, hello_body);
+  l.dst = Ipv6Address::must_parse("2001:db8::1");
+  l.src = kS1;
+  l.hop_limit = 64;
+  const Bytes unicast = wire::build_pim_frame(l, hello_body);
+  lab.set_input(0, {hello, unicast});
+  lab.set_input(1, {hello});
+  Dataplane dp;
+  bring_up(dp, lab.config(/*upstream_mask=*/0b01));
+  drain(dp);
+  std::vector<Punt> punts = take_punts(dp);
+  CountersSnapshot cs = dp.counters();
+  dp.stop();
+  EXPECT_EQ(punts, (std::vector<Punt>{{0, PuntClass::pim, hello},
+                                      {0, PuntClass::pim, unicast},
+                                      {1, PuntClass::pim, hello}}));
+  EXPECT_EQ(cs.per_port[0].punted_by_class[static_cast<size_t>(PuntClass::pim)], 2u);
+  EXPECT_EQ(cs.per_port[1].punted_by_class[static_cast<size_t>(PuntClass::pim)], 1u);
+}
+
+// The data class is policed per port like every class: notify copies on one port, RPF
+// failures on another, each held to the class's burst. Policed frames count punt_policed
+// (the RPF failures rpf_fail as well); the originals of the copies still leave.
+TEST(Punt, DataClassIsPolicedPerPort) {
+  Lab lab(3);
+  constexpr size_t kData = static_cast<size_t>(PuntClass::data);
+  std::vector<Bytes> notified, failing;
+  for (int i = 0; i < 50; ++i) {
+    notified.push_back(data_frame(spec(kS1, kG1, 40 + i)));
+    failing.push_back(data_frame(spec(kS2, kG1, 40 + i)));
+  }
+  lab.set_input(0, notified);
+  lab.set_input(1, failing);
+  DataplaneConfig cfg = lab.config(/*upstream_mask=*/0b001);
+  cfg.policer.rate_pps[kData] = 1;  // a token a second: only the burst passes
+  cfg.policer.burst[kData] = 10;
+  cfg.policer.per_source_rate_pps[kData] = 0;
+  Dataplane dp;
+  bring_up(dp, cfg);
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, pim_route(0b100, 0, true)));
+  dp.fib().set_rpf_notify(1, true);
+  drain(dp);
+  std::vector<Punt> punts = take_punts(dp);
+  CountersSnapshot cs = dp.counters();
+  dp.stop();
+  EXPECT_EQ(lab.output(2).size(), 50u);
+  EXPECT_EQ(cs.per_port[0].forwarded, 50u);
+  EXPECT_EQ(cs.per_port[0].punted_by_class[kData], 10u);
+  EXPECT_EQ(cs.per_port[0].policed_by_class[kData], 40u);
+  EXPECT_EQ(cs.per_port[0].drop(DropReason::punt_policed), 40u);
+  EXPECT_EQ(cs.per_port[1].drop(DropReason::rpf_fail), 50u);
+  EXPECT_EQ(cs.per_port[1].punted_by_class[kData], 10u);
+  EXPECT_EQ(cs.per_port[1].policed_by_class[kData], 40u);
+  EXPECT_EQ(cs.per_port[1].drop(DropReason::punt_policed), 40u);
+  ASSERT_EQ(punts.size(), 20u);
+  EXPECT_EQ(punts[0], (Punt{0, PuntClass::data, notified[0]}));
+  EXPECT_EQ(punts[10], (Punt{1, PuntClass::data, failing[0]}));
+}
+
+// The data class's defaults: 100 pps burst 10 per port, and 20 pps burst 2 per source, so a
+// source sending fast on a PIM port takes its share and a new source's first frame still
+// gets through.
+TEST(Punt, DataClassDefaultsHoldOneSourceToItsShare) {
+  Lab lab(2);
+  constexpr size_t kData = static_cast<size_t>(PuntClass::data);
+  const std::vector<Ipv6Address> others = {Ipv6Address::must_parse("2001:db8:2::20"),
+                                           Ipv6Address::must_parse("2001:db8:3::30"),
+                                           Ipv6Address::must_parse("2001:db8:4::40")};
+  for (const Ipv6Address& o : others) {
+    ASSERT_NE(punt_source_bucket(o.bytes.data()), punt_source_bucket(kS1.bytes.data()));
+  }
+  std::vector<Bytes> in(60, data_frame(spec(kS1, kG1)));
+  for (const Ipv6Address& o : others) in.push_back(data_frame(spec(o, kG1)));
+  lab.set_input(0, in);
+  DataplaneConfig cfg = lab.config(/*upstream_mask=*/0);
+  EXPECT_EQ(cfg.policer.rate_pps[kData], 100u);
+  EXPECT_EQ(cfg.policer.burst[kData], 10u);
+  EXPECT_EQ(cfg.policer.per_source_rate_pps[kData], 20u);
+  EXPECT_EQ(cfg.policer.per_source_burst[kData], 2u);
+  EXPECT_EQ(cfg.policer.rate_pps[static_cast<size_t>(PuntClass::pim)], 2000u);
+  Dataplane dp;
+  bring_up(dp, cfg);
+  ASSERT_TRUE(dp.fib().upsert(kAny, kG1, pim_route(0b10, 1)));  // data from port 1 only
+  dp.fib().set_rpf_notify(0, true);
+  drain(dp);
+  std::map<Ipv6Address, int> punted = punts_by_source(dp);
+  CountersSnapshot c = dp.counters();
+  dp.stop();
+  // The burst of 2 plus what the 20 pps refill gave during the run.
+  EXPECT_GE(punted[kS1], 2);
+  EXPECT_LE(punted[kS1], 4);
+  for (const Ipv6Address& o : others) EXPECT_EQ(punted[o], 1) << o.to_string();
+  EXPECT_EQ(c.per_port[0].punted_by_class[kData] + c.per_port[0].policed_by_class[kData], 63u);
+  EXPECT_EQ(c.per_port[0].drop(DropReason::rpf_fail), 63u);
 }
 
 TEST(HopLimit, FramesWithHopLimitOneOrZeroExpireOthersLeaveDecremented) {
@@ -466,8 +751,8 @@ TEST(Punt, RingOverflowIsCountedAndNeverBlocks) {
   lab.set_input(0, std::vector<Bytes>(100, mld));
   DataplaneConfig cfg = lab.config();
   cfg.punt_queue_size = 16;
-  cfg.policer.rate_pps = {0, 0, 0, 0};  // unlimited: only the ring limits
-  cfg.policer.per_source_rate_pps = {0, 0, 0, 0};
+  cfg.policer.rate_pps = {};  // unlimited: only the ring limits
+  cfg.policer.per_source_rate_pps = {};
   Dataplane dp;
   bring_up(dp, cfg);
   drain(dp);
@@ -487,8 +772,8 @@ TEST(Punt, PolicerLimitsEachClassPerPort) {
   in.push_back(frames[2]);                               // one BFD behind it
   lab.set_input(0, in);
   DataplaneConfig cfg = lab.config();
-  cfg.policer.rate_pps = {1, 1, 1, 1};  // a token a second: only the burst passes
-  cfg.policer.burst = {10, 10, 10, 10};
+  cfg.policer.rate_pps = {1, 1, 1, 1, 1, 1};  // a token a second: only the burst passes
+  cfg.policer.burst = {10, 10, 10, 10, 10, 10};
   Dataplane dp;
   bring_up(dp, cfg);
   drain(dp);
@@ -523,8 +808,7 @@ TEST(Punt, OneFloodingHostDoesNotStarveTheOtherHostsReports) {
   Dataplane dp;
   bring_up(dp, cfg);
   drain(dp);
-  std::map<Ipv6Address, int> punted;
-  dp.poll_punts(1000, [&](const PuntedFrame& f) { ++punted[wire::parse_frame(f.bytes).src]; });
+  std::map<Ipv6Address, int> punted = punts_by_source(dp);
   CountersSnapshot c = dp.counters();
   dp.stop();
   // The flooder: its burst of 32 plus what its 200 pps refill gave during the run.

@@ -31,11 +31,15 @@ Exporter::Exporter() : registry_(std::make_shared<prometheus::Registry>()) {
   counter(port_clones_, "tandem_port_clones_total",
           "Replicas made as header mbuf plus indirect payload.");
   counter(port_punted_, "tandem_port_punted_packets_total",
-          "Control frames queued to the control core.");
+          "Frames queued to the control core: control messages and, for PIM, data.");
   counter(port_punted_mld_, "tandem_port_punted_mld_packets_total", "MLD frames punted.");
   counter(port_punted_vrrp_, "tandem_port_punted_vrrp_packets_total", "VRRP frames punted.");
   counter(port_punted_bfd_, "tandem_port_punted_bfd_packets_total", "BFD frames punted.");
   counter(port_punted_nd_, "tandem_port_punted_nd_packets_total", "ND frames punted.");
+  counter(port_punted_pim_, "tandem_port_punted_pim_packets_total", "PIM frames punted.");
+  counter(port_punted_data_, "tandem_port_punted_data_packets_total",
+          "Multicast data frames punted for PIM: copies of frames forwarded on a (*,G) entry "
+          "that notifies sources, and frames that failed RPF on a PIM interface.");
   counter(drops_, "tandem_drops_total", "Frames dropped, by port and reason.");
   counter(lcore_rx_, "tandem_lcore_rx_packets_total", "Frames received by the lcore on the port.");
   counter(lcore_tx_, "tandem_lcore_tx_packets_total", "Frames sent by the lcore on the port.");
@@ -140,6 +144,8 @@ void Exporter::update(const MetricsSnapshot& s) {
     set_counter(port_punted_vrrp_, l, p.punted_vrrp);
     set_counter(port_punted_bfd_, l, p.punted_bfd);
     set_counter(port_punted_nd_, l, p.punted_nd);
+    set_counter(port_punted_pim_, l, p.punted_pim);
+    set_counter(port_punted_data_, l, p.punted_data);
     for (const auto& [reason, n] : p.drops)
       set_counter(drops_, {{"port", p.port}, {"reason", reason}}, n);
   }

@@ -52,10 +52,10 @@ class Exporter {
   std::vector<Series<prometheus::Gauge>*> gauges_;
 
   Series<prometheus::Counter> port_rx_, port_tx_, port_forwarded_, port_copies_, port_clones_,
-      port_punted_, port_punted_mld_, port_punted_vrrp_, port_punted_bfd_, port_punted_nd_, drops_,
-      lcore_rx_, lcore_tx_, lcore_copies_, lcore_punted_, lcore_dropped_, mld_joins_, mld_leaves_,
-      vrrp_transitions_, bfd_flaps_, rbs_reconnects_, rbs_snapshots_sent_, rbs_snapshots_received_,
-      reloads_, reload_failures_;
+      port_punted_, port_punted_mld_, port_punted_vrrp_, port_punted_bfd_, port_punted_nd_,
+      port_punted_pim_, port_punted_data_, drops_, lcore_rx_, lcore_tx_, lcore_copies_,
+      lcore_punted_, lcore_dropped_, mld_joins_, mld_leaves_, vrrp_transitions_, bfd_flaps_,
+      rbs_reconnects_, rbs_snapshots_sent_, rbs_snapshots_received_, reloads_, reload_failures_;
   Series<prometheus::Gauge> mld_groups_, mld_querier_, vrrp_state_, vrrp_priority_, bfd_state_,
       rbs_connected_, rbs_master_, rbs_seq_sent_, rbs_seq_acked_, rbs_lag_, rbs_digest_,
       fib_entries_;

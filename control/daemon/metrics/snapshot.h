@@ -13,7 +13,8 @@ namespace tandem::metrics {
 struct PortMetrics {
   std::string port;  // interface name of the port
   uint64_t rx = 0, tx = 0, forwarded = 0, copies = 0, clones = 0, punted = 0;
-  uint64_t punted_mld = 0, punted_vrrp = 0, punted_bfd = 0, punted_nd = 0;
+  uint64_t punted_mld = 0, punted_vrrp = 0, punted_bfd = 0, punted_nd = 0, punted_pim = 0,
+           punted_data = 0;
   std::map<std::string, uint64_t> drops;  // by drop reason name (wire::drop_reason_name)
 };
 
