@@ -107,6 +107,7 @@ class PimRouter {
   // Goodbye on every interface (Hello holdtime 0) and Prunes for every joined entry.
   void shutdown(TimePoint now);
 
+  bool has_output() const { return !actions_.empty(); }
   Actions take_actions() {
     changed_.clear();
     return std::exchange(actions_, Actions{});

@@ -43,15 +43,22 @@ void fill_mld_group_row(const mld::GroupRecordView& v, const std::string& ifname
   r.origin = mld::origin_name(v.origin);
 }
 
-void fill_forwarding_row(const wire::Ipv6Address& group, const dataplane::ResolvedEntry& e,
+void fill_forwarding_row(const wire::Ipv6Address& group, const InstalledEntry& e,
                          const std::vector<std::string>& upstream, const InterfaceMap& interfaces,
                          const dataplane::FibWriter& fib, cli::ForwardingRow& row) {
   row.source = e.source.is_unspecified() ? "*" : e.source.to_string();
   row.group = group.to_string();
+  // Accepting interfaces: the static upstream ones, and the entry's RPF interface (PIM).
   row.upstream = upstream;
+  if (e.route.iif != dataplane::kNoIif) {
+    if (const InterfaceInfo* info = interfaces.by_ifindex(e.route.iif + 1u);
+        info != nullptr &&
+        std::find(row.upstream.begin(), row.upstream.end(), info->name) == row.upstream.end())
+      row.upstream.push_back(info->name);
+  }
   row.egress.clear();
   for (const auto& info : interfaces.all())
-    if (e.egress & dataplane::port_bit(info.port))
+    if (e.route.egress & dataplane::port_bit(info.port))
       row.egress.push_back({info.name, fib.gate(info.port)});
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "control/daemon/cli/snapshot.h"
+#include "control/daemon/core/fib_sync.h"
 #include "control/daemon/core/interfaces.h"
 #include "control/mld/events.h"
 #include "dataplane/fib_resolve.h"
@@ -27,7 +28,7 @@ struct DisplayChunk {
 
 void fill_mld_group_row(const mld::GroupRecordView& v, const std::string& ifname,
                         cli::MldGroupRow& r);
-void fill_forwarding_row(const wire::Ipv6Address& group, const dataplane::ResolvedEntry& e,
+void fill_forwarding_row(const wire::Ipv6Address& group, const InstalledEntry& e,
                          const std::vector<std::string>& upstream, const InterfaceMap& interfaces,
                          const dataplane::FibWriter& fib, cli::ForwardingRow& row);
 

@@ -85,4 +85,44 @@ bfd::SessionConfig to_bfd_config(const config::BfdSessionConfig& s,
   return b;
 }
 
+std::vector<pim::InterfaceConfig> to_pim_interfaces(const config::Config& cfg,
+                                                    const InterfaceMap& interfaces) {
+  std::vector<pim::InterfaceConfig> out;
+  for (const auto& [name, itf] : cfg.interfaces) {
+    const InterfaceInfo* info = interfaces.by_name(name);
+    if (info == nullptr) continue;
+    pim::InterfaceConfig p;
+    p.ifindex = info->ifindex;
+    p.name = name;
+    p.link_local = info->link_local;
+    for (const auto& a : itf.addresses)
+      if (!a.address.is_link_local_unicast()) p.addresses.push_back({a.address, a.length});
+    p.pim_enabled = itf.pim_sm;
+    p.hello_period = seconds(itf.pim.hello_interval_s);
+    p.hello_holdtime_s = itf.pim.hello_holdtime_s;
+    p.dr_priority = itf.pim.dr_priority;
+    p.join_prune_period = seconds(itf.pim.join_prune_interval_s);
+    p.ignore_dr_state = itf.pim_ignore_dr_state;
+    p.ignore_assert_state = itf.pim_ignore_assert_state;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+pim::GlobalConfig to_pim_global(const config::Config& cfg, const InterfaceMap& interfaces) {
+  pim::GlobalConfig g;
+  for (const auto& rp : cfg.pim.static_rps)
+    g.static_rps.push_back({rp.address, {rp.groups.address, rp.groups.length}});
+  g.embedded_rp = cfg.pim.embedded_rp;
+  g.spt_switch_infinity = cfg.pim.spt_switch_infinity;
+  for (const auto& r : cfg.static_routes) {
+    pim::StaticRoute out;
+    out.prefix = {r.prefix.address, r.prefix.length};
+    if (r.interface) out.ifindex = interfaces.ifindex(r.interface->name);
+    out.nexthop = r.nexthop;
+    g.routes.push_back(out);
+  }
+  return g;
+}
+
 }  // namespace tandem::daemon

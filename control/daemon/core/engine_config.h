@@ -9,6 +9,7 @@
 #include "control/daemon/config/model.h"
 #include "control/daemon/core/interfaces.h"
 #include "control/mld/config.h"
+#include "control/pim/config.h"
 #include "control/vrrp6/config.h"
 
 namespace tandem::daemon {
@@ -23,5 +24,11 @@ vrrp6::InstanceConfig to_vrrp_config(const config::InterfaceConfig& itf,
 // The BFD session's local address: source-ipv6 if given, else our link-local for a
 // link-local peer, else the interface's first global address (or the link-local).
 bfd::SessionConfig to_bfd_config(const config::BfdSessionConfig& s, const InterfaceMap& interfaces);
+
+// PIM: every interface (its addresses are connected prefixes for RPF; those with `pim ipv6
+// sm` run PIM), and the pim-ipv6 view with the static routes. Times convert here.
+std::vector<pim::InterfaceConfig> to_pim_interfaces(const config::Config& cfg,
+                                                    const InterfaceMap& interfaces);
+pim::GlobalConfig to_pim_global(const config::Config& cfg, const InterfaceMap& interfaces);
 
 }  // namespace tandem::daemon

@@ -13,10 +13,12 @@ RouterCore::RouterCore(PacketIo& io, LogSink log, uint64_t seed)
       log_(log ? log : null_log_sink()),
       mld_(log_),
       vrrp_(log_),
+      pim_(log_, seed ^ 0x70696d),
       bfd_(seed, log_),
       track_(vrrp_, log_),
       fib_sync_(io.fib()),
       store_(mld_, interfaces_) {
+  fib_sync_.set_pim(&pim_);
   responder_.set_virtual_predicate([this](uint32_t ifindex, const wire::Ipv6Address& target) {
     return vrrp_.should_answer_ns(ifindex, target);
   });
@@ -59,6 +61,15 @@ void RouterCore::on_frame(uint32_t ifindex, std::span<const uint8_t> bytes, Time
       break;
     }
     case wire::PacketKind::nd_na: neighbors_.on_na(ifindex, f.nd, now); break;
+    case wire::PacketKind::pim_hello:
+    case wire::PacketKind::pim_join_prune:
+    case wire::PacketKind::pim_assert: pim_.on_message(ifindex, f.src, f.pim, now); break;
+    case wire::PacketKind::mcast_data:
+      // Sampled by the workers: a packet forwarded on a (*,G) entry that asks for new
+      // sources, or one that failed RPF on a PIM port (dataplane/fib_writer.h).
+      ++counters_.pim_data;
+      pim_.on_data(ifindex, f.src, f.dst, now);
+      break;
     default: ++counters_.unhandled_kind; return;
   }
   drain(now);
@@ -72,12 +83,14 @@ void RouterCore::on_link(uint32_t ifindex, bool up, TimePoint now) {
   link_up_[ifindex] = up;
   log(LogLevel::notice, "link " + info->name, up ? "up" : "down");
   vrrp_.set_interface_up(ifindex, up, now);
+  pim_.set_interface_up(ifindex, up, now);
   drain(now);
 }
 
 void RouterCore::on_timer(TimePoint now) {
   if (mld_.next_deadline() <= now) mld_.on_timer(now);
   if (vrrp_.next_deadline() <= now) vrrp_.on_timer(now);
+  if (pim_.next_deadline() <= now) pim_.on_timer(now);
   if (bfd_.next_deadline() <= now) bfd_.on_timer(now);
   if (neighbors_.next_deadline() <= now) neighbors_.on_timer(now);
   for (auto& [name, r] : rbs_)
@@ -87,7 +100,7 @@ void RouterCore::on_timer(TimePoint now) {
 
 TimePoint RouterCore::next_deadline() const {
   TimePoint t = std::min({mld_.next_deadline(), vrrp_.next_deadline(), bfd_.next_deadline(),
-                          neighbors_.next_deadline()});
+                          neighbors_.next_deadline(), pim_.next_deadline()});
   for (const auto& [name, r] : rbs_)
     if (r.started) t = std::min(t, r.endpoint->next_deadline());
   return t;
@@ -119,16 +132,17 @@ void RouterCore::drain(TimePoint now) {
   // Engines feed each other (BFD → tracking → VRRP6 → gates and roles → MLD passive →
   // queries); a few rounds settle it. The bound only guards against a feedback bug.
   for (int round = 0; round < 8; ++round) {
-    bool any =
-        mld_.has_output() || !vrrp_.pending_actions().empty() || !bfd_.pending_actions().empty();
+    bool any = mld_.has_output() || !vrrp_.pending_actions().empty() ||
+               !bfd_.pending_actions().empty() || pim_.has_output();
     drain_mld(now);
+    drain_pim(now);
     drain_bfd(now);
     drain_vrrp(now);
     drain_track(now);
     drain_nd(now);
     drain_rbs(now);
     if (!any && !mld_.has_output() && vrrp_.pending_actions().empty() &&
-        bfd_.pending_actions().empty())
+        bfd_.pending_actions().empty() && !pim_.has_output())
       break;
   }
   update_split_brain_inputs(now);
@@ -163,7 +177,28 @@ void RouterCore::drain_mld(TimePoint now) {
     if (r == rbs_.end() || !r->second.endpoint) continue;
     r->second.endpoint->channel().feed().mark(replication::GroupKey{*id, info->name, e.group});
   }
-  for (const auto& g : touched) fib_sync_.refresh_group(mld_, g, now);
+  for (const auto& g : touched) {
+    // PIM first: its answer for G (RPF interface, notifications) goes into the same write.
+    update_pim_membership(g, now);
+    fib_sync_.refresh_group(mld_, g, now);
+  }
+}
+
+void RouterCore::update_pim_membership(const wire::Ipv6Address& group, TimePoint now) {
+  std::vector<pim::Membership> members;
+  for (auto& f : mld_filters(mld_, group, now))
+    members.push_back({f.port + 1u, f.exclude, std::move(f.sources)});
+  pim_.set_membership(group, std::move(members), now);
+}
+
+void RouterCore::drain_pim(TimePoint now) {
+  pim::Actions a = pim_.take_actions();
+  for (const auto& m : a.messages) {
+    const InterfaceInfo* info = interfaces_.by_ifindex(m.ifindex);
+    if (!info) continue;
+    send(m.ifindex, wire::build_pim_message_frame(info->mac, info->link_local, m.message));
+  }
+  for (const auto& g : a.changed_groups) fib_sync_.refresh_group(mld_, g, now);
 }
 
 void RouterCore::drain_bfd(TimePoint now) {
@@ -210,6 +245,7 @@ void RouterCore::drain_track(TimePoint now) {
         const InterfaceInfo* info = interfaces_.by_ifindex(e.ifindex);
         if (!info) break;
         io_.fib().set_gate(info->port, e.open);
+        pim_.set_forwarding(e.ifindex, e.open, now);
         log(LogLevel::debug, "gate " + info->name,
             std::string(e.open ? "open" : "closed") + " (" + e.reason + ")");
         break;
@@ -271,6 +307,7 @@ void RouterCore::shutdown(TimePoint now) {
   for (const auto& s : vrrp_.status()) groups.emplace_back(s.ifindex, s.vrid);
   for (const auto& [ifindex, vrid] : groups) vrrp_.remove_instance(ifindex, vrid, now);
   for (const auto& s : bfd_.status()) bfd_.set_admin_down(s.local_discriminator, true, now);
+  pim_.shutdown(now);  // Prunes for what we joined, then Hello holdtime 0 (RFC 7761 4.3.1)
   drain(now);
   for (auto& [name, r] : rbs_)
     if (r.started) r.endpoint->stop(now);

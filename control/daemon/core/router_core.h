@@ -34,6 +34,7 @@
 #include "control/mld/router.h"
 #include "control/nd/neighbor_cache.h"
 #include "control/nd/responder.h"
+#include "control/pim/router.h"
 #include "control/track/track_table.h"
 #include "control/vrrp6/manager.h"
 #include "replication/rbs_endpoint.h"
@@ -44,6 +45,7 @@ namespace tandem::daemon {
 struct CoreCounters {
   uint64_t frames = 0;
   uint64_t parse_drops = 0;     // wire::parse_frame said drop
+  uint64_t pim_data = 0;        // data packets sampled for PIM (SPT switch, SPT bit, Assert)
   uint64_t unhandled_kind = 0;  // kinds the control core does not process (data, other)
   uint64_t unknown_interface = 0;
   uint64_t tx_failed = 0;
@@ -110,6 +112,8 @@ class RouterCore {
   const CoreCounters& counters() const { return counters_; }
   mld::MldRouter& mld() { return mld_; }
   vrrp6::Manager& vrrp() { return vrrp_; }
+  pim::PimRouter& pim() { return pim_; }
+  const pim::PimRouter& pim() const { return pim_; }
   bfd::Manager& bfd() { return bfd_; }
   track::TrackTable& track() { return track_; }
   // The RBS digest of the bound interfaces' groups (16 hex digits), kept by MldGroupStore: O(1).
@@ -125,6 +129,10 @@ class RouterCore {
   void apply_interface(const config::InterfaceConfig& itf, TimePoint now);
   void apply_mld(const config::InterfaceConfig& itf, TimePoint now);
   void apply_gate(const config::InterfaceConfig& itf);
+  // PIM: interfaces, the pim-ipv6 view and static routes to the engine; which ports sample
+  // RPF failures to it; every group's receivers when `all_members` (a reload).
+  void apply_pim(TimePoint now, bool all_members);
+  void update_pim_membership(const wire::Ipv6Address& group, TimePoint now);
   void add_vrrp(const config::InterfaceConfig& itf, const config::Vrrp6GroupConfig& g,
                 TimePoint now);
   void add_bfd(const config::BfdSessionConfig& s, TimePoint now);
@@ -138,6 +146,7 @@ class RouterCore {
   // ---- outputs (router_core.cc) ----
   void drain(TimePoint now);
   void drain_mld(TimePoint now);
+  void drain_pim(TimePoint now);
   void drain_vrrp(TimePoint now);
   void drain_bfd(TimePoint now);
   void drain_track(TimePoint now);
@@ -154,6 +163,7 @@ class RouterCore {
   InterfaceMap interfaces_;
   mld::MldRouter mld_;
   vrrp6::Manager vrrp_;
+  pim::PimRouter pim_;
   bfd::Manager bfd_;
   track::TrackTable track_;
   nd::Responder responder_;

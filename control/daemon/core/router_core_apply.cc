@@ -1,6 +1,7 @@
 // Config → engines: the initial apply and the reload that touches only what changed.
 #include <algorithm>
 #include <functional>
+#include <set>
 
 #include "control/daemon/core/engine_config.h"
 #include "control/daemon/core/router_core.h"
@@ -77,6 +78,20 @@ void RouterCore::apply_gate(const config::InterfaceConfig& itf) {
   }
   io_.fib().set_src_mac(info->port, src);
   io_.fib().set_gate(info->port, track_.gate_open(info->ifindex));
+}
+
+void RouterCore::apply_pim(TimePoint now, bool all_members) {
+  pim_.configure(to_pim_global(config_, interfaces_), to_pim_interfaces(config_, interfaces_), now);
+  for (const auto& [name, itf] : config_.interfaces) {
+    const InterfaceInfo* info = interfaces_.by_name(name);
+    // PIM ports (not the static upstream mode) show PIM the data that fails RPF there.
+    if (info) io_.fib().set_rpf_notify(info->port, itf.pim_sm && !itf.multicast_upstream);
+  }
+  if (!all_members) return;
+  std::set<wire::Ipv6Address> groups;
+  mld_.for_each_group([&](const mld::GroupRecordView& v) { groups.insert(v.group); }, now);
+  for (const auto& g : pim_.groups()) groups.insert(g);
+  for (const auto& g : groups) update_pim_membership(g, now);
 }
 
 void RouterCore::add_vrrp(const config::InterfaceConfig& itf, const config::Vrrp6GroupConfig& g,
@@ -195,6 +210,7 @@ std::vector<std::string> RouterCore::apply(const config::Config& cfg,
   rebuild_bindings();
   if (auto err = set_mld_limits(mld_, cfg.mld); !err.empty()) problem(nullptr, err);
   for (const auto& [name, itf] : cfg.interfaces) apply_interface(itf, now);
+  apply_pim(now, false);
   for (const auto& [name, s] : cfg.bfd_sessions) add_bfd(s, now);
   for (int pass = 0; pass < 3; ++pass)
     for (const auto& [name, itf] : cfg.interfaces)
@@ -280,6 +296,11 @@ ReloadResult RouterCore::reload(const config::Config& next, TimePoint now) {
     if (next.rbs.count(n)) start_rbs(next.rbs.at(n), now);
   for (const auto& n : d.rbs.added)
     if (!restart.count(n)) start_rbs(next.rbs.at(n), now);
+
+  bool pim_changed = d.pim || d.static_routes;
+  for (const auto& c : d.interfaces)
+    pim_changed = pim_changed || c.pim || c.addresses || c.upstream;
+  if (pim_changed) apply_pim(now, true);
 
   update_bind_applications();
   track_.reapply(now);
