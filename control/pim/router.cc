@@ -221,9 +221,7 @@ std::optional<uint32_t> PimRouter::rpf_interface(const EntryKey& entry) const {
   if (entry.is_star()) {
     auto rp = rp_map_.rp_for(entry.group);
     if (!rp) return std::nullopt;
-    auto r = rpf_.lookup(rp->rp);
-    if (!r) return std::nullopt;
-    return r->ifindex;
+    return pim_rpf_interface(rp->rp);
   }
   // An (S,G) entry's packets arrive on the source tree once we are on it (SPT bit set, or
   // joined for an MLDv2 INCLUDE source); while (*,G) is joined and S is not on its own
@@ -236,8 +234,16 @@ std::optional<uint32_t> PimRouter::rpf_interface(const EntryKey& entry) const {
     auto star = upstream_.find({Ipv6Address{}, entry.group});
     if (star != upstream_.end() && star->second.joined) return star->second.rpf_ifindex;
   }
-  auto r = rpf_.lookup(entry.source);
+  return pim_rpf_interface(entry.source);
+}
+
+std::optional<uint32_t> PimRouter::pim_rpf_interface(const Ipv6Address& target) const {
+  // Only an interface where PIM runs gives an entry its RPF port: elsewhere (a static
+  // `multicast ipv6 upstream` port, a LAN without PIM) the data plane's static mode rules.
+  auto r = rpf_.lookup(target);
   if (!r) return std::nullopt;
+  const Interface* itf = find_interface(r->ifindex);
+  if (itf == nullptr || !itf->running) return std::nullopt;
   return r->ifindex;
 }
 

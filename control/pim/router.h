@@ -234,6 +234,7 @@ class PimRouter {
   bool lost_assert(const EntryKey& key, uint32_t ifindex) const;
   const AssertInfo* assert_info(const EntryKey& key, uint32_t ifindex) const;
 
+  std::optional<uint32_t> pim_rpf_interface(const Ipv6Address& target) const;
   Interface* find_interface(uint32_t ifindex);
   const Interface* find_interface(uint32_t ifindex) const;
   bool is_own_address(const Ipv6Address& a) const;
