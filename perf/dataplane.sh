@@ -8,6 +8,8 @@
 #   perf/dataplane.sh                   # full sweep: N=1,2,4,8,16 x G=1k,1M x 66,128 B, 5 rounds
 #   DATAPLANE_QUICK=1 perf/dataplane.sh # smoke: 1 round, N=1,4, G=1k,1M, 66 B, 1 s runs
 #   DATAPLANE_CLONE_SWEEP=1 ...         # also sweep copy vs clone by frame size (N=4)
+# Every round also runs N=1, G=1k, smallest frame with the ingress as the entries' RPF
+# interface instead of a static upstream (PIM-SM, dataplane_bench --rpf-iif).
 # Env: BUILD_DIR (default build), DATAPLANE_REPS, DATAPLANE_SECONDS, DATAPLANE_MEM_MB.
 set -euo pipefail
 
@@ -107,11 +109,11 @@ run_testpmd() {  # size
   echo "{\"kind\":\"testpmd\",\"frame\":$1,\"rx_mpps\":$(awk -v p="$pps" 'BEGIN{printf "%.4f", p/1e6}')}" >>"$results"
 }
 
-run_dp() {  # size groups egress [clone_threshold]
+run_dp() {  # size groups egress [clone_threshold [extra bench flag]]
   local line
   line=$("$bench" --pcap "$work/in_$1_$2.pcap" --egress "$3" --groups "$2" --seconds "$secs" \
     --warmup "$warm" --mem "$mem" --max-frames "$frames" --frame-size "$1" \
-    --clone-threshold "${4:-0}" "${bench_mem[@]}" 2>/dev/null) ||
+    --clone-threshold "${4:-0}" "${bench_mem[@]}" ${5:+"$5"} 2>/dev/null) ||
     { echo "dataplane.sh: dataplane_bench failed for size=$1 G=$2 N=$3" >&2; exit 1; }
   echo "${line%\}},\"kind\":\"dp\"}" >>"$results"
 }
@@ -124,6 +126,8 @@ for ((r = 1; r <= reps; r++)); do
       for n in $egress_list; do run_dp "$size" "$g" "$n"; done
     done
   done
+  size0=${sizes%% *}
+  run_dp "$size0" 1000 1 0 --rpf-iif
   if [[ ${DATAPLANE_CLONE_SWEEP:-0} == 1 ]]; then
     for size in 66 128 256 512 768 1024 1280 1500; do
       [[ -f $work/in_${size}_1000.pcap ]] ||
@@ -141,9 +145,12 @@ mem_mode = sys.argv[2]
 tp = {}
 dp = {}
 sweep = {}
+rpf = []
 for r in rows:
     if r["kind"] == "testpmd":
         tp.setdefault(r["frame"], []).append(r["rx_mpps"])
+    elif r.get("rpf_iif"):
+        rpf.append(r)
     elif r["clone_threshold"] in (1, 100000):
         sweep.setdefault((r["frame"], r["clone_threshold"]), []).append(r["cycles_per_packet"])
     else:
@@ -179,6 +186,11 @@ print(f"cycles per extra copy (slope over N, {size0} B, G={small_g}): {slope:.1f
       f"testpmd io cycles/pkt {io_cpp:.1f}")
 print(f"G={large_g} vs G={small_g} at N=1: {cpp_large:.1f} vs {cpp_small:.1f} cycles/pkt "
       f"(above io: {cpp_large-io_cpp:.1f} vs {cpp_small-io_cpp:.1f})")
+rpf_mpps = med([x["rx_mpps"] for x in rpf]) if rpf else 0.0
+if rpf:
+    print(f"RPF interface instead of upstream (N=1, {size0} B, G=1000): {rpf_mpps:.2f} Mpps "
+          f"{rng([x['rx_mpps'] for x in rpf])}, "
+          f"{med([x['cycles_per_packet'] for x in rpf]):.1f} cycles/pkt, vs io {rpf_mpps/io_mpps:.2f}")
 if sweep:
     print("copy vs clone, N=4, median cycles/pkt:")
     cross = None
@@ -192,5 +204,6 @@ print(json.dumps({"bench": "dataplane", "testpmd_io_mpps": round(io_mpps, 3),
                   "cycles_per_extra_copy": round(slope, 1),
                   "ratio_copy_to_io_packet": round(slope / io_cpp, 3),
                   "ratio_1m_to_1k_groups": round(cpp_large / cpp_small, 3),
+                  "ratio_1to1_rpf_iif": round(rpf_mpps / io_mpps, 3),
                   "memory": mem_mode}))
 PY

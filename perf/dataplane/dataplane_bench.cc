@@ -5,7 +5,10 @@
 //
 //   dataplane_bench --write-pcap F --groups G --frame-size S [--max-frames M]
 //   dataplane_bench --pcap F --egress N --groups G [--seconds T] [--warmup T]
-//                   [--clone-threshold B] [--lcores 0-1] [--mem MB]
+//                   [--clone-threshold B] [--lcores 0-1] [--mem MB] [--rpf-iif]
+//
+// --rpf-iif: the ingress port is not a static upstream; every entry names it as its RPF
+// interface instead (PIM-SM's way, fib_writer.h), so RPF is judged per entry.
 #include <rte_cycles.h>
 #include <unistd.h>
 
@@ -35,6 +38,7 @@ struct Options {
   unsigned egress = 1, groups = 1000, frame_size = 66, max_frames = 65536, mem_mb = 1536;
   unsigned clone_threshold = 0;
   bool huge = false;  // hugepages (mounted hugetlbfs with enough free pages) instead of --no-huge
+  bool rpf_iif = false;  // entries carry the ingress as RPF interface; the port is not upstream
   double seconds = 2.0, warmup = 0.5;
 };
 
@@ -82,7 +86,7 @@ int run(const Options& o) {
   cfg.program_name = "dataplane_bench";
   PortConfig in;
   in.device = "net_pcap0,rx_pcap=" + o.pcap + ",infinite_rx=1";
-  in.upstream = true;
+  in.upstream = !o.rpf_iif;
   cfg.ports.push_back(in);
   for (unsigned i = 1; i <= o.egress; ++i) {
     cfg.ports.push_back(PortConfig{"net_null" + std::to_string(i) + ",no-rx=1", false});
@@ -116,7 +120,9 @@ int run(const Options& o) {
   PortMask egress = 0;
   for (unsigned i = 1; i <= o.egress; ++i) egress |= tandem::dataplane::port_bit(i);
   for (unsigned g = 0; g < o.groups; ++g) {
-    if (!dp.fib().upsert(Ipv6Address{}, group_address(g), egress)) {
+    const tandem::dataplane::FibRoute route{
+        egress, o.rpf_iif ? tandem::dataplane::PortIndex{0} : tandem::dataplane::kNoIif};
+    if (!dp.fib().upsert(Ipv6Address{}, group_address(g), route)) {
       std::fprintf(stderr, "dataplane_bench: FIB full at %u\n", g);
       return 1;
     }
@@ -164,10 +170,10 @@ int run(const Options& o) {
       "{\"egress\":%u,\"groups\":%u,\"frame\":%u,\"clone_threshold\":%u,\"rx_mpps\":%.4f,"
       "\"copies_mpps\":%.4f,\"tx_mpps\":%.4f,\"cycles_per_packet\":%.1f,"
       "\"best_window_cycles_per_packet\":%.1f,\"drops\":%llu,"
-      "\"tsc_hz\":%llu}\n",
+      "\"tsc_hz\":%llu,\"rpf_iif\":%d}\n",
       o.egress, o.groups, o.frame_size, o.clone_threshold, rx / secs / 1e6, copies / secs / 1e6,
       tx / secs / 1e6, cpp, best_cpp, static_cast<unsigned long long>(drops),
-      static_cast<unsigned long long>(rte_get_tsc_hz()));
+      static_cast<unsigned long long>(rte_get_tsc_hz()), o.rpf_iif ? 1 : 0);
   return 0;
 }
 
@@ -204,6 +210,8 @@ int main(int argc, char** argv) {
       o.warmup = std::stod(next());
     else if (a == "--huge")
       o.huge = true;
+    else if (a == "--rpf-iif")
+      o.rpf_iif = true;
     else if (a == "--lcores")
       o.lcores = next();
     else if (a == "--mem")
@@ -213,8 +221,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (o.groups == 0 || o.egress == 0 || o.egress > 63) {
-    std::fprintf(stderr, "dataplane_bench: need --groups >= 1 and 1 <= --egress <= 63\n");
+  if (o.groups == 0 || o.egress == 0 || o.egress >= tandem::dataplane::kMaxPorts) {
+    std::fprintf(stderr, "dataplane_bench: need --groups >= 1 and 1 <= --egress <= %u\n",
+                 tandem::dataplane::kMaxPorts - 1u);
     return 2;
   }
   if (!o.write_pcap.empty()) return write_pcap(o);
