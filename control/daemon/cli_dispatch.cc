@@ -50,6 +50,22 @@ cli::WireResponse dispatch_cli(const cli::WireRequest& req, RouterCore& core,
     case CliCommand::display_forwarding: {
       return {true, "", core.forwarding_stream(json)};
     }
+    case CliCommand::display_pim_neighbor: {
+      auto s = core.pim_neighbor_snapshot(now);
+      return {true, json ? cli::render_json(s) : cli::render_text(s)};
+    }
+    case CliCommand::display_pim_interface: {
+      auto s = core.pim_interface_snapshot(now);
+      return {true, json ? cli::render_json(s, r->verbose) : cli::render_text(s, r->verbose)};
+    }
+    case CliCommand::display_pim_routing_table: {
+      auto s = core.pim_routing_snapshot(now);
+      return {true, json ? cli::render_json(s) : cli::render_text(s)};
+    }
+    case CliCommand::display_pim_rp_info: {
+      auto s = core.pim_rp_snapshot();
+      return {true, json ? cli::render_json(s) : cli::render_text(s)};
+    }
     case CliCommand::batch_backup:
       core.batch_backup(now);
       return {true, json ? "{\"batch_backup\":\"started\"}\n" : "Info: batch backup started.\n"};

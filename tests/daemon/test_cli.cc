@@ -77,6 +77,13 @@ TEST(CliCommands, EveryDisplayParses) {
   EXPECT_EQ(parse("display mld interface ge0")->interface, "ge0");
   EXPECT_EQ(parse("display multicast ipv6 forwarding-table")->command,
             CliCommand::display_forwarding);
+  EXPECT_EQ(parse("display pim ipv6 neighbor")->command, CliCommand::display_pim_neighbor);
+  EXPECT_EQ(parse("display pim ipv6 interface")->command, CliCommand::display_pim_interface);
+  EXPECT_FALSE(parse("display pim ipv6 interface")->verbose);
+  EXPECT_TRUE(parse("display pim ipv6 interface verbose")->verbose);
+  EXPECT_EQ(parse("display pim ipv6 routing-table")->command,
+            CliCommand::display_pim_routing_table);
+  EXPECT_EQ(parse("display pim ipv6 rp-info")->command, CliCommand::display_pim_rp_info);
   EXPECT_EQ(parse("batch-backup now")->command, CliCommand::batch_backup);
   EXPECT_EQ(parse("reset statistics")->subsystem, "all");
   EXPECT_EQ(parse("reset mld statistics")->subsystem, "mld");
@@ -85,6 +92,10 @@ TEST(CliCommands, EveryDisplayParses) {
 }
 
 TEST(CliCommands, UnknownAndMalformedCommandsSayWhy) {
+  EXPECT_NE(parse_error("display pim ipv6").find("incomplete command"), std::string::npos);
+  EXPECT_NE(parse_error("display pim ipv6 neighbor ge0").find("unexpected 'ge0'"),
+            std::string::npos);
+  EXPECT_NE(cli_usage().find("  display pim ipv6 interface [verbose]\n"), std::string::npos);
   EXPECT_EQ(parse_error("frobnicate"), "unknown command 'frobnicate'");
   EXPECT_NE(parse_error("display bfd session all").find("incomplete command"), std::string::npos);
   EXPECT_NE(parse_error("display vrrp6 huge").find("unexpected 'huge'"), std::string::npos);
@@ -500,6 +511,136 @@ TEST(CliDisplay, ForwardingTableTextAndJson) {
   const auto& r = j.get_child("entries").front().second;
   EXPECT_EQ(r.get<std::string>("group"), "ff05::1");
   EXPECT_EQ(r.get_child("downstream").size(), 2u);
+}
+
+// ---- PIM displays (what a core fills: tests/daemon/test_display.cc) ----
+
+TEST(CliDisplay, PimNeighborNeverExpiringAndWithoutDrPriority) {
+  PimNeighborRow n;
+  n.neighbor = "fe80::100";
+  n.interface = "up0";
+  n.uptime_s = 3725;
+  n.expires_s = -1;  // holdtime 65535
+  n.dr_priority = -1;
+  PimNeighborSnapshot s{{n}};
+  const std::string t = render_text(s);
+  EXPECT_NE(t.find("fe80::100                 up0              01:02:05 never    --\n"),
+            std::string::npos)
+      << t;
+  EXPECT_EQ(t.find("Secondary"), std::string::npos) << t;
+  auto j = parse_json(render_json(s));
+  const auto& r = j.get_child("neighbors").front().second;
+  EXPECT_EQ(r.get<int>("uptime_s"), 3725);
+  EXPECT_EQ(r.get<std::string>("expires_s"), "null");
+  EXPECT_EQ(r.get<std::string>("dr_priority"), "null");
+  EXPECT_TRUE(r.get_child("secondary_addresses").empty());
+  EXPECT_EQ(render_text(PimNeighborSnapshot{}),
+            "Total Number of Neighbors = 0\n\n"
+            "Neighbor                  Interface        Uptime   Expires  DR-Priority\n");
+}
+
+TEST(CliDisplay, PimInterfaceVerboseHasEveryKnobAndCounter) {
+  PimInterfaceRow i;
+  i.interface = "ge0";
+  i.up = false;
+  i.hello_interval_s = 30;
+  i.dr_priority = 1;
+  i.address = "fe80::1";
+  i.generation_id = 0xab;
+  i.forwarding_gate_open = false;
+  i.join_suppression = false;
+  i.asserts_won = 2;
+  i.asserts_lost = 3;
+  i.rx_drops = {{"own_message", 4}, {"unsupported_type", 0}};
+  PimInterfaceSnapshot s{{i}};
+  const std::string b = render_text(s, false);
+  EXPECT_NE(b.find("ge0              down  0      30       1          --\n"), std::string::npos)
+      << b;
+  const std::string v = render_text(s, true);
+  for (const char* f : {" Interface ge0, fe80::1\n", "  Generation ID         : 0x000000ab\n",
+                        "  Ignore dr-state       : off\n", "  Ignore assert-state   : off\n",
+                        "  Forwarding gate       : closed (VRRP6 not Master)\n",
+                        "  Join suppression      : off\n", "  Asserts won/lost      : 2/3\n",
+                        "  Rx drops              : own_message 4, unsupported_type 0\n"})
+    EXPECT_NE(v.find(f), std::string::npos) << f << v;
+  auto brief = parse_json(render_json(s, false));
+  const auto& r0 = brief.get_child("interfaces").front().second;
+  EXPECT_EQ(r0.get<std::string>("state"), "down");
+  EXPECT_EQ(r0.get<std::string>("dr_address"), "null");
+  EXPECT_FALSE(r0.get_child_optional("ignore_dr_state"));
+  auto j = parse_json(render_json(s, true));
+  const auto& r = j.get_child("interfaces").front().second;
+  EXPECT_FALSE(r.get<bool>("ignore_dr_state"));
+  EXPECT_FALSE(r.get<bool>("ignore_assert_state"));
+  EXPECT_EQ(r.get<std::string>("forwarding_gate"), "closed");
+  EXPECT_EQ(r.get<int>("generation_id"), 0xab);
+  EXPECT_EQ(r.get<int>("asserts_lost"), 3);
+  EXPECT_EQ(r.get<int>("rx_drops.own_message"), 4);
+  EXPECT_EQ(render_text(PimInterfaceSnapshot{}, true), "  No interface runs PIM.\n");
+}
+
+TEST(CliDisplay, PimRoutingTableShowsSourceEntriesAndLostAsserts) {
+  PimRouteRow e;
+  e.source = "2001:db8:200::50";
+  e.group = "ff0e::db8:1";
+  e.rp = "2001:db8::1";
+  e.protocol = "pim-sm";
+  e.flags = {"SPT"};
+  e.upstream_interface = "up0";
+  e.upstream_neighbor = "fe80::100";
+  e.rpf_prime_neighbor = "fe80::100";
+  e.joined = true;
+  e.join_timer_s = 30;
+  e.keepalive_s = 200;
+  e.spt_bit = true;
+  e.downstream = {{"ge0", "mld", "Loser", "fe80::3", 170, true}};
+  PimRouteRow ssm;
+  ssm.source = "2001:db8:200::51";
+  ssm.group = "ff3e::1";
+  ssm.protocol = "pim-ssm";
+  PimRoutingSnapshot s{{e, ssm}};
+  const std::string t = render_text(s);
+  EXPECT_EQ(t.rfind("Total 0 (*, G) entries; 2 (S, G) entries\n", 0), 0u) << t;
+  EXPECT_NE(t.find("\n (2001:db8:200::50, ff0e::db8:1)\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("     Upstream state: joined, Join timer: 00:00:30, Keepalive: 00:03:20\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("             Protocol: mld, Assert: Loser, winner fe80::3, expires "
+                   "00:02:50, excluded (lost the Assert)\n"),
+            std::string::npos)
+      << t;
+  // Without RP, route or flags: dashes.
+  EXPECT_NE(t.find("     RP: --\n     Protocol: pim-ssm, Flag: --\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("     Upstream interface: --\n         Upstream neighbor: --\n"),
+            std::string::npos)
+      << t;
+  auto j = parse_json(render_json(s));
+  auto it = j.get_child("entries").begin();
+  const auto& d = it->second.get_child("downstream").front().second;
+  EXPECT_EQ(d.get<std::string>("assert_state"), "Loser");
+  EXPECT_EQ(d.get<std::string>("assert_winner"), "fe80::3");
+  EXPECT_EQ(d.get<int>("assert_expires_s"), 170);
+  EXPECT_TRUE(d.get<bool>("excluded"));
+  EXPECT_TRUE(it->second.get<bool>("spt_bit"));
+  ++it;
+  EXPECT_EQ(it->second.get<std::string>("rp"), "null");
+  EXPECT_EQ(it->second.get<std::string>("upstream_interface"), "null");
+  EXPECT_EQ(it->second.get<std::string>("join_timer_s"), "null");
+  EXPECT_EQ(render_text(PimRoutingSnapshot{}), "Total 0 (*, G) entries; 0 (S, G) entries\n");
+}
+
+TEST(CliDisplay, PimRpInfoEmbeddedWithoutRoute) {
+  PimRpSnapshot s{{{"2001:db8:1::1", "ff70::/12", "embedded", "", "", 2}}};
+  const std::string t = render_text(s);
+  EXPECT_NE(t.find("  Type          : embedded\n  RPF interface : --\n  RPF neighbor  : --\n"),
+            std::string::npos)
+      << t;
+  auto j = parse_json(render_json(s));
+  const auto& r = j.get_child("rps").front().second;
+  EXPECT_EQ(r.get<std::string>("group_range"), "ff70::/12");
+  EXPECT_EQ(r.get<std::string>("rpf_neighbor"), "null");
+  EXPECT_EQ(r.get<int>("groups_joined"), 2);
+  EXPECT_NE(render_text(PimRpSnapshot{}).find("No RP"), std::string::npos);
 }
 
 TEST(CliDisplay, DurationFormat) {

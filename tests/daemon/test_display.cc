@@ -4,7 +4,9 @@
 // then one poll) in simulated time. Checks: the same bytes as the implementation that
 // rendered the whole snapshot at once (kept below as the reference), one bounded piece per
 // event-loop turn with the timers served in between, a bounded buffer for a reader that stops
-// reading, and cleanup of a reader that leaves.
+// reading, and cleanup of a reader that leaves. Also the PIM displays (`display pim ipv6
+// neighbor|interface [verbose]|routing-table|rp-info`, text and JSON) of a core with a PIM
+// neighbor, a static RP and a listener.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -16,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <sstream>
 
 #include "control/daemon/cli/json.h"
 #include "control/daemon/cli/render.h"
@@ -203,6 +206,16 @@ Ipv6Address group_of(uint32_t i) {
   return g;
 }
 
+// Simulated time moves `d` on; the core's timers run when due.
+void run_core_timers(RouterCore& core, TimePoint& now, Duration d) {
+  const TimePoint end = now + d;
+  for (TimePoint next = core.next_deadline(); next <= end; next = core.next_deadline()) {
+    now = std::max(now, next);
+    core.on_timer(now);
+  }
+  now = end;
+}
+
 struct DisplayTest : ::testing::Test {
   FakeIo io;
   RouterCore core{io, null_log_sink(), 7};
@@ -268,14 +281,7 @@ struct DisplayTest : ::testing::Test {
     };
   }
 
-  void run_timers_for(Duration d) {
-    TimePoint end = now + d;
-    for (TimePoint next = core.next_deadline(); next <= end; next = core.next_deadline()) {
-      now = std::max(now, next);
-      core.on_timer(now);
-    }
-    now = end;
-  }
+  void run_timers_for(Duration d) { run_core_timers(core, now, d); }
   // One turn of the daemon's loop: timers when due, then one poll; simulated time moves on.
   void turn(Duration step) {
     if (core.next_deadline() <= now) {
@@ -531,6 +537,209 @@ TEST_F(DisplayTest, AReaderThatLeavesMidwayIsCleanedUp) {
   EXPECT_EQ(
       ask("display mld group interface ge1", false),
       "Interface group report information\nTotal 0 entries, digest " + groups().digest + "\n");
+}
+
+// ---- PIM displays: a core on fake I/O with a PIM neighbor upstream and a listener ----
+
+// up0 runs PIM toward the RP's router (fe80::100, global 2001:db8:100::1: the next hop of the
+// static route to the RP); ge0 is the listeners' LAN, ignoring DR and Assert state.
+const char* kPimConfig = R"(
+multicast ipv6 routing-enable
+pim-ipv6
+ static-rp 2001:db8::1
+quit
+ipv6 route-static 2001:db8::1 128 2001:db8:100::1
+interface up0
+ device net_null0
+ ipv6 address 2001:db8:100::2/64
+ pim ipv6 sm
+quit
+interface ge0
+ device net_null1
+ ipv6 address 2001:db8:1::2/64
+ pim ipv6 sm
+ mld enable
+ pim ipv6 ignore dr-state
+ pim ipv6 ignore assert-state
+quit
+)";
+
+struct PimDisplayTest : ::testing::Test {
+  FakeIo io;
+  RouterCore core{io, null_log_sink(), 11};
+  TimePoint now{};
+  const Ipv6Address neighbor = Ipv6Address::must_parse("fe80::100");
+  const Ipv6Address group = Ipv6Address::must_parse("ff0e::db8:1");
+
+  void SetUp() override {
+    auto r = config::parse_config(kPimConfig, "t.cfg");
+    ASSERT_TRUE(r.ok()) << config::format_errors(r.errors);
+    core.apply(r.config,
+               {*MacAddress::parse("02:00:00:00:00:01"), *MacAddress::parse("02:00:00:00:00:02")},
+               now);
+    hello_from("up0", neighbor, 1, {Ipv6Address::must_parse("2001:db8:100::1")});
+    advance(std::chrono::seconds(5));
+    core.on_frame(ifindex("ge0"),
+                  wire::build_mld_v2_report_frame(*MacAddress::parse("02:00:00:00:aa:01"),
+                                                  Ipv6Address::must_parse("fe80::aa"),
+                                                  {{wire::MldRecordType::to_ex, group, {}}}),
+                  now);
+    advance(std::chrono::seconds(2));
+  }
+  // A PIM Hello from `from` on `itf`; the Address List carries its global addresses.
+  void hello_from(const std::string& itf, const Ipv6Address& from, uint32_t dr_priority,
+                  std::vector<Ipv6Address> addresses) {
+    wire::PimMessage m;
+    m.type = wire::PimType::hello;
+    m.hello.holdtime_s = 105;
+    m.hello.dr_priority = dr_priority;
+    m.hello.generation_id = 0x1234;
+    m.hello.address_list = std::move(addresses);
+    core.on_frame(ifindex(itf),
+                  wire::build_pim_message_frame(*MacAddress::parse("02:00:00:00:01:00"), from, m),
+                  now);
+  }
+  uint32_t ifindex(const std::string& name) const { return core.interfaces().ifindex(name); }
+  std::string ll(const std::string& name) const {
+    return core.interfaces().by_name(name)->link_local.to_string();
+  }
+  void advance(Duration d) { run_core_timers(core, now, d); }
+  // Through the command table and dispatch, as tandemctl's request reaches tandemd.
+  std::string ask(const std::string& command, bool json) {
+    cli::WireRequest req{json, {}};
+    std::istringstream in(command);
+    for (std::string w; in >> w;) req.words.push_back(w);
+    cli::WireResponse resp = dispatch_cli(req, core, CliActions{}, now);
+    EXPECT_TRUE(resp.ok) << resp.body;
+    EXPECT_FALSE(resp.more);
+    if (json) {
+      EXPECT_EQ(resp.body.find('\n'), resp.body.size() - 1) << "one document, one line";
+    }
+    return resp.body;
+  }
+};
+
+#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
+
+TEST_F(PimDisplayTest, NeighborListsTheHelloSender) {
+  const std::string t = ask("display pim ipv6 neighbor", false);
+  EXPECT_HAS(t, "Total Number of Neighbors = 1\n");
+  EXPECT_HAS(t, "Neighbor                  Interface        Uptime   Expires  DR-Priority\n");
+  // Up for 7 s, holdtime 105 s: expires in 98 s.
+  EXPECT_HAS(t, "fe80::100                 up0              00:00:07 00:01:38 1\n");
+  EXPECT_HAS(t, "  Secondary addresses: 2001:db8:100::1\n");
+  const std::string j = ask("display pim ipv6 neighbor", true);
+  EXPECT_EQ(j, R"({"neighbors":[{"neighbor":"fe80::100","interface":"up0","uptime_s":7,)"
+               R"("expires_s":98,"dr_priority":1,"generation_id":4660,)"
+               R"("secondary_addresses":["2001:db8:100::1"]}]})"
+               "\n");
+}
+
+TEST_F(PimDisplayTest, InterfaceShowsTheDrAndVerboseTheIgnoreFlags) {
+  // Our link-locals are above fe80::100 at the same priority: we are DR on both links.
+  const std::string t = ask("display pim ipv6 interface", false);
+  EXPECT_HAS(t, "Interface        State NbrCnt HelloInt DR-Pri     DR-Address\n");
+  EXPECT_HAS(t, "up0              up    1      30       1          " + ll("up0") + " (local)\n");
+  EXPECT_HAS(t, "ge0              up    0      30       1          " + ll("ge0") + " (local)\n");
+  const std::string v = ask("display pim ipv6 interface verbose", false);
+  EXPECT_HAS(v, " Interface ge0, " + ll("ge0") + "\n");
+  EXPECT_HAS(v, "  Ignore dr-state       : on\n");
+  EXPECT_HAS(v, "  Ignore assert-state   : on\n");
+  EXPECT_HAS(v, "  Forwarding gate       : open\n");
+  EXPECT_HAS(v, "  Hello holdtime        : 105 s\n");
+  EXPECT_HAS(v, "  Join/Prune interval   : 60 s\n");
+  EXPECT_HAS(v, "  Override interval     : 2500 ms\n");
+  EXPECT_HAS(v, "  Propagation delay     : 500 ms\n");
+  EXPECT_HAS(v, "  Neighbor ups/downs    : 1/0\n");
+  EXPECT_HAS(v, "  Rx drops              : interface_not_pim 0, own_message 0,");
+  // up0 keeps the defaults: both flags shown as off.
+  const std::string up0 = v.substr(v.find(" Interface up0"));
+  EXPECT_HAS(up0, "  Ignore dr-state       : off\n");
+  EXPECT_HAS(up0, "  Ignore assert-state   : off\n");
+  EXPECT_HAS(up0, "  J/P sent/received     : 1/0\n");
+
+  EXPECT_HAS(ask("display pim ipv6 interface", true),
+             R"({"interface":"up0","state":"up","neighbor_count":1,"hello_interval_s":30,)"
+             R"("dr_priority":1,"dr_address":")" +
+                 ll("up0") + R"(","is_dr":true})");
+  const std::string jv = ask("display pim ipv6 interface verbose", true);
+  EXPECT_HAS(jv, R"("interface":"ge0","state":"up","neighbor_count":0,)");
+  EXPECT_HAS(jv, R"("ignore_dr_state":true,"ignore_assert_state":true,"forwarding_gate":"open",)");
+  EXPECT_HAS(jv, R"("ignore_dr_state":false,"ignore_assert_state":false,)");
+  EXPECT_HAS(jv, R"("rx_drops":{"interface_not_pim":0,"own_message":0,)");
+  EXPECT_HAS(jv, R"("join_prunes_sent":1,"join_prunes_received":0,"joins_sent":1,)");
+}
+
+TEST_F(PimDisplayTest, RoutingTableShowsTheStarGJoinedTowardTheRp) {
+  const std::string t = ask("display pim ipv6 routing-table", false);
+  EXPECT_HAS(t, "Total 1 (*, G) entries; 0 (S, G) entries\n");
+  EXPECT_HAS(t,
+             "\n (*, ff0e::db8:1)\n"
+             "     RP: 2001:db8::1\n"
+             "     Protocol: pim-sm, Flag: WC RPT\n"
+             "     UpTime: 00:00:02\n"
+             "     Upstream interface: up0\n"
+             "         Upstream neighbor: fe80::100\n"
+             "         RPF prime neighbor: fe80::100\n"
+             "     Upstream state: joined, Join timer: 00:00:58, Keepalive: --\n"
+             "     Downstream interface(s) information:\n"
+             "     Total number of downstreams: 1\n"
+             "         1: ge0\n"
+             "             Protocol: mld, Assert: NoInfo\n");
+  EXPECT_EQ(ask("display pim ipv6 routing-table", true),
+            R"({"entries":[{"source":"*","group":"ff0e::db8:1","rp":"2001:db8::1",)"
+            R"("protocol":"pim-sm","flags":["WC","RPT"],"uptime_s":2,)"
+            R"("upstream_interface":"up0","upstream_neighbor":"fe80::100",)"
+            R"("rpf_prime_neighbor":"fe80::100","joined":true,"join_timer_s":58,)"
+            R"("keepalive_s":null,"spt_bit":false,"rpt_pruned":false,)"
+            R"("downstream":[{"interface":"ge0","protocol":"mld","assert_state":"NoInfo",)"
+            R"("assert_winner":null,"assert_expires_s":null,"excluded":false}]}]})"
+            "\n");
+}
+
+TEST_F(PimDisplayTest, RpInfoShowsTheStaticRpAndItsRpfNeighbor) {
+  EXPECT_EQ(ask("display pim ipv6 rp-info", false),
+            "  RP address    : 2001:db8::1\n"
+            "  Group range   : ff00::/8\n"
+            "  Type          : static\n"
+            "  RPF interface : up0\n"
+            "  RPF neighbor  : fe80::100\n"
+            "  Groups joined : 1\n");
+  EXPECT_EQ(ask("display pim ipv6 rp-info", true),
+            R"({"rps":[{"rp_address":"2001:db8::1","group_range":"ff00::/8","type":"static",)"
+            R"("rpf_interface":"up0","rpf_neighbor":"fe80::100","groups_joined":1}]})"
+            "\n");
+}
+
+// A neighbor with a higher DR priority on ge0 takes the DR role: no "(local)", is_dr 0.
+TEST_F(PimDisplayTest, AnotherDrIsShownWithoutLocal) {
+  hello_from("ge0", Ipv6Address::must_parse("fe80::200"), 10, {});
+  EXPECT_HAS(ask("display pim ipv6 interface", false),
+             "ge0              up    1      30       1          fe80::200\n");
+  EXPECT_HAS(ask("display pim ipv6 interface", true),
+             R"("dr_priority":1,"dr_address":"fe80::200","is_dr":false})");
+  metrics::MetricsSnapshot m;
+  core.fill_metrics(m, now);
+  ASSERT_EQ(m.pim.interfaces.at(0).interface, "ge0");
+  EXPECT_FALSE(m.pim.interfaces.at(0).dr);
+  // The listener still joins upstream: ge0 ignores DR state.
+  EXPECT_HAS(ask("display pim ipv6 routing-table", false), "         1: ge0\n");
+}
+
+// The same state through the metrics the core fills.
+TEST_F(PimDisplayTest, MetricsCarryTheNeighborTheDrAndTheEntry) {
+  metrics::MetricsSnapshot m;
+  core.fill_metrics(m, now);
+  ASSERT_EQ(m.pim.interfaces.size(), 2u);
+  for (const auto& p : m.pim.interfaces) {
+    SCOPED_TRACE(p.interface);
+    EXPECT_TRUE(p.dr);
+    EXPECT_EQ(p.neighbors, p.interface == "up0" ? 1u : 0u);
+    EXPECT_EQ(p.rx_drops.size(), pim::kRxDropCount);
+    EXPECT_GE(p.hellos_sent, 1u);
+  }
+  EXPECT_EQ(m.pim.star_g, 1u);
+  EXPECT_EQ(m.pim.s_g, 0u);
 }
 
 }  // namespace

@@ -49,6 +49,27 @@ MetricsSnapshot sample() {
   s.rbs.push_back(r);
   s.fib_entries = 4;
   s.mld_source_entries = 9;
+  PimInterfaceMetrics pim;
+  pim.interface = "up0";
+  pim.neighbors = 1;
+  pim.dr = true;
+  pim.hellos_sent = 3;
+  pim.hellos_received = 2;
+  pim.join_prunes_sent = 4;
+  pim.join_prunes_received = 1;
+  pim.joins_sent = 5;
+  pim.prunes_sent = 1;
+  pim.asserts_sent = 1;
+  pim.asserts_received = 2;
+  pim.asserts_won = 1;
+  pim.asserts_lost = 1;
+  pim.rx_drops = {{"own_message", 6}, {"unsupported_type", 0}};
+  s.pim.interfaces.push_back(pim);
+  s.pim.star_g = 2;
+  s.pim.s_g = 3;
+  s.pim.s_g_rpt = 1;
+  s.pim.spt_switches = 3;
+  s.pim.data_notifications = 7;
   return s;
 }
 
@@ -83,10 +104,32 @@ TEST(Metrics, FamiliesCarryTheContractNamesAndLabels) {
       << t;
   EXPECT_TRUE(has_line(t, "tandem_mld_source_entries 9")) << t;
   EXPECT_NE(t.find("tandem_control_loop_seconds_bucket{le=\"0.0005\"} 1"), std::string::npos) << t;
+  for (const char* line : {
+           "tandem_pim_neighbors{interface=\"up0\"} 1",
+           "tandem_pim_is_dr{interface=\"up0\"} 1",
+           "tandem_pim_hellos_sent_total{interface=\"up0\"} 3",
+           "tandem_pim_hellos_received_total{interface=\"up0\"} 2",
+           "tandem_pim_join_prune_sent_total{interface=\"up0\"} 4",
+           "tandem_pim_join_prune_received_total{interface=\"up0\"} 1",
+           "tandem_pim_joins_sent_total{interface=\"up0\"} 5",
+           "tandem_pim_prunes_sent_total{interface=\"up0\"} 1",
+           "tandem_pim_asserts_sent_total{interface=\"up0\"} 1",
+           "tandem_pim_asserts_received_total{interface=\"up0\"} 2",
+           "tandem_pim_asserts_won_total{interface=\"up0\"} 1",
+           "tandem_pim_asserts_lost_total{interface=\"up0\"} 1",
+           "tandem_pim_rx_drops_total{interface=\"up0\",reason=\"own_message\"} 6",
+           "tandem_pim_rx_drops_total{interface=\"up0\",reason=\"unsupported_type\"} 0",
+           "tandem_pim_routes{kind=\"star_g\"} 2",
+           "tandem_pim_routes{kind=\"s_g\"} 3",
+           "tandem_pim_routes{kind=\"s_g_rpt\"} 1",
+           "tandem_pim_spt_switches_total 3",
+           "tandem_pim_data_notifications_total 7",
+       })
+    EXPECT_TRUE(has_line(t, line)) << line << "\n" << t;
 
   // Every sample name starts with tandem_, counters end in _total, labels are from the list.
-  const std::set<std::string> allowed{"port",    "lcore",   "interface", "vrid",
-                                      "session", "service", "reason",    "le"};
+  const std::set<std::string> allowed{"port",    "lcore",  "interface", "vrid", "session",
+                                      "service", "reason", "kind",      "le"};
   std::regex type_re("^# TYPE (\\S+) (\\S+)$");
   std::regex label_re("([a-z_]+)=\"");
   std::istringstream in(t);
@@ -111,6 +154,32 @@ TEST(Metrics, FamiliesCarryTheContractNamesAndLabels) {
       EXPECT_TRUE(allowed.count((*it)[1].str())) << line;
   }
   EXPECT_GT(families, 30);
+}
+
+// RPF failures are a data-plane drop reason: every port has the series, from zero.
+TEST(Metrics, RpfFailuresArePresentOnEveryPortFromZero) {
+  Exporter e;
+  auto s = sample();
+  PortMetrics quiet;
+  quiet.port = "ge1";
+  s.ports.push_back(quiet);
+  e.update(s);
+  const std::string t = e.serialize();
+  EXPECT_TRUE(has_line(t, "tandem_drops_total{port=\"ge0\",reason=\"rpf_fail\"} 3")) << t;
+  EXPECT_TRUE(has_line(t, "tandem_drops_total{port=\"ge1\",reason=\"rpf_fail\"} 0")) << t;
+  EXPECT_EQ(t.find("tandem_drops_total{port=\"ge1\",reason=\"no_route\"}"), std::string::npos);
+}
+
+TEST(Metrics, PimSeriesOfARemovedInterfaceDisappear) {
+  Exporter e;
+  auto s = sample();
+  e.update(s);
+  s.pim.interfaces.clear();
+  e.update(s);
+  const std::string t = e.serialize();
+  EXPECT_EQ(t.find("tandem_pim_neighbors{"), std::string::npos) << t;
+  EXPECT_EQ(t.find("tandem_pim_rx_drops_total{"), std::string::npos) << t;
+  EXPECT_TRUE(has_line(t, "tandem_pim_routes{kind=\"star_g\"} 2")) << t;
 }
 
 TEST(Metrics, CountersStayMonotonicAcrossAStatisticsReset) {

@@ -89,14 +89,22 @@ std::string format_duration_ms(int64_t ms) {
 
 // ---- remote-backup-service ----
 
-// "missing 0, failed 2, unexpected 0, refused 0": the auth_* close reasons, prefix dropped.
-static std::string auth_failures_text(const RbsRow& r) {
+// "missing 0, failed 2": counts by reason, `prefix` dropped from the names; "--" if none.
+static std::string counts_text(const std::vector<std::pair<std::string, uint64_t>>& counts,
+                               std::string_view prefix = {}) {
   std::string out;
-  for (const auto& [reason, n] : r.auth_failures) {
-    const std::string name = reason.rfind("auth_", 0) == 0 ? reason.substr(5) : reason;
-    out += (out.empty() ? "" : ", ") + name + " " + std::to_string(n);
+  for (const auto& [reason, n] : counts) {
+    std::string_view name = reason;
+    if (!prefix.empty() && name.substr(0, prefix.size()) == prefix)
+      name.remove_prefix(prefix.size());
+    out += (out.empty() ? "" : ", ") + std::string(name) + " " + std::to_string(n);
   }
   return dash(out);
+}
+
+// "missing 0, failed 2, unexpected 0, refused 0": the auth_* close reasons, prefix dropped.
+static std::string auth_failures_text(const RbsRow& r) {
+  return counts_text(r.auth_failures, "auth_");
 }
 
 std::string render_text(const RbsSnapshot& s, bool verbose) {
@@ -634,6 +642,256 @@ std::string render_json(const ForwardingSnapshot& s) {
   begin_forwarding_json(w, s.generation);
   for (const auto& e : s.entries) write_json(w, e);
   end_forwarding_json(w);
+  return w.str() + "\n";
+}
+
+// ---- pim ----
+
+namespace {
+// A time in seconds as "00:01:23", or `none` when it does not apply (-1).
+std::string seconds_text(int64_t s, const char* none = "--") {
+  return s < 0 ? std::string(none) : format_duration_ms(s * 1000);
+}
+std::string on_off(bool b) {
+  return b ? "on" : "off";
+}
+std::string hex32(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", v);
+  return buf;
+}
+std::string pair_text(uint64_t a, uint64_t b) {
+  return std::to_string(a) + "/" + std::to_string(b);
+}
+// JSON null for what does not apply: an empty address or interface, a time of -1.
+void nullable(JsonWriter& w, std::string_view k, const std::string& v) {
+  w.key(k);
+  if (v.empty())
+    w.null();
+  else
+    w.value(v);
+}
+void nullable(JsonWriter& w, std::string_view k, int64_t v) {
+  w.key(k);
+  if (v < 0)
+    w.null();
+  else
+    w.value(v);
+}
+std::string dr_text(const PimInterfaceRow& i) {
+  return dash(i.dr_address) + (i.is_dr ? " (local)" : "");
+}
+}  // namespace
+
+std::string render_text(const PimNeighborSnapshot& s) {
+  std::string out = "Total Number of Neighbors = " + std::to_string(s.neighbors.size()) + "\n\n";
+  out += pad("Neighbor", 25) + pad("Interface", 16) + pad("Uptime", 8) + pad("Expires", 8) +
+         "DR-Priority\n";
+  for (const auto& n : s.neighbors) {
+    out += pad(n.neighbor, 25) + pad(n.interface, 16) + pad(seconds_text(n.uptime_s), 8) +
+           pad(seconds_text(n.expires_s, "never"), 8) +
+           (n.dr_priority < 0 ? "--" : std::to_string(n.dr_priority)) + "\n";
+    if (!n.secondary_addresses.empty())
+      out += "  Secondary addresses: " + join(n.secondary_addresses, ", ") + "\n";
+  }
+  return out;
+}
+
+std::string render_json(const PimNeighborSnapshot& s) {
+  JsonWriter w;
+  w.begin_object().key("neighbors").begin_array();
+  for (const auto& n : s.neighbors) {
+    w.begin_object()
+        .field("neighbor", n.neighbor)
+        .field("interface", n.interface)
+        .field("uptime_s", n.uptime_s);
+    nullable(w, "expires_s", n.expires_s);
+    nullable(w, "dr_priority", n.dr_priority);
+    w.field("generation_id", n.generation_id)
+        .string_array("secondary_addresses", n.secondary_addresses)
+        .end_object();
+  }
+  w.end_array().end_object();
+  return w.str() + "\n";
+}
+
+std::string render_text(const PimInterfaceSnapshot& s, bool verbose) {
+  std::string out;
+  if (!verbose) {
+    out = pad("Interface", 16) + pad("State", 5) + pad("NbrCnt", 6) + pad("HelloInt", 8) +
+          pad("DR-Pri", 10) + "DR-Address\n";
+    for (const auto& i : s.interfaces)
+      out += pad(i.interface, 16) + pad(i.up ? "up" : "down", 5) +
+             pad(std::to_string(i.neighbor_count), 6) + pad(std::to_string(i.hello_interval_s), 8) +
+             pad(std::to_string(i.dr_priority), 10) + dr_text(i) + "\n";
+    return out;
+  }
+  for (const auto& i : s.interfaces) {
+    Fields f(22);
+    f.raw(" Interface " + i.interface + ", " + dash(i.address))
+        .add("State", i.up ? "up" : "down")
+        .add("Neighbor count", i.neighbor_count)
+        .add("DR", dr_text(i))
+        .add("DR priority", i.dr_priority)
+        .add("Hello interval", std::to_string(i.hello_interval_s) + " s")
+        .add("Hello holdtime", std::to_string(i.hello_holdtime_s) + " s")
+        .add("Join/Prune interval", std::to_string(i.join_prune_interval_s) + " s")
+        .add("Generation ID", hex32(i.generation_id))
+        .add("Ignore dr-state", on_off(i.ignore_dr_state))
+        .add("Ignore assert-state", on_off(i.ignore_assert_state))
+        .add("Forwarding gate", i.forwarding_gate_open ? "open" : "closed (VRRP6 not Master)")
+        .add("Override interval", std::to_string(i.override_interval_ms) + " ms")
+        .add("Propagation delay", std::to_string(i.propagation_delay_ms) + " ms")
+        .add("Join suppression", on_off(i.join_suppression))
+        .add("Hellos sent/received", pair_text(i.hellos_sent, i.hellos_received))
+        .add("J/P sent/received", pair_text(i.join_prunes_sent, i.join_prunes_received))
+        .add("Joins/prunes sent", pair_text(i.joins_sent, i.prunes_sent))
+        .add("Asserts sent/received", pair_text(i.asserts_sent, i.asserts_received))
+        .add("Asserts won/lost", pair_text(i.asserts_won, i.asserts_lost))
+        .add("Neighbor ups/downs", pair_text(i.neighbor_ups, i.neighbor_downs))
+        .add("Rx drops", counts_text(i.rx_drops));
+    out += (out.empty() ? "" : "\n") + f.str();
+  }
+  if (s.interfaces.empty()) out = "  No interface runs PIM.\n";
+  return out;
+}
+
+std::string render_json(const PimInterfaceSnapshot& s, bool verbose) {
+  JsonWriter w;
+  w.begin_object().key("interfaces").begin_array();
+  for (const auto& i : s.interfaces) {
+    w.begin_object()
+        .field("interface", i.interface)
+        .field("state", i.up ? "up" : "down")
+        .field("neighbor_count", i.neighbor_count)
+        .field("hello_interval_s", i.hello_interval_s)
+        .field("dr_priority", i.dr_priority);
+    nullable(w, "dr_address", i.dr_address);
+    w.field("is_dr", i.is_dr);
+    if (verbose) {
+      w.field("address", i.address)
+          .field("hello_holdtime_s", i.hello_holdtime_s)
+          .field("join_prune_interval_s", i.join_prune_interval_s)
+          .field("generation_id", i.generation_id)
+          .field("ignore_dr_state", i.ignore_dr_state)
+          .field("ignore_assert_state", i.ignore_assert_state)
+          .field("forwarding_gate", i.forwarding_gate_open ? "open" : "closed")
+          .field("override_interval_ms", i.override_interval_ms)
+          .field("propagation_delay_ms", i.propagation_delay_ms)
+          .field("join_suppression", i.join_suppression)
+          .field("hellos_sent", i.hellos_sent)
+          .field("hellos_received", i.hellos_received)
+          .field("join_prunes_sent", i.join_prunes_sent)
+          .field("join_prunes_received", i.join_prunes_received)
+          .field("joins_sent", i.joins_sent)
+          .field("prunes_sent", i.prunes_sent)
+          .field("asserts_sent", i.asserts_sent)
+          .field("asserts_received", i.asserts_received)
+          .field("asserts_won", i.asserts_won)
+          .field("asserts_lost", i.asserts_lost)
+          .field("neighbor_ups", i.neighbor_ups)
+          .field("neighbor_downs", i.neighbor_downs);
+      w.key("rx_drops").begin_object();
+      for (const auto& [reason, n] : i.rx_drops) w.field(reason, n);
+      w.end_object();
+    }
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return w.str() + "\n";
+}
+
+std::string render_text(const PimRoutingSnapshot& s) {
+  size_t star = 0;
+  for (const auto& e : s.entries) star += e.source == "*";
+  std::string out = "Total " + std::to_string(star) + " (*, G) entries; " +
+                    std::to_string(s.entries.size() - star) + " (S, G) entries\n";
+  for (const auto& e : s.entries) {
+    out += "\n (" + e.source + ", " + e.group + ")\n";
+    out += "     RP: " + dash(e.rp) + "\n";
+    out += "     Protocol: " + e.protocol + ", Flag: " + dash(join(e.flags, " ")) + "\n";
+    out += "     UpTime: " + seconds_text(e.uptime_s) + "\n";
+    out += "     Upstream interface: " + dash(e.upstream_interface) + "\n";
+    out += "         Upstream neighbor: " + dash(e.upstream_neighbor) + "\n";
+    out += "         RPF prime neighbor: " + dash(e.rpf_prime_neighbor) + "\n";
+    out += std::string("     Upstream state: ") + (e.joined ? "joined" : "not joined") +
+           ", Join timer: " + seconds_text(e.join_timer_s) +
+           ", Keepalive: " + seconds_text(e.keepalive_s) + "\n";
+    out += "     Downstream interface(s) information:\n     Total number of downstreams: " +
+           std::to_string(e.downstream.size()) + "\n";
+    size_t k = 0;
+    for (const auto& d : e.downstream) {
+      out += "         " + std::to_string(++k) + ": " + d.interface + "\n";
+      out += "             Protocol: " + d.protocol + ", Assert: " + d.assert_state;
+      if (!d.assert_winner.empty()) out += ", winner " + d.assert_winner;
+      if (d.assert_expires_s >= 0) out += ", expires " + seconds_text(d.assert_expires_s);
+      if (d.excluded) out += ", excluded (lost the Assert)";
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::string render_json(const PimRoutingSnapshot& s) {
+  JsonWriter w;
+  w.begin_object().key("entries").begin_array();
+  for (const auto& e : s.entries) {
+    w.begin_object().field("source", e.source).field("group", e.group);
+    nullable(w, "rp", e.rp);
+    w.field("protocol", e.protocol).string_array("flags", e.flags).field("uptime_s", e.uptime_s);
+    nullable(w, "upstream_interface", e.upstream_interface);
+    nullable(w, "upstream_neighbor", e.upstream_neighbor);
+    nullable(w, "rpf_prime_neighbor", e.rpf_prime_neighbor);
+    w.field("joined", e.joined);
+    nullable(w, "join_timer_s", e.join_timer_s);
+    nullable(w, "keepalive_s", e.keepalive_s);
+    w.field("spt_bit", e.spt_bit).field("rpt_pruned", e.rpt_pruned);
+    w.key("downstream").begin_array();
+    for (const auto& d : e.downstream) {
+      w.begin_object()
+          .field("interface", d.interface)
+          .field("protocol", d.protocol)
+          .field("assert_state", d.assert_state);
+      nullable(w, "assert_winner", d.assert_winner);
+      nullable(w, "assert_expires_s", d.assert_expires_s);
+      w.field("excluded", d.excluded).end_object();
+    }
+    w.end_array().end_object();
+  }
+  w.end_array().end_object();
+  return w.str() + "\n";
+}
+
+std::string render_text(const PimRpSnapshot& s) {
+  std::string out;
+  for (const auto& r : s.rps) {
+    Fields f(14);
+    f.add("RP address", r.rp_address)
+        .add("Group range", r.group_range)
+        .add("Type", r.type)
+        .add("RPF interface", dash(r.rpf_interface))
+        .add("RPF neighbor", dash(r.rpf_neighbor))
+        .add("Groups joined", r.groups_joined);
+    out += (out.empty() ? "" : "\n") + f.str();
+  }
+  if (s.rps.empty())
+    out = "  No RP: no static-rp in the pim-ipv6 view and no embedded-RP group joined.\n";
+  return out;
+}
+
+std::string render_json(const PimRpSnapshot& s) {
+  JsonWriter w;
+  w.begin_object().key("rps").begin_array();
+  for (const auto& r : s.rps) {
+    w.begin_object()
+        .field("rp_address", r.rp_address)
+        .field("group_range", r.group_range)
+        .field("type", r.type);
+    nullable(w, "rpf_interface", r.rpf_interface);
+    nullable(w, "rpf_neighbor", r.rpf_neighbor);
+    w.field("groups_joined", r.groups_joined).end_object();
+  }
+  w.end_array().end_object();
   return w.str() + "\n";
 }
 

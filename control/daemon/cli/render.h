@@ -27,6 +27,14 @@ std::string render_text(const MldInterfaceSnapshot& s);
 std::string render_json(const MldInterfaceSnapshot& s);
 std::string render_text(const ForwardingSnapshot& s);
 std::string render_json(const ForwardingSnapshot& s);
+std::string render_text(const PimNeighborSnapshot& s);
+std::string render_json(const PimNeighborSnapshot& s);
+std::string render_text(const PimInterfaceSnapshot& s, bool verbose);
+std::string render_json(const PimInterfaceSnapshot& s, bool verbose);
+std::string render_text(const PimRoutingSnapshot& s);
+std::string render_json(const PimRoutingSnapshot& s);
+std::string render_text(const PimRpSnapshot& s);
+std::string render_json(const PimRpSnapshot& s);
 
 // The displays that grow with the group and forwarding tables, in pieces: header, one row at
 // a time, footer (a chunked producer writes them over several event-loop turns; the

@@ -163,4 +163,90 @@ struct ForwardingSnapshot {
   uint64_t generation = 0;
 };
 
+// ---- PIM (display pim ipv6 ...). Times in s; -1 where a time or value does not apply
+// (JSON null), "" where there is no address or interface (JSON null).
+
+// display pim ipv6 neighbor
+struct PimNeighborRow {
+  std::string neighbor;  // the neighbor's link-local (primary) address
+  std::string interface;
+  int64_t uptime_s = 0;
+  int64_t expires_s = -1;    // -1: never (Hello holdtime 65535)
+  int64_t dr_priority = -1;  // -1: the Hello had no DR Priority option
+  uint32_t generation_id = 0;
+  std::vector<std::string> secondary_addresses;  // the Hello's Address List
+};
+struct PimNeighborSnapshot {
+  std::vector<PimNeighborRow> neighbors;
+};
+
+// display pim ipv6 interface [verbose]
+struct PimInterfaceRow {
+  std::string interface;
+  bool up = false;
+  uint64_t neighbor_count = 0;
+  uint32_t hello_interval_s = 0;
+  uint32_t dr_priority = 0;
+  std::string dr_address;
+  bool is_dr = false;  // "(local)"
+  // verbose
+  std::string address;  // ours, link-local
+  uint32_t hello_holdtime_s = 0;
+  uint32_t join_prune_interval_s = 0;
+  uint32_t generation_id = 0;
+  bool ignore_dr_state = false, ignore_assert_state = false;
+  bool forwarding_gate_open = true;                            // the VRRP6 gate
+  int64_t override_interval_ms = 0, propagation_delay_ms = 0;  // effective (LAN Prune Delay)
+  bool join_suppression = true;
+  uint64_t hellos_sent = 0, hellos_received = 0;
+  uint64_t join_prunes_sent = 0, join_prunes_received = 0;
+  uint64_t joins_sent = 0, prunes_sent = 0;
+  uint64_t asserts_sent = 0, asserts_received = 0, asserts_won = 0, asserts_lost = 0;
+  uint64_t neighbor_ups = 0, neighbor_downs = 0;
+  std::vector<std::pair<std::string, uint64_t>> rx_drops;  // every reason (pim::rx_drop_name)
+};
+struct PimInterfaceSnapshot {
+  std::vector<PimInterfaceRow> interfaces;
+};
+
+// display pim ipv6 routing-table
+struct PimDownstreamRow {
+  std::string interface;
+  std::string protocol;      // mld
+  std::string assert_state;  // NoInfo | Winner | Loser
+  std::string assert_winner;
+  int64_t assert_expires_s = -1;
+  bool excluded = false;  // lost an Assert (and ignore assert-state is off): not forwarded
+};
+struct PimRouteRow {
+  std::string source;  // "*" for (*,G)
+  std::string group;
+  std::string rp;
+  std::string protocol;            // pim-sm | pim-ssm
+  std::vector<std::string> flags;  // WC, RPT, SPT, SWT, RPT-PRUNE, LOC
+  int64_t uptime_s = 0;
+  std::string upstream_interface;
+  std::string upstream_neighbor;   // RPF neighbor
+  std::string rpf_prime_neighbor;  // RPF' (the Assert winner when we lost one)
+  bool joined = false;
+  int64_t join_timer_s = -1, keepalive_s = -1;
+  bool spt_bit = false, rpt_pruned = false;
+  std::vector<PimDownstreamRow> downstream;
+};
+struct PimRoutingSnapshot {
+  std::vector<PimRouteRow> entries;
+};
+
+// display pim ipv6 rp-info
+struct PimRpRow {
+  std::string rp_address;
+  std::string group_range;  // ff00::/8
+  std::string type;         // static | embedded
+  std::string rpf_interface, rpf_neighbor;
+  uint64_t groups_joined = 0;
+};
+struct PimRpSnapshot {
+  std::vector<PimRpRow> rps;
+};
+
 }  // namespace tandem::cli

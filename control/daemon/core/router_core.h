@@ -97,6 +97,10 @@ class RouterCore {
   cli::MldInterfaceSnapshot mld_interface_snapshot(const std::string& interface,
                                                    TimePoint now) const;
   cli::ForwardingSnapshot forwarding_snapshot() const;
+  cli::PimNeighborSnapshot pim_neighbor_snapshot(TimePoint now) const;
+  cli::PimInterfaceSnapshot pim_interface_snapshot(TimePoint now) const;
+  cli::PimRoutingSnapshot pim_routing_snapshot(TimePoint now) const;
+  cli::PimRpSnapshot pim_rp_snapshot() const;
   // The same two displays rendered a bounded step per call (display_stream.cc): each call of
   // the returned function appends one piece and returns false after the last. `clock` gives
   // the time each piece's rows are read at. What a listing shows when the tables change

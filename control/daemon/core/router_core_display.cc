@@ -9,6 +9,41 @@ std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
+
+// PIM snapshot values: whole seconds (-1 when the time does not apply), "" for no address.
+int64_t to_s(Duration d) {
+  return std::chrono::duration_cast<seconds>(d).count();
+}
+int64_t to_s(const std::optional<Duration>& d) {
+  return d ? to_s(*d) : -1;
+}
+std::string text(const std::optional<wire::Ipv6Address>& a) {
+  return a ? a->to_string() : "";
+}
+
+void put(std::vector<std::pair<std::string, uint64_t>>& to, const char* reason, uint64_t n) {
+  to.emplace_back(reason, n);
+}
+void put(std::map<std::string, uint64_t>& to, const char* reason, uint64_t n) {
+  to[reason] = n;
+}
+// A PIM interface's counters into its display row or its metrics (the same field names),
+// receive drops by every reason, zero included (an alert works from zero).
+template <typename To>
+void copy_counters(const pim::InterfaceCounters& c, To& to) {
+  to.hellos_sent = c.hellos_sent;
+  to.hellos_received = c.hellos_received;
+  to.join_prunes_sent = c.join_prunes_sent;
+  to.join_prunes_received = c.join_prunes_received;
+  to.joins_sent = c.joins_sent;
+  to.prunes_sent = c.prunes_sent;
+  to.asserts_sent = c.asserts_sent;
+  to.asserts_received = c.asserts_received;
+  to.asserts_won = c.asserts_won;
+  to.asserts_lost = c.asserts_lost;
+  for (size_t d = 0; d < pim::kRxDropCount; ++d)
+    put(to.rx_drops, pim::rx_drop_name(static_cast<pim::RxDrop>(d)), c.rx_drops[d]);
+}
 }  // namespace
 
 cli::RbsSnapshot RouterCore::rbs_snapshot(const std::string& name, TimePoint now) const {
@@ -232,6 +267,95 @@ cli::ForwardingSnapshot RouterCore::forwarding_snapshot() const {
   return out;
 }
 
+cli::PimNeighborSnapshot RouterCore::pim_neighbor_snapshot(TimePoint now) const {
+  cli::PimNeighborSnapshot out;
+  for (const auto& n : pim_.neighbors(now)) {
+    cli::PimNeighborRow& r = out.neighbors.emplace_back();
+    r.neighbor = n.address.to_string();
+    r.interface = n.interface;
+    r.uptime_s = to_s(n.uptime);
+    r.expires_s = to_s(n.expires);
+    r.dr_priority = n.dr_priority ? int64_t{*n.dr_priority} : -1;
+    r.generation_id = n.generation_id;
+    for (const auto& a : n.secondary) r.secondary_addresses.push_back(a.to_string());
+  }
+  return out;
+}
+
+cli::PimInterfaceSnapshot RouterCore::pim_interface_snapshot(TimePoint now) const {
+  cli::PimInterfaceSnapshot out;
+  for (const auto& i : pim_.interfaces(now)) {
+    cli::PimInterfaceRow& r = out.interfaces.emplace_back();
+    r.interface = i.interface;
+    r.up = i.up;
+    r.neighbor_count = i.neighbor_count;
+    r.hello_interval_s = static_cast<uint32_t>(i.hello_period.count());
+    r.dr_priority = i.dr_priority;
+    r.dr_address = i.dr_address.is_unspecified() ? "" : i.dr_address.to_string();
+    r.is_dr = i.is_dr;
+    r.address = i.address.to_string();
+    r.hello_holdtime_s = i.hello_holdtime_s;
+    r.join_prune_interval_s = static_cast<uint32_t>(i.join_prune_period.count());
+    r.generation_id = i.generation_id;
+    r.ignore_dr_state = i.ignore_dr_state;
+    r.ignore_assert_state = i.ignore_assert_state;
+    r.forwarding_gate_open = i.forwarding;
+    r.override_interval_ms = to_ms(i.effective_override_interval);
+    r.propagation_delay_ms = to_ms(i.effective_propagation_delay);
+    r.join_suppression = i.join_suppression;
+    copy_counters(i.counters, r);
+    r.neighbor_ups = i.counters.neighbor_ups;
+    r.neighbor_downs = i.counters.neighbor_downs;
+  }
+  return out;
+}
+
+cli::PimRoutingSnapshot RouterCore::pim_routing_snapshot(TimePoint now) const {
+  cli::PimRoutingSnapshot out;
+  for (const auto& e : pim_.routes(now)) {
+    cli::PimRouteRow& r = out.entries.emplace_back();
+    r.source = e.source ? e.source->to_string() : "*";
+    r.group = e.group.to_string();
+    r.rp = text(e.rp);
+    r.protocol = e.protocol;
+    r.flags = e.flags;
+    r.uptime_s = to_s(e.uptime);
+    r.upstream_interface = e.upstream_interface;
+    r.upstream_neighbor = text(e.upstream_neighbor);
+    r.rpf_prime_neighbor = text(e.rpf_prime_neighbor);
+    r.joined = e.joined;
+    r.join_timer_s = to_s(e.join_timer);
+    r.keepalive_s = to_s(e.keepalive);
+    r.spt_bit = e.spt_bit;
+    r.rpt_pruned = e.rpt_pruned;
+    for (const auto& d : e.downstream) {
+      cli::PimDownstreamRow& row = r.downstream.emplace_back();
+      row.interface = d.interface;
+      row.protocol = d.protocol;
+      row.assert_state = pim::assert_state_name(d.assert_state);
+      if (d.assert_state != pim::AssertState::no_info)
+        row.assert_winner = d.assert_winner.to_string();
+      row.assert_expires_s = to_s(d.assert_expires);
+      row.excluded = d.excluded;
+    }
+  }
+  return out;
+}
+
+cli::PimRpSnapshot RouterCore::pim_rp_snapshot() const {
+  cli::PimRpSnapshot out;
+  for (const auto& rp : pim_.rp_info()) {
+    cli::PimRpRow& r = out.rps.emplace_back();
+    r.rp_address = rp.rp.to_string();
+    r.group_range = rp.groups.address.to_string() + "/" + std::to_string(rp.groups.length);
+    r.type = pim::rp_source_name(rp.source);
+    r.rpf_interface = rp.rpf_interface;
+    r.rpf_neighbor = text(rp.rpf_neighbor);
+    r.groups_joined = rp.groups_joined;
+  }
+  return out;
+}
+
 void RouterCore::fill_metrics(metrics::MetricsSnapshot& m, TimePoint now) const {
   for (uint32_t ifindex : mld_.interfaces()) {
     auto st = mld_.interface_status(ifindex, now);
@@ -269,6 +393,19 @@ void RouterCore::fill_metrics(metrics::MetricsSnapshot& m, TimePoint now) const 
     x.digest = store_.digest();
     m.rbs.push_back(x);
   }
+  for (const auto& i : pim_.interfaces(now)) {
+    metrics::PimInterfaceMetrics& p = m.pim.interfaces.emplace_back();
+    p.interface = i.interface;
+    p.neighbors = i.neighbor_count;
+    p.dr = i.is_dr;
+    copy_counters(i.counters, p);
+  }
+  const pim::Totals t = pim_.totals();
+  m.pim.star_g = t.star_g;
+  m.pim.s_g = t.s_g;
+  m.pim.s_g_rpt = t.s_g_rpt;
+  m.pim.spt_switches = t.spt_switches;
+  m.pim.data_notifications = t.data_notifications;
   m.config_reloads = counters_.reloads;
   m.config_reload_failures = counters_.reload_failures;
   m.fib_entries = 0;

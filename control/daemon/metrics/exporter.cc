@@ -7,6 +7,8 @@
 namespace tandem::metrics {
 
 namespace {
+constexpr const char* kRpfFail = "rpf_fail";  // wire::DropReason::rpf_fail
+
 template <typename Builder>
 auto& build(Builder b, const char* name, const char* help, prometheus::Registry& r) {
   return b.Name(name).Help(help).Register(r);
@@ -80,6 +82,29 @@ Exporter::Exporter() : registry_(std::make_shared<prometheus::Registry>()) {
   gauge(rbs_digest_, "tandem_rbs_digest_low32",
         "Low 32 bits of the replicated-state digest (equal on both routers when in sync).");
   gauge(fib_entries_, "tandem_fib_entries", "(S,G) and (*,G) entries in the FIB.");
+  gauge(pim_neighbors_, "tandem_pim_neighbors", "PIM neighbors on the interface.");
+  gauge(pim_is_dr_, "tandem_pim_is_dr", "1 when this router is the PIM DR of the interface.");
+  counter(pim_hellos_sent_, "tandem_pim_hellos_sent_total", "PIM Hellos sent.");
+  counter(pim_hellos_received_, "tandem_pim_hellos_received_total", "PIM Hellos received.");
+  counter(pim_jp_sent_, "tandem_pim_join_prune_sent_total", "PIM Join/Prune messages sent.");
+  counter(pim_jp_received_, "tandem_pim_join_prune_received_total",
+          "PIM Join/Prune messages received.");
+  counter(pim_joins_sent_, "tandem_pim_joins_sent_total",
+          "Join entries inside the Join/Prune messages sent.");
+  counter(pim_prunes_sent_, "tandem_pim_prunes_sent_total",
+          "Prune entries inside the Join/Prune messages sent.");
+  counter(pim_asserts_sent_, "tandem_pim_asserts_sent_total", "PIM Asserts sent.");
+  counter(pim_asserts_received_, "tandem_pim_asserts_received_total", "PIM Asserts received.");
+  counter(pim_asserts_won_, "tandem_pim_asserts_won_total", "PIM Assert elections won.");
+  counter(pim_asserts_lost_, "tandem_pim_asserts_lost_total", "PIM Assert elections lost.");
+  counter(pim_rx_drops_, "tandem_pim_rx_drops_total",
+          "PIM messages received and not used, by reason (every reason present).");
+  gauge(pim_routes_, "tandem_pim_routes",
+        "PIM upstream entries by kind: star_g (*,G), s_g (S,G), s_g_rpt (S,G,rpt) pruned.");
+  counter(pim_spt_switches_, "tandem_pim_spt_switches_total",
+          "Switches from the RP tree to a source tree (first packet of a source).");
+  counter(pim_data_notifications_, "tandem_pim_data_notifications_total",
+          "Data packets the workers reported to PIM (source notifications and RPF failures).");
   auto& lat = build(prometheus::BuildHistogram(), "tandem_control_loop_seconds",
                     "Time one control-loop iteration spent working.", r);
   loop_latency_ =
@@ -148,6 +173,9 @@ void Exporter::update(const MetricsSnapshot& s) {
     set_counter(port_punted_data_, l, p.punted_data);
     for (const auto& [reason, n] : p.drops)
       set_counter(drops_, {{"port", p.port}, {"reason", reason}}, n);
+    // Frames that failed RPF (PIM's RPF check on the entry's incoming interface): present
+    // from zero, so an alert on them works before the first one.
+    if (!p.drops.count(kRpfFail)) set_counter(drops_, {{"port", p.port}, {"reason", kRpfFail}}, 0);
   }
   for (const auto& c : s.lcores) {
     prometheus::Labels l{{"lcore", c.lcore}, {"port", c.port}};
@@ -196,6 +224,28 @@ void Exporter::update(const MetricsSnapshot& s) {
     for (const auto& [reason, n] : r.auth_failures)
       set_counter(rbs_auth_failures_, {{"service", r.service}, {"reason", reason}}, n);
   }
+  for (const auto& p : s.pim.interfaces) {
+    prometheus::Labels l{{"interface", p.interface}};
+    set_gauge(pim_neighbors_, l, static_cast<double>(p.neighbors));
+    set_gauge(pim_is_dr_, l, p.dr ? 1 : 0);
+    set_counter(pim_hellos_sent_, l, p.hellos_sent);
+    set_counter(pim_hellos_received_, l, p.hellos_received);
+    set_counter(pim_jp_sent_, l, p.join_prunes_sent);
+    set_counter(pim_jp_received_, l, p.join_prunes_received);
+    set_counter(pim_joins_sent_, l, p.joins_sent);
+    set_counter(pim_prunes_sent_, l, p.prunes_sent);
+    set_counter(pim_asserts_sent_, l, p.asserts_sent);
+    set_counter(pim_asserts_received_, l, p.asserts_received);
+    set_counter(pim_asserts_won_, l, p.asserts_won);
+    set_counter(pim_asserts_lost_, l, p.asserts_lost);
+    for (const auto& [reason, n] : p.rx_drops)
+      set_counter(pim_rx_drops_, {{"interface", p.interface}, {"reason", reason}}, n);
+  }
+  for (const auto& [kind, n] :
+       {std::pair{"star_g", s.pim.star_g}, {"s_g", s.pim.s_g}, {"s_g_rpt", s.pim.s_g_rpt}})
+    set_gauge(pim_routes_, {{"kind", kind}}, static_cast<double>(n));
+  set_counter(pim_spt_switches_, {}, s.pim.spt_switches);
+  set_counter(pim_data_notifications_, {}, s.pim.data_notifications);
   set_counter(reloads_, {}, s.config_reloads);
   set_counter(reload_failures_, {}, s.config_reload_failures);
   set_gauge(fib_entries_, {}, static_cast<double>(s.fib_entries));

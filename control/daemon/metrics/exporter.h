@@ -1,6 +1,6 @@
 // Prometheus families for tandem (DESIGN.md §6 metrics contract): names prefixed `tandem_`,
 // counters end in `_total`, labels only port, lcore, interface, vrid, session, service,
-// reason. Values are mirrored from a MetricsSnapshot; a counter that goes backwards (an
+// reason, kind. Values are mirrored from a MetricsSnapshot; a counter that goes backwards (an
 // operator `reset ... statistics`) is not decremented, so the exported series stay monotonic.
 #pragma once
 
@@ -67,6 +67,12 @@ class Exporter {
   // MLD: ignored items by reason (limits included) and the router-wide source entries.
   Series<prometheus::Counter> mld_ignored_;
   Series<prometheus::Gauge> mld_source_entries_;
+  // PIM-SM (control/pim): per interface, receive drops by reason, entries by kind.
+  Series<prometheus::Counter> pim_hellos_sent_, pim_hellos_received_, pim_jp_sent_,
+      pim_jp_received_, pim_joins_sent_, pim_prunes_sent_, pim_asserts_sent_, pim_asserts_received_,
+      pim_asserts_won_, pim_asserts_lost_, pim_rx_drops_, pim_spt_switches_,
+      pim_data_notifications_;
+  Series<prometheus::Gauge> pim_neighbors_, pim_is_dr_, pim_routes_;
   prometheus::Histogram* loop_latency_ = nullptr;
 };
 

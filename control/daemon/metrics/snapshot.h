@@ -62,6 +62,25 @@ struct RbsMetrics {
   std::map<std::string, uint64_t> auth_failures;  // by close reason name (auth_missing, ...)
 };
 
+struct PimInterfaceMetrics {
+  std::string interface;
+  uint64_t neighbors = 0;
+  bool dr = false;
+  uint64_t hellos_sent = 0, hellos_received = 0;
+  uint64_t join_prunes_sent = 0, join_prunes_received = 0;
+  uint64_t joins_sent = 0, prunes_sent = 0;  // entries inside the Join/Prune messages
+  uint64_t asserts_sent = 0, asserts_received = 0, asserts_won = 0, asserts_lost = 0;
+  // PIM messages read and not used, by reason name (control/pim/events.h): every reason.
+  std::map<std::string, uint64_t> rx_drops;
+};
+
+struct PimMetrics {
+  std::vector<PimInterfaceMetrics> interfaces;  // PIM-enabled interfaces
+  uint64_t star_g = 0, s_g = 0, s_g_rpt = 0;    // upstream entries by kind
+  uint64_t spt_switches = 0;
+  uint64_t data_notifications = 0;  // data packets the workers reported to PIM
+};
+
 struct MetricsSnapshot {
   std::vector<PortMetrics> ports;
   std::vector<LcorePortMetrics> lcores;
@@ -72,6 +91,7 @@ struct MetricsSnapshot {
   uint64_t config_reloads = 0, config_reload_failures = 0;
   uint64_t fib_entries = 0;
   uint64_t mld_source_entries = 0;  // all interfaces (mld global limit sources bounds it)
+  PimMetrics pim;
 };
 
 }  // namespace tandem::metrics
