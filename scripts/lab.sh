@@ -9,14 +9,20 @@
 #   scripts/lab.sh ctl r1|r2 ARGS...       tandemctl against that router
 #   scripts/lab.sh config r1|r2 [norbp]    print the generated config
 #   scripts/lab.sh kernel-path on|off      plain Linux bridge through r1 (no tandemd needed)
-#   scripts/lab.sh exec NODE CMD...        run a command in a lab namespace (src sw r1 r2 hN)
+#   scripts/lab.sh exec NODE CMD...        run a command in a lab namespace (src sw r1 r2 rp hN)
+#   scripts/lab.sh rp 'VTYSH CMD'...       vtysh against the RP's pim6d (pim upstream), e.g.
+#                                          scripts/lab.sh rp 'show ipv6 pim neighbor'
+#   scripts/lab.sh upstream                which upstream this lab has (pim or flood)
 #
 # Environment: TANDEM_LAB_PREFIX (default tdm) names everything, so labs can coexist;
 # TANDEM_LAB_HOSTS (3) receivers; TANDEM_LAB_V1_HOST (the last one) speaks MLDv1;
 # TANDEM_BUILD (build/) holds tandemd and tandemctl; TANDEM_LAB_PREEMPT_S (5) preempt delay;
 # TANDEM_LAB_IDLE_US (200) dataplane idle sleep; TANDEM_LAB_NICE (-10) tandemd's nice level
 # (10 ms BFD on a loaded 2-core machine); TANDEM_LAB_EAL_MB (512) EAL memory (--no-huge);
-# TANDEM_LAB_EAL_EXTRA more EAL arguments; TANDEM_LAB_AFP_ARGS appended to each af_packet vdev.
+# TANDEM_LAB_EAL_EXTRA more EAL arguments; TANDEM_LAB_AFP_ARGS appended to each af_packet vdev;
+# TANDEM_LAB_UPSTREAM pim|flood (default: pim when FRR's pim6d is built in TANDEM_LAB_FRR,
+# /opt/frr-pim6, flood otherwise): a PIM-SM upstream with pim6d as the RP in $P-rp, or the
+# static flooded upstream (`multicast ipv6 upstream`). Fixed at `up` for the lab's lifetime.
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lab/lib.sh"
@@ -41,5 +47,12 @@ case $cmd in
     ;;
   kernel-path) lab_kernel_path "${1:-on}" ;;
   exec) node=$1; shift; nsx "$node" "$@" ;;
-  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
+  rp)
+    [ "$(lab_upstream)" = pim ] || lab_die "lab $P has no RP (upstream $(lab_upstream))"
+    lab_pid frr-pim6d >/dev/null || lab_die "pim6d of lab $P is not running (scripts/lab.sh up)"
+    [ $# -gt 0 ] || set -- 'show ipv6 pim neighbor'
+    lab_rp "$@"
+    ;;
+  upstream) lab_upstream_desc ;;
+  *) sed -n '2,25p' "$0" >&2; exit 2 ;;
 esac

@@ -4,8 +4,9 @@
 # labs (a test and the demo) can exist side by side and nothing else on the machine is
 # touched:
 #
-#   namespaces  $P-src  $P-sw  $P-r1  $P-r2  $P-h1 .. $P-hN
+#   namespaces  $P-src  $P-sw  $P-r1  $P-r2  $P-h1 .. $P-hN  (+ $P-rp with a PIM upstream)
 #   state       $TANDEM_LAB_STATE/$P/   (namespaces made, PID files, logs, configs)
+#   FRR dirs    /opt/frr-pim6/var/{run,lib}/frr/$P-rp  (pim upstream only; removed by lab_down)
 #
 # Interface names live inside our own namespaces (they cannot clash with the host's) and all
 # start with "tdm-":
@@ -23,7 +24,20 @@
 # Addresses used by tandemd (in the generated configs, DESIGN.md 6):
 #   r1 up 2001:db8:100::2  down 2001:db8:1::2   r2 up 2001:db8:100::3  down 2001:db8:1::3
 #   VRRP6 vrid 1: fe80::1, 2001:db8:1::1       BFD r1 <-> r2 over the downstream LAN
-
+#
+# Upstream (TANDEM_LAB_UPSTREAM, recorded at `up` in $LAB_STATE/upstream):
+#   flood  the routers' up0 has `multicast ipv6 upstream`: the source's frames, flooded by
+#          the bridge, are accepted from any source without PIM (the default without pim6d)
+#   pim    (the default when $TANDEM_LAB_FRR/sbin/pim6d exists, /opt/frr-pim6) a namespace
+#          $P-rp on the upstream bridge runs FRR zebra + pim6d as the RP:
+#            [tdm-eth0 2001:db8:100::1/64, MAC 02:74:64:64:00:01] $P-rp, lo 2001:db8::1 (RP)
+#          and the routers run `pim ipv6 sm` on up0, `static-rp 2001:db8::1`, a static route
+#          to the RP through 2001:db8:100::1 and one to 2001:db8:200::/64, the "remote"
+#          source prefix (the source namespace holds 2001:db8:200::10 on lo, the RP a kernel
+#          route to it through 2001:db8:100::10), whose (S,G) Joins therefore go to the RP
+#          router. This kernel has no IPv6 multicast routing: pim6d forwards nothing, so the
+#          source stays on the upstream LAN and the bridge floods its frames to both routers
+#          either way; PIM is the control plane (Hellos, DR, Join/Prune, RP state).
 LAB_LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LAB_REPO="$(cd "$LAB_LIB_DIR/../.." && pwd)"
 PY=${PY:-/usr/bin/python3}
@@ -40,6 +54,11 @@ LAB_V1_HOST=${TANDEM_LAB_V1_HOST:-$LAB_HOSTS}
 TANDEM_BUILD=${TANDEM_BUILD:-$LAB_REPO/build}
 
 SRC_ADDR=2001:db8:100::10
+# a source address routed through the RP router in pim mode (on the source's lo)
+REMOTE_SRC_ADDR=2001:db8:200::10
+RP_ADDR=2001:db8::1
+RP_LAN_ADDR=2001:db8:100::1
+FRR_PIM6=${TANDEM_LAB_FRR:-/opt/frr-pim6}
 UP_PREFIX=2001:db8:100
 DOWN_PREFIX=2001:db8:1
 RBS_PREFIX=2001:db8:10
@@ -67,11 +86,33 @@ lab_nodes() {
 lab_owned_netns() {
   {
     [ -f "$LAB_STATE/netns" ] && cat "$LAB_STATE/netns"
-    ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(src|sw|r1|r2|h[0-9]+)\$" || true
+    ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$P-(src|sw|r1|r2|rp|h[0-9]+)\$" || true
   } | sort -u
 }
 
 lab_is_up() { ip netns list 2>/dev/null | awk '{print $1}' | grep -x "$(ns sw)" >/dev/null; }
+
+lab_have_pim6d() { [ -x "$FRR_PIM6/sbin/pim6d" ] && [ -x "$FRR_PIM6/sbin/zebra" ]; }
+
+# The upstream of this lab: what `up` recorded, else TANDEM_LAB_UPSTREAM, else pim when
+# FRR's pim6d is built, flood otherwise.
+lab_upstream() {
+  if [ -f "$LAB_STATE/upstream" ]; then
+    cat "$LAB_STATE/upstream"
+    return
+  fi
+  case ${TANDEM_LAB_UPSTREAM:-} in
+    pim | flood) echo "$TANDEM_LAB_UPSTREAM" ;;
+    "") if lab_have_pim6d; then echo pim; else echo flood; fi ;;
+    *) lab_die "TANDEM_LAB_UPSTREAM must be pim or flood, not '$TANDEM_LAB_UPSTREAM'" ;;
+  esac
+}
+lab_upstream_desc() {
+  case $(lab_upstream) in
+    pim) echo "pim (PIM-SM on up0, FRR pim6d RP $RP_ADDR in $(ns rp))" ;;
+    *) echo "flood (multicast ipv6 upstream on up0, no PIM)" ;;
+  esac
+}
 
 # --- building ---------------------------------------------------------------------------
 
@@ -109,11 +150,18 @@ lab_up() {
   lab_check_prefix
   ip netns list >/dev/null 2>&1 || lab_die "cannot list network namespaces"
   lab_is_up && lab_die "lab $P already exists (scripts/lab.sh down first)"
+  local upstream
+  upstream=$(lab_upstream)
+  if [ "$upstream" = pim ] && ! lab_have_pim6d; then
+    lab_die "TANDEM_LAB_UPSTREAM=pim needs FRR pim6d in $FRR_PIM6 (../shared/tools/build_frr_pim6d.sh)"
+  fi
   mkdir -p "$LAB_STATE/pids" "$LAB_STATE/logs"
   : >"$LAB_STATE/netns"
   echo "$LAB_HOSTS" >"$LAB_STATE/hosts"
+  echo "$upstream" >"$LAB_STATE/upstream"
   local node i
   for node in $(lab_nodes); do lab_ns_add "$node"; done
+  [ "$upstream" = pim ] && lab_ns_add rp
 
   # Interfaces created from now on in sw/r1/r2 start with IPv6 off: the switch must not
   # inject its own ND/MLD into the LANs, and the routers' data veths belong to tandemd.
@@ -127,6 +175,10 @@ lab_up() {
 
   lab_veth src tdm-eth0 sw tdm-src
   nsx sw ip link set tdm-src master tdm-bup
+  if [ "$upstream" = pim ]; then
+    lab_veth rp tdm-eth0 sw tdm-rp
+    nsx sw ip link set tdm-rp master tdm-bup
+  fi
   for node in r1 r2; do
     lab_veth "$node" tdm-up sw "tdm-${node}u"
     lab_veth "$node" tdm-down sw "tdm-${node}d"
@@ -146,6 +198,7 @@ lab_up() {
   nsx r1 ip link set tdm-down address 02:74:64:01:00:02
   nsx r2 ip link set tdm-down address 02:74:64:01:00:03
   nsx src ip link set tdm-eth0 address 02:74:64:64:00:10
+  [ "$upstream" = pim ] && nsx rp ip link set tdm-eth0 address 02:74:64:64:00:01
   for ((i = 1; i <= LAB_HOSTS; i++)); do
     nsx "h$i" ip link set tdm-eth0 address "02:74:64:01:01:$(printf %02x "$i")"
   done
@@ -180,7 +233,78 @@ lab_up() {
   for i in $(nsx sw ls /sys/class/net); do
     [ "$i" = lo ] || nsx sw ip link set "$i" up
   done
+  if [ "$upstream" = pim ]; then
+    # the RP router: kernel IPv6 on its LAN interface, the RP address on lo, a route to the
+    # "remote" source prefix through the source (zebra imports it: pim6d's RPF for (S,G))
+    lab_kernel_if rp tdm-eth0 "$RP_LAN_ADDR/64" 2
+    nsx rp ip addr add "$RP_ADDR/128" dev lo
+    nsx rp ip -6 route add "${REMOTE_SRC_ADDR%::*}::/64" via "$SRC_ADDR" dev tdm-eth0
+    nsx src ip addr add "$REMOTE_SRC_ADDR/128" dev lo
+    lab_rp_start
+  fi
   lab_log "up: $(tr '\n' ' ' <"$LAB_STATE/netns")(v1 host: h$LAB_V1_HOST)"
+  lab_log "upstream: $(lab_upstream_desc)"
+}
+
+# --- the RP (pim upstream): FRR zebra + pim6d in $P-rp ------------------------------------
+# Per FRR's rules for several instances (../shared/tools/frr_pim6d.md): -N NAME gives the
+# instance its own run/lib directories under $FRR_PIM6/var; everything else (configs, PID
+# files, vty and zserv sockets) lives in $LAB_STATE/frr; nothing in $FRR_PIM6/etc/frr. Both
+# run in the foreground under lab_spawn, so their PIDs are recorded and lab_down stops them
+# by PID like every other lab process.
+lab_frr_dir() { echo "$LAB_STATE/frr"; }
+lab_frr_pathspace_dirs() {
+  echo "$FRR_PIM6/var/run/frr/$(ns rp)"
+  echo "$FRR_PIM6/var/lib/frr/$(ns rp)"
+}
+
+lab_rp_start() {
+  local d n i
+  d=$(lab_frr_dir)
+  n=$(ns rp)
+  mkdir -p "$d"
+  # shellcheck disable=SC2046
+  mkdir -p $(lab_frr_pathspace_dirs)
+  printf 'hostname %s\n' "$n" >"$d/zebra.conf"
+  cat >"$d/pim6d.conf" <<EOF
+hostname $n
+! the RP address: PIM passive on lo (no Hellos), so pim6d knows it is the RP
+interface lo
+ ipv6 pim passive
+!
+interface tdm-eth0
+ ipv6 pim
+!
+router pim6
+ rp $RP_ADDR ff00::/8
+!
+EOF
+  local o=(-N "$n" --vty_socket "$d" -P 0 -z "$d/zserv.api")
+  lab_spawn frr-zebra rp "$FRR_PIM6/sbin/zebra" "${o[@]}" -i "$d/zebra.pid" \
+    -f "$d/zebra.conf" --log stdout
+  for ((i = 0; i < 100; i++)); do
+    [ -S "$d/zserv.api" ] && break
+    lab_pid frr-zebra >/dev/null || lab_die "zebra exited: $(tail -5 "$LAB_STATE/logs/frr-zebra.log")"
+    sleep 0.1
+  done
+  [ -S "$d/zserv.api" ] || lab_die "zebra's API socket $d/zserv.api did not appear"
+  lab_spawn frr-pim6d rp "$FRR_PIM6/sbin/pim6d" "${o[@]}" -i "$d/pim6d.pid" \
+    -f "$d/pim6d.conf" --log stdout
+  for ((i = 0; i < 100; i++)); do
+    lab_rp_vtysh -c 'show ipv6 pim rp-info' >/dev/null 2>&1 && break
+    lab_pid frr-pim6d >/dev/null || lab_die "pim6d exited: $(tail -5 "$LAB_STATE/logs/frr-pim6d.log")"
+    sleep 0.1
+  done
+  lab_log "RP: zebra pid $(lab_pid frr-zebra), pim6d pid $(lab_pid frr-pim6d) in $n (vtysh --vty_socket $d)"
+}
+
+# lab_rp_vtysh ARGS... : vtysh against the lab's RP (e.g. -c 'show ipv6 pim neighbor')
+lab_rp_vtysh() { "$FRR_PIM6/bin/vtysh" --vty_socket "$(lab_frr_dir)" "$@"; }
+# lab_rp CMD... : each argument one vtysh command
+lab_rp() {
+  local a=() c
+  for c in "$@"; do a+=(-c "$c"); done
+  lab_rp_vtysh "${a[@]}"
 }
 
 # --- processes --------------------------------------------------------------------------
@@ -265,13 +389,16 @@ lab_down() {
     [ -n "$left" ] && lab_log "warning: processes still in $n: $left"
     ip netns del "$n" 2>/dev/null || lab_log "warning: could not delete $n"
   done
+  # FRR's per-instance directories of our RP (pim upstream): exact names, ours only
+  local d
+  for d in $(lab_frr_pathspace_dirs); do [ -d "$d" ] && rm -rf "$d"; done
   rm -rf "$LAB_STATE"
   lab_log "down"
 }
 
 lab_status() {
   local n f name pid
-  echo "lab prefix $P, state $LAB_STATE"
+  echo "lab prefix $P, state $LAB_STATE, upstream $(lab_upstream_desc)"
   local owned
   owned=$(lab_owned_netns)
   if [ -z "$owned" ]; then
@@ -308,12 +435,15 @@ lab_have_tandemd() { [ -x "$(tandemd_bin)" ] && [ -x "$(tandemctl_bin)" ]; }
 router_socket() { echo "$LAB_STATE/$1.sock"; }
 
 # lab_render_config ROLE(master|backup) OUT [rbp|norbp]
+# Line prefixes in the templates: @RBP@ (hot backup; dropped with norbp), @PIM@ and @FLOOD@
+# (kept for the lab's upstream, pim or flood, dropped for the other).
 lab_render_config() {
   local role=$1 out=$2 mode=${3:-rbp}
   local tmpl="$LAB_LIB_DIR/$role.cfg.in"
-  local keep='s/^@RBP@//'
+  local keep='s/^@RBP@//' up_keep='s/^@PIM@//' up_drop='/^@FLOOD@/d'
   [ "$mode" = norbp ] && keep='/^@RBP@/d'
-  sed -e "$keep" \
+  if [ "$(lab_upstream)" != pim ]; then up_keep='s/^@FLOOD@//' up_drop='/^@PIM@/d'; fi
+  sed -e "$keep" -e "$up_keep" -e "$up_drop" \
     -e "s|@PREEMPT_S@|${TANDEM_LAB_PREEMPT_S:-5}|g" \
     -e "s|@IDLE_US@|${TANDEM_LAB_IDLE_US:-200}|g" \
     -e "s|@AFP@|${TANDEM_LAB_AFP_ARGS:-}|g" \
