@@ -15,7 +15,12 @@
 # that was rebooted, or a cold standby): it has to query and wait for the hosts' reports.
 # (Without the restart a non-RBP r2 would have learned the joins from the flooded reports
 # itself; that case is printed too, as "both run MLD".)
-# Last line: {"bench":"failover","runs":K,"median_ms":M,"max_ms":X,"groups_lost":N,...}
+# Upstream: PIM-SM with FRR pim6d as the RP when it is built (/opt/frr-pim6), else the
+# static flooded upstream; TANDEM_LAB_UPSTREAM=pim|flood chooses (scripts/lab/lib.sh). With
+# PIM every run starts once both routers are PIM neighbors of the RP (and it of them); the
+# source stays on the upstream LAN either way (pim6d forwards no data on this kernel).
+# Last line: {"bench":"failover","runs":K,"median_ms":M,"max_ms":X,"groups_lost":N,...,
+# "upstream":"pim|flood"}
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -39,11 +44,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 [ -n "$(lab_owned_netns)" ] && lab_down >/dev/null 2>&1
+UPSTREAM=$(lab_upstream)
+echo "failover.sh: upstream $(lab_upstream_desc)"
 
 RECEIVERS="recv-h1 recv-h2 recv-h3"
 setup() {   # setup rbp|norbp
   lab_up 2>/dev/null
   start_pair "$1"
+  wait_pim_upstream 40 >/dev/null
   start_default_receivers
   start_sender 1000
   wait_until 5 "r1 learned the three groups" eval \
@@ -56,6 +64,7 @@ steady() {   # steady rbp|norbp : back to r1 Master, r2 Backup, state synced, st
   wait_until $((TANDEM_LAB_PREEMPT_S + 15)) "r1 Master" is_state r1 Master >/dev/null
   wait_until 5 "r2 Backup" is_state r2 Backup >/dev/null
   [ "$1" = rbp ] && wait_until 10 "digests equal" digests_equal >/dev/null
+  wait_pim_upstream 40 >/dev/null
   sleep 1.5
 }
 
@@ -161,6 +170,7 @@ echo "kill:          median $kmed ms, max $kmax ms ($K runs)"
 echo "link down:     median $lmed ms, max $lmax ms ($K runs)"
 echo "no hot backup: median $cmed ms, max $cmax ms (${#contrast[@]} runs, SIGKILL, backup without state)"
 echo "no RBP, both run MLD: $both_ms ms"
-printf '{"bench":"failover","runs":%d,"median_ms":%s,"max_ms":%s,"groups_lost":%d,"kill":{"median_ms":%s,"max_ms":%s},"linkdown":{"median_ms":%s,"max_ms":%s},"no_hot_backup":{"runs":%d,"median_ms":%s,"max_ms":%s},"no_rbp_both_mld_ms":%s}\n' \
+echo "upstream:      $UPSTREAM"
+printf '{"bench":"failover","runs":%d,"median_ms":%s,"max_ms":%s,"groups_lost":%d,"kill":{"median_ms":%s,"max_ms":%s},"linkdown":{"median_ms":%s,"max_ms":%s},"no_hot_backup":{"runs":%d,"median_ms":%s,"max_ms":%s},"no_rbp_both_mld_ms":%s,"upstream":"%s"}\n' \
   "$((2 * K))" "$med" "$max" "$groups_lost" "$kmed" "$kmax" "$lmed" "$lmax" \
-  "${#contrast[@]}" "$cmed" "$cmax" "$both_ms"
+  "${#contrast[@]}" "$cmed" "$cmax" "$both_ms" "$UPSTREAM"

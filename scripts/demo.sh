@@ -12,8 +12,14 @@
 # and shows the resynchronisation and the switchback after the preempt delay. Everything
 # is torn down at the end, also on Ctrl-C.
 #
+# Upstream: when FRR's pim6d is built (/opt/frr-pim6, ../shared/tools/build_frr_pim6d.sh)
+# the routers run PIM-SM on their upstream LAN with pim6d as the RP (namespace tdm-rp), and
+# the demo shows both routers' PIM neighbors and routing tables and the RP's joins;
+# otherwise the upstream LAN is the static flooded one. TANDEM_LAB_UPSTREAM=pim|flood chooses.
+#
 # Environment: TANDEM_LAB_PREFIX (tdm), TANDEM_LAB_PREEMPT_S (5), DEMO_RATE (1000),
-# DEMO_SKIP_DEPS=1 (do not run install-deps.sh), TANDEM_BUILD (build/).
+# DEMO_SKIP_DEPS=1 (do not run install-deps.sh), TANDEM_BUILD (build/),
+# TANDEM_LAB_UPSTREAM (pim when pim6d is built, else flood).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -64,14 +70,21 @@ if lab_is_up || [ -n "$(lab_owned_netns)" ]; then
   lab_down
 fi
 
-banner "lab: namespaces, bridges, veths"
+banner "lab: namespaces, bridges, veths (upstream: $(lab_upstream_desc))"
 lab_up
 lab_status | indent
+PIM_UP=0
+[ "$(lab_upstream)" = pim ] && PIM_UP=1
 
 banner "start r1 (master) and r2 (backup)"
 echo "r1 config (generated from scripts/lab/master.cfg.in):"
 lab_render_config master /dev/stdout | grep -v '^#' | indent
 start_pair
+if [ "$PIM_UP" = 1 ]; then
+  wait_pim_upstream 40
+  echo "  \$ vtysh -c 'show ipv6 pim neighbor'   (the RP, FRR pim6d in $(ns rp))"
+  lab_rp 'show ipv6 pim neighbor' | indent
+fi
 
 banner "hosts join, the source streams $RATE packets/s per group"
 start_watch r1
@@ -86,15 +99,27 @@ wait_until 5 "r1 learned the three groups" eval \
 wait_until 2 "r2's digest equals r1's" digests_equal
 sleep 2
 
+pim_displays=()
+[ "$PIM_UP" = 1 ] && pim_displays=("pim ipv6 neighbor" "pim ipv6 routing-table")
 for r in r1 r2; do
   banner "$r: tandemctl display ..."
   for c in "vrrp6 brief" "bfd session all for-ipv6" "remote-backup-service" \
-    "remote-backup-profile" "mld group" "multicast ipv6 forwarding-table"; do
+    "remote-backup-profile" "mld group" "multicast ipv6 forwarding-table" "${pim_displays[@]}"; do
     echo "  \$ tandemctl display $c"
     # shellcheck disable=SC2086
     lab_ctl "$r" display $c 2>&1 | indent
   done
 done
+if [ "$PIM_UP" = 1 ]; then
+  banner "the RP (FRR pim6d): the pair's Joins"
+  echo "    both routers join toward the RP (the Backup too: its state is ready for a takeover);"
+  echo "    pim6d forwards nothing here (no IPv6 multicast routing in this kernel): the source"
+  echo "    is on the upstream LAN, whose bridge floods its packets to both routers"
+  for c in 'show ipv6 pim join' 'show ipv6 pim rp-info'; do
+    echo "  \$ vtysh -c '$c'"
+    lab_rp "$c" | indent
+  done
+fi
 d1=$(rbs_field r1 digest)
 d2=$(rbs_field r2 digest)
 banner "digests: r1 $d1, r2 $d2 -> $([ "$d1" = "$d2" ] && echo EQUAL || echo DIFFERENT)"
@@ -136,6 +161,10 @@ echo "  \$ tandemctl display vrrp6 (r2)"
 lab_ctl r2 display vrrp6 | indent
 echo "  \$ tandemctl display bfd session all for-ipv6 verbose (r2)"
 lab_ctl r2 display bfd session all for-ipv6 verbose | indent
+if [ "$PIM_UP" = 1 ]; then
+  echo "  \$ tandemctl display pim ipv6 routing-table (r2: the (*,G) it joined before the kill)"
+  lab_ctl r2 display pim ipv6 routing-table | indent
+fi
 
 banner "restart r1: resynchronise from r2, switch back after the ${TANDEM_LAB_PREEMPT_S} s preempt delay"
 for r in recv-h1 recv-h2 recv-h3; do reset_counters "$r"; done

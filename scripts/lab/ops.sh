@@ -85,6 +85,35 @@ bfd_up() { [ "$(bfd_field "$1" state)" = Up ]; }
 is_state() { [ "$(vrrp_state "$1")" = "$2" ]; }
 rbs_connected() { [ "$(rbs_field "$1" tcp_state)" = connected ]; }
 
+# --- PIM upstream (lab_upstream = pim): the RP router is FRR pim6d in $P-rp -------------------
+# link-locals on the upstream LAN (EUI-64 of the lab's fixed MACs)
+RP_LL=fe80::74:64ff:fe64:1
+R1_UP_LL=fe80::74:64ff:fe64:2
+R2_UP_LL=fe80::74:64ff:fe64:3
+# pim_neighbor_of ROUTER ADDR : the router lists ADDR as a PIM neighbor on up0
+pim_neighbor_of() {
+  jctl "$1" display pim ipv6 neighbor |
+    jq -e --arg n "$2" '[.neighbors[] | select(.interface == "up0" and .neighbor == $n)] | length > 0' >/dev/null
+}
+# rp_lists ADDR : pim6d (the RP) lists ADDR as a PIM neighbor
+rp_lists() { lab_rp 'show ipv6 pim neighbor' | grep -qw "$1"; }
+# the routers that run lists the RP, and the RP lists them (first Hellos within 5 s of a
+# start; pim6d answers a new neighbor's Hello with its own)
+pim_adjacent() {
+  local r ll
+  for r in r1 r2; do
+    lab_pid "tandemd-$r" >/dev/null 2>&1 || continue
+    ll=$R1_UP_LL
+    [ "$r" = r2 ] && ll=$R2_UP_LL
+    pim_neighbor_of "$r" "$RP_LL" && rp_lists "$ll" || return 1
+  done
+}
+# wait_pim_upstream [TIMEOUT_S] : with a PIM upstream, wait for pim_adjacent; a no-op otherwise
+wait_pim_upstream() {
+  [ "$(lab_upstream)" = pim ] || return 0
+  wait_until "${1:-40}" "PIM adjacencies with the RP (pim6d)" pim_adjacent
+}
+
 # start both routers together (so BFD comes up before a VRRP6 master-down timer expires)
 # and wait for the steady state: r1 Master, r2 Backup, BFD Up, RBS connected, digests equal
 start_pair() {
