@@ -26,6 +26,8 @@
 #     before the kill (capture), and no Join for GA from r2 between the kill and the resumption
 #  e. h1 leaves -> a Prune (*,GA) from r2 (now the only router) reaches the RP within
 #     LLQT + 1 s of h1's leave report (LLQT = last-listener query interval x count of ge0)
+#  f. SIGTERM r2 -> its Prune (S,GS) (h3 still listens) and its Goodbye (Hello holdtime 0)
+#     reach the RP, and pim6d drops r2 from its neighbors at once
 #
 # Last lines: `PIM6D_RESULT {json}` with the figures, then PASS. Skips (77) without root,
 # namespaces, tcpdump/jq or pim6d (/opt/frr-pim6, TANDEM_LAB_FRR).
@@ -84,9 +86,8 @@ trap 'exit 130' INT TERM
 
 GA=ff0e::db8:11          # ASM (RP 2001:db8::1)
 GS=ff3e::db8:12          # SSM, from the remote source
-R1_LL=fe80::74:64ff:fe64:2    # up0 of r1 (MAC 02:74:64:64:00:02, EUI-64)
-R2_LL=fe80::74:64ff:fe64:3
-RP_LL=fe80::74:64ff:fe64:1    # the RP router's LAN interface (02:74:64:64:00:01)
+R1_LL=$R1_UP_LL    # up0 of r1: fe80::74:64ff:fe64:2 (MAC 02:74:64:64:00:02, EUI-64; ops.sh)
+R2_LL=$R2_UP_LL    # fe80::74:64ff:fe64:3; the RP router's LAN interface is $RP_LL (..:1)
 H1_LL=fe80::74:64ff:fe01:101
 H2_LL=fe80::74:64ff:fe01:102
 
@@ -131,9 +132,7 @@ leave_report() {   # leave_report CAP HOST_LL GROUP FROM : time of the host's fi
 }
 
 # --- router and RP queries ---------------------------------------------------------------
-td_neighbors() { jctl "$1" display pim ipv6 neighbor | jq -r '.neighbors[] | "\(.interface) \(.neighbor)"'; }
-td_has_neighbor() { td_neighbors "$1" | grep -qx "up0 $2"; }
-rp_has_neighbor() { lab_rp 'show ipv6 pim neighbor' | grep -qw "$1"; }
+# (ops.sh: pim_neighbor_of ROUTER ADDR, rp_lists ADDR)
 rp_join_has() { lab_rp 'show ipv6 pim join' | grep -w "$1" | grep -qw "$2"; }
 up0_counter() {   # up0_counter ROUTER FIELD : from display pim ipv6 interface verbose
   jctl "$1" display pim ipv6 interface verbose | jq -r ".interfaces[] | select(.interface == \"up0\") | .$2"
@@ -175,10 +174,10 @@ start_watch r2
 # --- a. adjacencies ----------------------------------------------------------------------
 # tandem's first Hello leaves within Triggered_Hello_Delay (5 s); pim6d answers a new
 # neighbor with a Hello of its own (else its periodic one, 30 s)
-wait_until 40 "pim6d lists r1 ($R1_LL)" rp_has_neighbor "$R1_LL"
-wait_until 40 "pim6d lists r2 ($R2_LL)" rp_has_neighbor "$R2_LL"
-wait_until 40 "r1 lists the RP router ($RP_LL) on up0" td_has_neighbor r1 "$RP_LL"
-wait_until 40 "r2 lists the RP router ($RP_LL) on up0" td_has_neighbor r2 "$RP_LL"
+wait_until 40 "pim6d lists r1 ($R1_LL)" rp_lists "$R1_LL"
+wait_until 40 "pim6d lists r2 ($R2_LL)" rp_lists "$R2_LL"
+wait_until 40 "r1 lists the RP router ($RP_LL) on up0" pim_neighbor_of r1 "$RP_LL"
+wait_until 40 "r2 lists the RP router ($RP_LL) on up0" pim_neighbor_of r2 "$RP_LL"
 say "pim6d: show ipv6 pim neighbor"
 lab_rp 'show ipv6 pim neighbor' | sed 's/^/    /'
 for r in r1 r2; do
@@ -287,6 +286,20 @@ PRUNE_MS=$(ms_between "$t_lrep" "$t_prune")
 say "h1's leave report -> r2's Prune (*,$GA) at the RP: $PRUNE_MS ms (LLQT ${LLQT_S} s = ${LLQI} s x $LLQC)"
 fgt $((LLQT_S * 1000 + 1000)) "$PRUNE_MS" || fail "the Prune came $PRUNE_MS ms after the leave (bound LLQT + 1 s)"
 
+# --- f. SIGTERM r2: Prunes, then Goodbye ---------------------------------------------------
+has_goodbye() {
+  events rp | awk -v t="$1" -v s="$2" '$1 >= t && $2 == "hello" && $3 == s && $4 == "0" { f = 1 } END { exit !f }'
+}
+rp_dropped() { ! rp_lists "$1"; }
+t_term=$(now)
+lab_stop tandemd-r2 TERM 5
+wait_until 3 "r2's Prune ($REMOTE_SRC_ADDR,$GS) at the RP" has_jp "$t_term" "$R2_LL" "$GS" P "$REMOTE_SRC_ADDR" S
+wait_until 3 "r2's Goodbye (Hello holdtime 0) at the RP" has_goodbye "$t_term" "$R2_LL"
+wait_until 3 "pim6d dropped r2 from its neighbors" rp_dropped "$R2_LL"
+t_bye=$(events rp | awk -v t="$t_term" -v s="$R2_LL" '$1 >= t && $2 == "hello" && $3 == s && $4 == "0" { print $1; exit }')
+BYE_MS=$(ms_between "$t_term" "$t_bye")
+pass "SIGTERM r2: Prune (S,$GS) and Goodbye at the RP ${BYE_MS} ms after the signal; pim6d dropped r2"
+
 # --- captures: kinds, asserts ---------------------------------------------------------------
 cap_stop rp
 cap_stop dn
@@ -301,7 +314,7 @@ if [ -n "${PIM6D_TEST_SAVE_PCAP:-}" ]; then
   say "RP-side PIM capture saved to $PIM6D_TEST_SAVE_PCAP"
 fi
 
-printf 'PIM6D_RESULT {"join_ms_no_tree":%s,"join_ms_with_tree":%s,"failover_ms":%s,"prune_after_leave_ms":%s,"llqt_s":%s,"r2_join_before_kill_ms":%s,"r2_joins_in_gap":%s,"ssm_join_r1":true,"ssm_join_r2":true,"ssm_rp_state":%s}\n' \
+printf 'PIM6D_RESULT {"join_ms_no_tree":%s,"join_ms_with_tree":%s,"failover_ms":%s,"prune_after_leave_ms":%s,"llqt_s":%s,"r2_join_before_kill_ms":%s,"r2_joins_in_gap":%s,"ssm_join_r1":true,"ssm_join_r2":true,"ssm_rp_state":%s,"goodbye_after_sigterm_ms":%s}\n' \
   "$JOIN_MS_NO_TREE" "$JOIN_MS_TREE" "$FAILOVER_MS" "$PRUNE_MS" "$LLQT_S" \
-  "$(ms_between "$R2_FIRST_JOIN" "$t_kill")" "$R2_JOINS_IN_GAP" "$SSM_RP_STATE"
+  "$(ms_between "$R2_FIRST_JOIN" "$t_kill")" "$R2_JOINS_IN_GAP" "$SSM_RP_STATE" "$BYE_MS"
 echo "PASS: tandem PIM-SM pair vs FRR pim6d RP (join $JOIN_MS_NO_TREE ms, failover $FAILOVER_MS ms, prune $PRUNE_MS ms after the leave)"
