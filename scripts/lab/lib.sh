@@ -151,7 +151,7 @@ lab_up() {
   ip netns list >/dev/null 2>&1 || lab_die "cannot list network namespaces"
   lab_is_up && lab_die "lab $P already exists (scripts/lab.sh down first)"
   local upstream
-  upstream=$(lab_upstream)
+  upstream=$(lab_upstream) || exit 1
   if [ "$upstream" = pim ] && ! lab_have_pim6d; then
     lab_die "TANDEM_LAB_UPSTREAM=pim needs FRR pim6d in $FRR_PIM6 (../shared/tools/build_frr_pim6d.sh)"
   fi
@@ -440,9 +440,10 @@ router_socket() { echo "$LAB_STATE/$1.sock"; }
 lab_render_config() {
   local role=$1 out=$2 mode=${3:-rbp}
   local tmpl="$LAB_LIB_DIR/$role.cfg.in"
-  local keep='s/^@RBP@//' up_keep='s/^@PIM@//' up_drop='/^@FLOOD@/d'
+  local keep='s/^@RBP@//' up_keep='s/^@PIM@//' up_drop='/^@FLOOD@/d' upstream
   [ "$mode" = norbp ] && keep='/^@RBP@/d'
-  if [ "$(lab_upstream)" != pim ]; then up_keep='s/^@FLOOD@//' up_drop='/^@PIM@/d'; fi
+  upstream=$(lab_upstream) || return 1
+  if [ "$upstream" != pim ]; then up_keep='s/^@FLOOD@//' up_drop='/^@PIM@/d'; fi
   sed -e "$keep" -e "$up_keep" -e "$up_drop" \
     -e "s|@PREEMPT_S@|${TANDEM_LAB_PREEMPT_S:-5}|g" \
     -e "s|@IDLE_US@|${TANDEM_LAB_IDLE_US:-200}|g" \
