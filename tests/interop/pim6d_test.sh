@@ -32,6 +32,8 @@
 # Last lines: `PIM6D_RESULT {json}` with the figures, then PASS. Skips (77) without root,
 # namespaces, tcpdump/jq or pim6d (/opt/frr-pim6, TANDEM_LAB_FRR).
 #   PIM6D_TEST_SAVE_PCAP=FILE   keep the RP-side PIM capture (tests/fixtures/pim/ was made so)
+#   PIM6D_TEST_SAVE_ASSERT_PCAP=FILE  before d, SIGSTOP r1 for 200 ms (both forward for a
+#                               moment, and Assert) and keep the downstream LAN's PIM capture
 #   PIM6D_TEST_KEEP=DIR         copy every capture and log there before tearing down
 # Usage: pim6d_test.sh TANDEMD TANDEMCTL
 set -euo pipefail
@@ -253,6 +255,25 @@ for r in r1 r2; do
   say "$r: display pim ipv6 routing-table"
   lab_ctl "$r" display pim ipv6 routing-table | sed 's/^/    /'
 done
+
+# --- optional: an Assert on the downstream LAN, for the fixture ----------------------------
+# PIM6D_TEST_SAVE_ASSERT_PCAP=FILE: SIGSTOP r1 for 200 ms, so r2 takes over on BFD Down while
+# r1 still believes it is Master; when r1 resumes, both forward for a moment, each sees the
+# other's data on ge0 (a PIM interface) and they Assert (RFC 7761 4.6) until r1 steps down.
+# The downstream LAN's PIM until r1 is back as Master goes to FILE.
+if [ -n "${PIM6D_TEST_SAVE_ASSERT_PCAP:-}" ]; then
+  lab_signal tandemd-r1 STOP
+  sleep 0.2
+  lab_signal tandemd-r1 CONT
+  wait_until 3 "r2 Master after r1's pause" is_state r2 Master
+  wait_until $((TANDEM_LAB_PREEMPT_S + 20)) "r1 Master again (preempted back)" steady_pair
+  sleep 1
+  n=$(events dn | awk '$2 == "assert"' | wc -l)
+  say "downstream LAN: $n Asserts"
+  events dn | awk '$2 == "assert"' | sed 's/^/    /'
+  cp "$CAP/dn.pcap" "$PIM6D_TEST_SAVE_ASSERT_PCAP"
+  say "downstream PIM capture saved to $PIM6D_TEST_SAVE_ASSERT_PCAP"
+fi
 
 # --- d. h2 leaves, then SIGKILL r1 ---------------------------------------------------------
 lab_stop recv-h2 TERM 5
