@@ -178,11 +178,14 @@ void PimRouter::set_rpf(Upstream& u, const Ipv6Address& target, const EntryKey& 
   u.rpf_neighbor = Ipv6Address{};
   if (!u.route) return;
   // RPF'(S,G) / RPF'(*,G) (§4.1.6): the Assert winner when we lost an Assert on the RPF
-  // interface, else the neighbor the route's next hop names.
+  // interface, else the neighbor the route's next hop names. The winner is named by its
+  // primary address, like any upstream neighbor (it may assert from its Address List).
   const AssertInfo* a = assert_info(key, u.rpf_ifindex);
   if (a != nullptr && a->state == AssertState::loser) {
-    u.rpf_neighbor = a->winner.address;
-    return;
+    if (const Neighbor* w = find_neighbor(u.rpf_ifindex, a->winner.address)) {
+      u.rpf_neighbor = w->address;
+      return;
+    }
   }
   if (const Neighbor* n = find_neighbor(u.rpf_ifindex, u.route->nexthop))
     u.rpf_neighbor = n->address;

@@ -34,6 +34,13 @@ void PimRouter::stop_interface(Interface& itf, TimePoint now) {
   for (auto& [addr, n] : itf.neighbors)
     timers_.cancel({TimerKind::neighbor, itf.cfg.ifindex, addr, {}});
   itf.neighbors.clear();
+  // Assert state belongs to the link: every winner's NLT is gone with the neighbors, and we
+  // cannot assert where PIM does not run (§4.6.1). A loss kept here would leave RPF' at a
+  // router we no longer hear, or the interface out of the olist after it comes back.
+  std::vector<std::pair<EntryKey, uint32_t>> here;
+  for (const auto& [key, info] : asserts_)
+    if (key.second == itf.cfg.ifindex) here.push_back(key);
+  for (const auto& [key, ifindex] : here) assert_reset(key, ifindex);
   timers_.cancel({TimerKind::hello, itf.cfg.ifindex, {}, {}});
   itf.running = false;
   itf.dr = itf.cfg.link_local;
@@ -136,11 +143,12 @@ void PimRouter::neighbor_down(Interface& itf, const Ipv6Address& address, const 
   timers_.cancel({TimerKind::neighbor, itf.cfg.ifindex, address, {}});
   ++itf.counters.neighbor_downs;
   log(LogLevel::info, itf.cfg.name + ": neighbor " + address.to_string() + " down: " + why);
-  // An Assert won by the neighbor that left is over (§4.6.1: "winner's NLT expires").
+  // An Assert won by the neighbor that left is over (§4.6.1: "winner's NLT expires"),
+  // whichever of its addresses (primary or from its Address List) the Assert came from.
   std::vector<std::pair<EntryKey, uint32_t>> lost;
   for (const auto& [key, info] : asserts_)
     if (key.second == itf.cfg.ifindex && info.state == AssertState::loser &&
-        info.winner.address == address)
+        neighbor_for(itf, info.winner.address) == nullptr)
       lost.push_back(key);
   for (const auto& [key, ifindex] : lost) assert_reset(key, ifindex);
   elect_dr(itf, now);

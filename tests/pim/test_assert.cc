@@ -144,6 +144,46 @@ TEST_F(Asserts, LossOnRpfInterfaceMakesWinnerTheRpfNeighbor) {
   EXPECT_EQ(h.join_prunes(kUp).back()->message.join_prune.upstream_neighbor, A("fe80::300"));
 }
 
+TEST_F(Asserts, LossOnRpfInterfaceEndsWhenPimStopsThere) {
+  start(false);
+  h.receive_hello(kUp, A("fe80::300"), Harness::hello());
+  h.receive(kUp, A("fe80::300"), assert_msg(kG, {}, true, 1, 1));
+  ASSERT_EQ(h.join_prunes(kUp).back()->message.join_prune.upstream_neighbor, A("fe80::300"));
+  // up0 goes down: its neighbors, the Assert winner among them, are gone, so is the loss;
+  // (*,G) cannot stay joined through an interface where PIM does not run.
+  h.pim.set_interface_up(kUp, false, h.now);
+  h.drain();
+  EXPECT_FALSE(h.pim.notify_sources(kG));
+  EXPECT_FALSE(h.pim.rpf_interface({{}, kG}).has_value());
+  for (const auto& r : h.pim.routes(h.now)) EXPECT_FALSE(r.joined);
+  // Back up: the join goes to the RP's router, not to the old winner.
+  h.pim.set_interface_up(kUp, true, h.now);
+  h.drain();
+  h.clear();
+  h.rp_router_hello();
+  ASSERT_FALSE(h.join_prunes(kUp).empty());
+  EXPECT_EQ(h.join_prunes(kUp).back()->message.join_prune.upstream_neighbor, h.rp_router_ll);
+}
+
+TEST_F(Asserts, WinnerAssertingFromItsAddressListIsNamedByPrimaryAndEndsWithIt) {
+  start(false);
+  const Ipv6Address primary = A("fe80::300"), secondary = A("fe80::301");
+  h.receive_hello(kUp, primary, Harness::hello(105, 1, 7, {secondary}));
+  h.clear();
+  h.receive(kUp, secondary, assert_msg(kG, {}, true, 1, 1));
+  ASSERT_FALSE(h.join_prunes(kUp).empty());
+  EXPECT_EQ(h.join_prunes(kUp).back()->message.join_prune.upstream_neighbor, primary);
+  // The winner's Hellos stop: its Neighbor Liveness Timer ends the loss (§4.6.1), joins go
+  // back to the RP's router and never to an address we have no neighbor for.
+  h.clear();
+  h.advance(seconds(106));
+  for (const auto* m : h.join_prunes(kUp))
+    EXPECT_NE(m->message.join_prune.upstream_neighbor, secondary);
+  ASSERT_FALSE(h.join_prunes(kUp).empty());
+  EXPECT_TRUE(has_star_join(h.join_prunes(kUp).back()->message.join_prune, kG, h.rp));
+  EXPECT_EQ(h.join_prunes(kUp).back()->message.join_prune.upstream_neighbor, h.rp_router_ll);
+}
+
 TEST_F(Asserts, AssertFromNonNeighborIsDropped) {
   start(false);
   h.receive(kDown, A("fe80::777"), assert_msg(kG, {}, true, 1, 1));
