@@ -120,6 +120,9 @@ void PimRouter::set_forwarding(uint32_t ifindex, bool forwarding, TimePoint now)
 
 void PimRouter::set_membership(const Ipv6Address& group, std::vector<Membership> members,
                                TimePoint now) {
+  // Routers never join link-scope or smaller groups (RFC 4291 §2.7; RFC 7761 §4.1.6's
+  // olists are for routable groups): MLD does not report them, and they are refused here.
+  if (!group.is_multicast() || group.is_link_scope_multicast()) return;
   std::sort(members.begin(), members.end(),
             [](const Membership& a, const Membership& b) { return a.ifindex < b.ifindex; });
   for (auto& m : members) std::sort(m.sources.begin(), m.sources.end());

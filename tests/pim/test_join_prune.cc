@@ -332,3 +332,18 @@ TEST_F(JoinPrune, ShutdownPrunesEveryJoinedEntry) {
 
 }  // namespace
 }  // namespace tandem::pim::test
+
+namespace tandem::pim::test {
+namespace {
+
+TEST_F(JoinPrune, LinkScopeGroupsAreNeverJoined) {
+  h.global.static_rps = {{h.rp, {A("ff00::"), 8}}};  // the range covers ff02::/16 too
+  h.reconfigure();
+  h.clear();
+  h.listen(A("ff02::1:3"), {{kDown, true, {}}});
+  EXPECT_TRUE(h.join_prunes().empty());
+  EXPECT_TRUE(h.pim.groups().empty());
+}
+
+}  // namespace
+}  // namespace tandem::pim::test
