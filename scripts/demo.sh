@@ -12,7 +12,7 @@
 # and shows the resynchronisation and the switchback after the preempt delay. Everything
 # is torn down at the end, also on Ctrl-C.
 #
-# Upstream: when FRR's pim6d is built (/opt/frr-pim6, ../shared/tools/build_frr_pim6d.sh)
+# Upstream: when FRR's pim6d is built (/opt/frr-pim6, docs/frr-pim6d.md)
 # the routers run PIM-SM on their upstream LAN with pim6d as the RP (namespace tdm-rp), and
 # the demo shows both routers' PIM neighbors and routing tables and the RP's joins;
 # otherwise the upstream LAN is the static flooded one. TANDEM_LAB_UPSTREAM=pim|flood chooses.

@@ -1,6 +1,6 @@
 // Whole-frame parsing and building for the control core and `tandemctl decode`:
 // Ethernet → IPv6 chain → one of MLD / VRRP / BFD / ND / PIM / multicast data / other, with the
-// receive checks of ../shared/reference/rfc-checklists.md applied in RFC order. A frame the
+// receive checks of each RFC (cited at every check) applied in RFC order. A frame the
 // router must drop comes back as kind `drop` with the first failed check as reason.
 #pragma once
 

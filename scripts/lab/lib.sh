@@ -153,7 +153,7 @@ lab_up() {
   local upstream
   upstream=$(lab_upstream) || exit 1
   if [ "$upstream" = pim ] && ! lab_have_pim6d; then
-    lab_die "TANDEM_LAB_UPSTREAM=pim needs FRR pim6d in $FRR_PIM6 (../shared/tools/build_frr_pim6d.sh)"
+    lab_die "TANDEM_LAB_UPSTREAM=pim needs FRR pim6d in $FRR_PIM6 (docs/frr-pim6d.md)"
   fi
   mkdir -p "$LAB_STATE/pids" "$LAB_STATE/logs"
   : >"$LAB_STATE/netns"
@@ -247,7 +247,7 @@ lab_up() {
 }
 
 # --- the RP (pim upstream): FRR zebra + pim6d in $P-rp ------------------------------------
-# Per FRR's rules for several instances (../shared/tools/frr_pim6d.md): -N NAME gives the
+# Per FRR's rules for several instances (docs/frr-pim6d.md): -N NAME gives the
 # instance its own run/lib directories under $FRR_PIM6/var; everything else (configs, PID
 # files, vty and zserv sockets) lives in $LAB_STATE/frr; nothing in $FRR_PIM6/etc/frr. Both
 # run in the foreground under lab_spawn, so their PIDs are recorded and lab_down stops them

@@ -45,7 +45,7 @@ FRR=${TANDEM_LAB_FRR:-/opt/frr-pim6}
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ -x "$FRR/sbin/pim6d" ] && [ -x "$FRR/sbin/zebra" ] ||
-  skip "FRR pim6d not found in $FRR: pim6d not built (see ../shared/tools/build_frr_pim6d.sh)"
+  skip "FRR pim6d not found in $FRR: pim6d not built (see docs/frr-pim6d.md)"
 [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, DPDK)"
 for p in tcpdump jq; do command -v "$p" >/dev/null || skip "$p is not installed"; done
 [ -x "$TD_BIN" ] && [ -x "$TC_BIN" ] || { echo "FAIL: tandemd/tandemctl not found ($TD_BIN, $TC_BIN)"; exit 1; }
