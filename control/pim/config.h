@@ -31,13 +31,7 @@ inline constexpr Duration holdtime_for(seconds period) {
   return std::chrono::duration_cast<Duration>(period * 7) / 2;
 }
 
-struct Prefix {
-  Ipv6Address address;
-  uint8_t length = 0;
-  bool contains(const Ipv6Address& a) const;
-  bool operator==(const Prefix&) const = default;
-  auto operator<=>(const Prefix&) const = default;
-};
+using Prefix = wire::Ipv6Prefix;
 
 struct InterfaceConfig {
   uint32_t ifindex = 0;

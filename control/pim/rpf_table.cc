@@ -5,19 +5,10 @@
 namespace tandem::pim {
 
 namespace {
-
+// The prefix with its host bits cleared.
 Prefix masked(const Prefix& p) {
-  Prefix out{{}, p.length};
-  for (unsigned i = 0; i < 16; ++i) {
-    const int bits = static_cast<int>(p.length) - static_cast<int>(i * 8);
-    if (bits >= 8)
-      out.address.bytes[i] = p.address.bytes[i];
-    else if (bits > 0)
-      out.address.bytes[i] = static_cast<uint8_t>(p.address.bytes[i] & (0xff << (8 - bits)));
-  }
-  return out;
+  return {p.network(), p.length};
 }
-
 }  // namespace
 
 void RpfTable::rebuild(const std::vector<InterfaceConfig>& interfaces,

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -137,6 +138,23 @@ MacAddress MacAddress::for_ipv6_multicast(const Ipv6Address& group) {
 
 MacAddress MacAddress::vrrp6_virtual(uint8_t vrid) {
   return MacAddress{{0x00, 0x00, 0x5e, 0x00, 0x02, vrid}};
+}
+
+bool Ipv6Prefix::contains(const Ipv6Address& a) const {
+  return Ipv6Prefix{a, length}.network() == network();
+}
+
+Ipv6Address Ipv6Prefix::network() const {
+  Ipv6Address n = address;
+  for (size_t i = 0; i < n.bytes.size(); ++i) {
+    const int bits = std::clamp(static_cast<int>(length) - static_cast<int>(i) * 8, 0, 8);
+    n.bytes[i] &= static_cast<uint8_t>(0xff00 >> bits);
+  }
+  return n;
+}
+
+std::string Ipv6Prefix::to_string() const {
+  return address.to_string() + "/" + std::to_string(length);
 }
 
 }  // namespace tandem::wire

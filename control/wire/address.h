@@ -54,6 +54,21 @@ struct Ipv6AddressHash {
   }
 };
 
+// An IPv6 prefix: routes, connected subnets, group ranges. One type for the config model,
+// PIM's RPF table and RP ranges.
+struct Ipv6Prefix {
+  Ipv6Address address;
+  uint8_t length = 0;
+  auto operator<=>(const Ipv6Prefix&) const = default;
+  bool operator==(const Ipv6Prefix&) const = default;
+
+  bool contains(const Ipv6Address& a) const;
+  // The address with every bit beyond `length` cleared; equal to `address` when the prefix
+  // is written canonically.
+  Ipv6Address network() const;
+  std::string to_string() const;  // "2001:db8::/32"
+};
+
 // Well-known addresses.
 namespace addr {
 Ipv6Address all_nodes();          // ff02::1

@@ -28,17 +28,7 @@ struct NameRef {
   bool operator==(const NameRef&) const = default;
 };
 
-struct Ipv6Prefix {
-  wire::Ipv6Address address;
-  uint8_t length = 0;
-  bool operator==(const Ipv6Prefix&) const = default;
-
-  bool contains(const wire::Ipv6Address& a) const;
-  // The address with every bit beyond `length` cleared; equal to `address` when the prefix
-  // is written canonically.
-  wire::Ipv6Address network() const;
-  std::string to_string() const;  // "2001:db8::/32"
-};
+using Ipv6Prefix = wire::Ipv6Prefix;
 
 // ---- RBS: remote-backup-service NAME ----
 struct RbsConfig {

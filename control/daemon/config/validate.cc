@@ -17,23 +17,6 @@ const BfdSessionConfig* Config::find_bfd_by_local_discriminator(uint32_t d) cons
   return nullptr;
 }
 
-bool Ipv6Prefix::contains(const wire::Ipv6Address& a) const {
-  return Ipv6Prefix{a, length}.network() == network();
-}
-
-wire::Ipv6Address Ipv6Prefix::network() const {
-  wire::Ipv6Address n = address;
-  for (size_t i = 0; i < n.bytes.size(); ++i) {
-    const int bits = std::clamp(static_cast<int>(length) - static_cast<int>(i) * 8, 0, 8);
-    n.bytes[i] &= static_cast<uint8_t>(0xff00 >> bits);
-  }
-  return n;
-}
-
-std::string Ipv6Prefix::to_string() const {
-  return address.to_string() + "/" + std::to_string(length);
-}
-
 namespace {
 
 struct Checker {
