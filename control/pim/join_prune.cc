@@ -191,101 +191,94 @@ void PimRouter::set_rpf(Upstream& u, const Ipv6Address& target, const EntryKey& 
     u.rpf_neighbor = n->address;
 }
 
+PimRouter::Upstream* PimRouter::upstream_for(const EntryKey& key, bool desired, TimePoint now) {
+  auto it = upstream_.find(key);
+  if (it != upstream_.end()) return &it->second;
+  if (!desired) return nullptr;
+  Upstream& u = upstream_[key];
+  u.created = now;
+  return &u;
+}
+
+namespace {
+std::string entry_name(const EntryKey& key) {
+  return "(" + (key.is_star() ? std::string("*") : key.source.to_string()) + "," +
+         key.group.to_string() + ")";
+}
+}  // namespace
+
+void PimRouter::update_join(const EntryKey& key, Upstream& u, const Upstream& before, bool desired,
+                            TimePoint now) {
+  // §4.5.6 (*,G) and §4.5.7 (S,G): a Joined entry that no longer wants to join, or whose
+  // RPF' (or RP) moved, prunes toward the old neighbor; a NotJoined one that wants to and
+  // has an RPF' joins and sets the Join Timer to t_periodic. An (S,G) whose source is on a
+  // connected prefix has no RPF' (its packets are on the link already) and joins nothing.
+  const TimerKey jt{TimerKind::join, 0, key.source, key.group};
+  const bool can_join = desired && !u.rpf_neighbor.is_unspecified();
+  const wire::PimSourceEntry sg{key.source, 128, true, false, false};
+  if (before.joined && (!can_join || before.rpf_neighbor != u.rpf_neighbor ||
+                        before.rpf_ifindex != u.rpf_ifindex || before.rp != u.rp)) {
+    send_join_prune(before.rpf_ifindex, before.rpf_neighbor, key.group, {},
+                    {key.is_star() ? star_entry(before) : sg});
+    u.joined = false;
+    timers_.cancel(jt);
+    log(LogLevel::info, entry_name(key) + ": pruned toward " + before.rpf_neighbor.to_string());
+  }
+  if (can_join && !u.joined) {
+    u.joined = true;
+    // A (*,G) Join carries the (S,G,rpt) prunes in force (§4.5.9).
+    if (key.is_star())
+      send_join_prune(u.rpf_ifindex, u.rpf_neighbor, key.group, {star_entry(u)},
+                      rpt_prunes_of(key.group));
+    else
+      send_join_prune(u.rpf_ifindex, u.rpf_neighbor, key.group, {sg}, {});
+    timers_.arm(jt, now + t_periodic(u.rpf_ifindex));
+    log(LogLevel::info, entry_name(key) + ": joined toward " + u.rpf_neighbor.to_string() +
+                            (key.is_star() ? " (RP " + u.rp.to_string() + ")" : ""));
+  }
+  if (u.rpf_ifindex != before.rpf_ifindex || u.joined != before.joined ||
+      u.spt_bit != before.spt_bit)
+    mark_changed(key.group);
+}
+
 void PimRouter::refresh_star(const Ipv6Address& group, TimePoint now) {
   const EntryKey key{Ipv6Address{}, group};
   const bool desired = join_desired_star(group);
-  auto it = upstream_.find(key);
-  if (it == upstream_.end()) {
-    if (!desired) return;
-    it = upstream_.emplace(key, Upstream{}).first;
-    it->second.created = now;
-  }
-  Upstream& u = it->second;
-  const Upstream before = u;
+  Upstream* u = upstream_for(key, desired, now);
+  if (u == nullptr) return;
+  const Upstream before = *u;
   auto rp = rp_map_.rp_for(group);
-  u.rp = rp ? rp->rp : Ipv6Address{};
-  set_rpf(u, u.rp, key);
-  const TimerKey jt{TimerKind::join, 0, key.source, group};
-  const bool can_join = desired && !u.rpf_neighbor.is_unspecified();
-  if (before.joined && (!can_join || before.rpf_neighbor != u.rpf_neighbor ||
-                        before.rpf_ifindex != u.rpf_ifindex || before.rp != u.rp)) {
-    // §4.5.6: JoinDesired(*,G) -> False, or RPF'(*,G) changed: Prune toward the old one.
-    Upstream old = before;
-    send_join_prune(old.rpf_ifindex, old.rpf_neighbor, group, {}, {star_entry(old)});
-    u.joined = false;
-    timers_.cancel(jt);
-    log(LogLevel::info,
-        "(*," + group.to_string() + "): pruned toward " + old.rpf_neighbor.to_string());
-  }
-  if (can_join && !u.joined) {
-    // §4.5.6: NotJoined -> Joined: send Join(*,G) with the (S,G,rpt) prunes in force, and
-    // set the Join Timer to t_periodic.
-    u.joined = true;
-    send_join_prune(u.rpf_ifindex, u.rpf_neighbor, group, {star_entry(u)}, rpt_prunes_of(group));
-    timers_.arm(jt, now + t_periodic(u.rpf_ifindex));
-    log(LogLevel::info, "(*," + group.to_string() + "): joined toward RP " + u.rp.to_string() +
-                            " via " + u.rpf_neighbor.to_string());
-  }
-  if (u.rpf_ifindex != before.rpf_ifindex || u.joined != before.joined) mark_changed(group);
-  if (!desired && !u.joined) {
-    upstream_.erase(it);
+  u->rp = rp ? rp->rp : Ipv6Address{};
+  set_rpf(*u, u->rp, key);
+  update_join(key, *u, before, desired, now);
+  if (!desired && !u->joined) {
+    upstream_.erase(key);
     mark_changed(group);
   }
 }
 
 void PimRouter::refresh_sg(const EntryKey& key, TimePoint now) {
   const bool desired = join_desired_sg(key);
-  auto it = upstream_.find(key);
-  if (it == upstream_.end()) {
-    if (!desired) return;
-    it = upstream_.emplace(key, Upstream{}).first;
-    it->second.created = now;
-  }
-  Upstream& u = it->second;
-  const Upstream before = u;
-  set_rpf(u, key.source, key);
-  const TimerKey jt{TimerKind::join, 0, key.source, key.group};
-  const wire::PimSourceEntry entry{key.source, 128, true, false, false};
-  // A source on a connected prefix has no upstream router to join: its packets are on the
-  // link already (RPF'(S,G) is NULL, §4.5.7 sends nothing).
-  const bool can_join = desired && !u.rpf_neighbor.is_unspecified();
-  if (before.joined &&
-      (!can_join || before.rpf_neighbor != u.rpf_neighbor || before.rpf_ifindex != u.rpf_ifindex)) {
-    send_join_prune(before.rpf_ifindex, before.rpf_neighbor, key.group, {}, {entry});
-    u.joined = false;
-    timers_.cancel(jt);
-    log(LogLevel::info, "(" + key.source.to_string() + "," + key.group.to_string() +
-                            "): pruned toward " + before.rpf_neighbor.to_string());
-  }
-  if (can_join && !u.joined) {
-    u.joined = true;
-    send_join_prune(u.rpf_ifindex, u.rpf_neighbor, key.group, {entry}, {});
-    timers_.arm(jt, now + t_periodic(u.rpf_ifindex));
-    log(LogLevel::info, "(" + key.source.to_string() + "," + key.group.to_string() +
-                            "): joined toward " + u.rpf_neighbor.to_string());
-  }
-  if (u.rpf_ifindex != before.rpf_ifindex || u.joined != before.joined ||
-      u.spt_bit != before.spt_bit)
-    mark_changed(key.group);
-  if (!desired && !u.joined && !u.keepalive && !u.rpt_pruned) {
+  Upstream* u = upstream_for(key, desired, now);
+  if (u == nullptr) return;
+  const Upstream before = *u;
+  set_rpf(*u, key.source, key);
+  update_join(key, *u, before, desired, now);
+  if (!desired && !u->joined && !u->keepalive && !u->rpt_pruned) {
     timers_.cancel({TimerKind::keepalive, 0, key.source, key.group});
     timers_.cancel({TimerKind::rpt_override, 0, key.source, key.group});
-    upstream_.erase(it);
+    upstream_.erase(key);
     mark_changed(key.group);
   }
 }
 
 void PimRouter::refresh_rpt(const EntryKey& key, TimePoint now) {
-  (void)now;
   const bool desired = prune_desired_rpt(key);
-  auto it = upstream_.find(key);
-  if (it == upstream_.end()) {
-    if (!desired) return;
-    it = upstream_.emplace(key, Upstream{}).first;
-    it->second.created = now;
-    set_rpf(it->second, key.source, key);
-  }
-  Upstream& u = it->second;
+  const bool existed = upstream_.count(key) != 0;
+  Upstream* up = upstream_for(key, desired, now);
+  if (up == nullptr) return;
+  Upstream& u = *up;
+  if (!existed) set_rpf(u, key.source, key);
   if (u.rpt_pruned == desired) return;
   auto star = upstream_.find({Ipv6Address{}, key.group});
   const wire::PimSourceEntry entry{key.source, 128, true, false, true};
@@ -299,12 +292,12 @@ void PimRouter::refresh_rpt(const EntryKey& key, TimePoint now) {
     else
       send_join_prune(s.rpf_ifindex, s.rpf_neighbor, key.group, {entry}, {});
   }
-  log(LogLevel::info, "(" + key.source.to_string() + "," + key.group.to_string() + ",rpt): " +
-                          (desired ? "pruned from the RP tree" : "back on the RP tree"));
+  log(LogLevel::info,
+      entry_name(key) + " rpt: " + (desired ? "pruned from the RP tree" : "back on the RP tree"));
   mark_changed(key.group);
   if (!desired && !u.joined && !u.keepalive && !join_desired_sg(key)) {
     timers_.cancel({TimerKind::rpt_override, 0, key.source, key.group});
-    upstream_.erase(it);
+    upstream_.erase(key);
   }
 }
 

@@ -185,11 +185,8 @@ void PimRouter::on_timer(TimePoint now) {
         EntryKey k{key.a, key.b};
         auto it = upstream_.find(k);
         if (it == upstream_.end()) break;
-        bool wanted = false;
-        for (const auto& m :
-             groups_.count(k.group) ? groups_.at(k.group).members : std::vector<Membership>{})
-          wanted =
-              wanted || in_inherited_rpt_olist(m.ifindex, k) || in_immediate_sg_olist(m.ifindex, k);
+        // With the Keepalive running, JoinDesired(S,G) is exactly inherited_olist(S,G) != NULL.
+        const bool wanted = join_desired_sg(k);
         if (wanted) {
           timers_.arm(key, now + kKeepalivePeriod);
         } else {

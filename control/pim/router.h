@@ -193,6 +193,10 @@ class PimRouter {
   // join_prune.cc
   void refresh_group(const Ipv6Address& group, TimePoint now);
   void refresh_all(TimePoint now);
+  // The entry's state, created when it is wanted and missing; null when neither.
+  Upstream* upstream_for(const EntryKey& key, bool desired, TimePoint now);
+  void update_join(const EntryKey& key, Upstream& u, const Upstream& before, bool desired,
+                   TimePoint now);
   void refresh_star(const Ipv6Address& group, TimePoint now);
   void refresh_sg(const EntryKey& key, TimePoint now);
   void refresh_rpt(const EntryKey& key, TimePoint now);
