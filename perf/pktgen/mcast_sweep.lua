@@ -19,13 +19,17 @@ seconds = 0
 dofile(here .. "mcast_groups.lua")
 seconds = saved_seconds
 
-local tx_port = tostring(tx_port or "0")
-local rx_port = tostring(rx_port or "1")
+-- mcast_groups.lua left the ports (mcast_groups_ports) and a rate sampler behind.
+local tx_port = tostring(mcast_groups_ports.tx)
+local rx_ports = mcast_groups_ports.rx
 local sizes = sizes or {78, 128, 256, 512, 1024, 1280, 1518}  -- FCS included; 78 = IPv6 minimum
 local rates = rates or {10, 25, 50, 100}
 local hold_ms = hold_ms or 4000
 
-printf("size_fcs,rate_pct,tx_pps,rx_pps,rx_over_tx\n")
+-- rx_pps_pN per downstream port N; rx_over_tx = all of them over tx (the replication ratio).
+local header = "size_fcs,rate_pct,tx_pps"
+for _, pid in ipairs(rx_ports) do header = header .. ",rx_pps_p" .. pid end
+printf("%s,rx_over_tx\n", header)
 for _, sz in ipairs(sizes) do
   for _, rt in ipairs(rates) do
     pktgen.stop(tx_port)
@@ -34,20 +38,21 @@ for _, sz in ipairs(sizes) do
     pktgen.range.pkt_size(tx_port, "start", sz)
     pktgen.range.pkt_size(tx_port, "min", sz)
     pktgen.range.pkt_size(tx_port, "max", sz)
+    mcast_groups_send_joins()  -- refresh tandem's listeners (nothing without joins_port)
     pktgen.set(tx_port, "rate", rt)
     pktgen.clr()
     pktgen.start(tx_port)
     pktgen.delay(1000)  -- settle
-    local tx_sum, rx_sum, n = 0, 0, 0
+    local tx_sum, rx_sums, rx_all, n = 0, {}, 0, 0
     for _ = 1, math.max(1, hold_ms // 1000) do
       pktgen.delay(1000)
-      local r = pktgen.portStats("all", "rate")
-      tx_sum = tx_sum + r[tonumber(tx_port)].pkts_tx
-      rx_sum = rx_sum + (r[tonumber(rx_port)] and r[tonumber(rx_port)].pkts_rx or 0)
-      n = n + 1
+      local tx, rx, sum = mcast_groups_sample()
+      tx_sum, rx_all, n = tx_sum + tx, rx_all + sum, n + 1
+      for i = 1, #rx_ports do rx_sums[i] = (rx_sums[i] or 0) + rx[i] end
     end
     pktgen.stop(tx_port)
-    local tx, rx = tx_sum / n, rx_sum / n
-    printf("%d,%s,%.0f,%.0f,%.3f\n", sz, tostring(rt), tx, rx, tx > 0 and rx / tx or 0)
+    local row = string.format("%d,%s,%.0f", sz, tostring(rt), tx_sum / n)
+    for i = 1, #rx_ports do row = row .. string.format(",%.0f", rx_sums[i] / n) end
+    printf("%s,%.3f\n", row, tx_sum > 0 and rx_all / tx_sum or 0)
   end
 end

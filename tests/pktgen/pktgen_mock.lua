@@ -307,12 +307,23 @@ function M.new(opts)
     each(pl, function(p) p.single[which .. "_ip"] = addr end)
   end)
 
+  -- pktgen 23.06 paces every port of a TX lcore by the lcore's first port and keeps one
+  -- next-send time for all TX lcores (pktgen_main_rxtx_loop), so pcap (joins) ports and data
+  -- ports sending at once disturb each other's rate. The layout the scripts assume: one TX
+  -- lcore, port 0 first; a start records port 0's rate and burst as the pace.
   local function start_port(p)
+    for _, q in pairs(m.ports) do
+      if q ~= p and q.sending and (q.pcap ~= false) ~= (p.pcap ~= false) then
+        warn("port %d starts while port %d sends: pktgen 23.06 paces them together", p.pid,
+             q.pid)
+      end
+    end
     p.sending = true
     p.starts = p.starts + 1
     local snap = {pid = p.pid, t_ms = m.clock_ms, range_on = p.range_on, pcap = p.pcap,
-                  size = p.single.size, rate = p.single.rate,
-                  range_size = p.range.pkt_size.start}
+                  size = p.single.size, rate = p.single.rate, burst = p.single.burst,
+                  range_size = p.range.pkt_size.start, pace_rate = m.ports[0].single.rate,
+                  pace_burst = m.ports[0].single.burst}
     m.starts[#m.starts + 1] = snap
     if p.range_on and not p.pcap then
       local r = p.range

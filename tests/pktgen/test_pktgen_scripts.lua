@@ -30,16 +30,15 @@ local function read(path)
   return s
 end
 
--- Rate stats with odd values so per-second averages are not whole numbers; port 1 receives
--- what port 0 sends (one downstream port, no loss).
+-- Rate stats with odd values so per-second averages are not whole numbers; every port but
+-- 0 receives what port 0 sends (each a downstream port, no loss).
 local function stats(p, kind, m)
   local tx = m.ports[0]
   local sending = tx.sending and tx.range_on
   local pps = sending and (1000001 + (m.clock_ms // 1000) % 3) or 0
   if kind == "port" then pps = tx.starts * 30000003 end
   if p.pid == 0 then return {opackets = pps, obytes = pps * tx.single.size} end
-  if p.pid == 1 then return {ipackets = pps, ibytes = pps * tx.single.size} end
-  return {}
+  return {ipackets = pps, ibytes = pps * tx.single.size}
 end
 
 local function run(path, globals, opts)
@@ -106,21 +105,26 @@ do
       check(set_type and i and set_type < i, "%s before range.set_type", f)
     end
     check(call_index(m, "set_range") < call_index(m, "start"), "start before set_range on")
-    check(count_lines(m, "^t=%s*%d+s tx port 0: +%d+ pps +rx port 1: +%d+ pps$") == 30,
-          "want 30 per-second lines")
-    check(count_lines(m, "^mcast_groups: sent 30000003, received on port 1: 30000003$") == 1,
-          "missing the totals line")
+    check(count_lines(m, "^t=%s*%d+s tx port 0: +%d+ pps +rx port 1: +%d+ pps +rx/tx 1%.000$")
+          == 30, "want 30 per-second lines")
+    check(count_lines(m, "^mcast_groups: sent 30000003, received on port 1: 30000003, " ..
+                         "rx/tx 1%.000$") == 1, "missing the totals line")
+    -- Seconds 2-30 sample 1000001 + t % 3 for t = 1..29: 10 x 1000002, 10 x 1000003, 9 x
+    -- 1000001 -> 1000002.03 on average.
+    check(count_lines(m, "^mcast_groups: mean of seconds 2%-30: tx 1000002 pps, " ..
+                         "rx port 1 1000002 pps, rx/tx 1%.000$") == 1, "missing the means line")
     check(m.clock_ms == 30 * 1000 + 500, "delays add up to %d ms", m.clock_ms)
 
     -- Every default the README lists is what the script sets.
     local d = readme_defaults()
-    for _, k in ipairs({"tx_port", "rx_port", "group_min", "group_max", "source", "src_mac",
-                        "dst_mac", "size", "rate", "seconds", "hop_limit", "joins_rate"}) do
+    for _, k in ipairs({"tx_port", "rx_ports", "group_min", "group_max", "source", "src_mac",
+                        "dst_mac", "size", "rate", "seconds", "hop_limit", "joins_rate",
+                        "joins_ms"}) do
       check(d[k] ~= nil, "README settings table lacks `%s`", k)
     end
     local want = {
       tx_port = function(v) return m.starts[1].pid == tonumber(v) end,
-      rx_port = function(v) return count_lines(m, "rx port " .. v .. ":") == 30 end,
+      rx_ports = function(v) return count_lines(m, "rx port " .. v .. ":") == 30 end,
       group_min = function(v) return r.dst_ip.min == v end,
       group_max = function(v) return r.dst_ip.max == v end,
       source = function(v) return r.src_ip.start == v end,
@@ -152,14 +156,38 @@ do
     check(r.pkt_size.start == 1518 and p.single.size == 1518, "size not 1518")
     check(p.single.rate == 12.5, "rate %s, want 12.5", tostring(p.single.rate))
     check(r.ttl.start == 2, "hop limit %s", tostring(r.ttl.start))
-    local j = m.ports[1]
-    check(j.sending and j.starts == 1 and j.single.rate == tonumber(d.joins_rate or "x"),
-          "joins port: sending %s starts %d rate %s", tostring(j.sending), j.starts,
-          tostring(j.single.rate))
-    check(m.starts[1].pid == 1 and m.starts[2].pid == 0 and
-          m.starts[2].t_ms - m.starts[1].t_ms >= 1000, "joins do not start before the data")
+    local j, js = m.ports[1], m.starts[1]
+    check(not j.sending and j.starts == 1, "joins port: sending %s starts %d",
+          tostring(j.sending), j.starts)
+    check(js.pid == 1 and js.pace_rate == tonumber(d.joins_rate or "x") and
+          js.burst == js.pace_burst, "joins paced at %s%% (burst %s/%s), want %s",
+          tostring(js.pace_rate), tostring(js.burst), tostring(js.pace_burst),
+          tostring(d.joins_rate))
+    check(m.starts[2].pid == 0 and m.starts[2].rate == 12.5 and
+          m.starts[2].t_ms - js.t_ms == tonumber(d.joins_ms or "x"),
+          "data does not follow joins_ms after the joins at its own rate")
     check(count_lines(m, "^t=") == 2, "want 2 per-second lines")
   end
+end
+
+------------------------------------------------------------------------------------------
+print("# mcast_groups.lua, fan-out 2: rx_ports and joins_port \"1-2\"")
+do
+  local m, ok, err = run(GROUPS, {rx_ports = "1-2", joins_port = "1-2", seconds = 3},
+                         {nb_ports = 3, pcap_ports = {[1] = true, [2] = true}})
+  check(ok, "failed: %s", tostring(err))
+  if ok then
+    check(#m.warnings == 0, "warnings: %s", table.concat(m.warnings, "; "))
+    check(m.ports[1].starts == 1 and m.ports[2].starts == 1, "joins not sent on both ports")
+    check(count_lines(m, "^t=%s*%d+s tx port 0: +%d+ pps +rx port 1: +%d+ pps +rx port 2: +" ..
+                         "%d+ pps +rx/tx 2%.000$") == 3, "want 3 lines with both ports")
+    check(count_lines(m, "^mcast_groups: sent 30000003, received on port 1: 30000003, " ..
+                         "received on port 2: 30000003, rx/tx 2%.000$") == 1, "totals line")
+    check(count_lines(m, "^mcast_groups: mean of seconds 2%-3: .* rx port 2 %d+ pps, " ..
+                         "rx/tx 2%.000$") == 1, "means line")
+  end
+  local _, bad_ok = run(GROUPS, {rx_ports = "1..2"}, {nb_ports = 3})
+  check(not bad_ok, "rx_ports '1..2' accepted")
 end
 
 ------------------------------------------------------------------------------------------
@@ -173,7 +201,7 @@ do
     local lines = m.lines()
     local csv = {}
     for _, l in ipairs(lines) do if l:match("^%d") then csv[#csv + 1] = l end end
-    check(count_lines(m, "^size_fcs,rate_pct,tx_pps,rx_pps,rx_over_tx$") == 1, "CSV header")
+    check(count_lines(m, "^size_fcs,rate_pct,tx_pps,rx_pps_p1,rx_over_tx$") == 1, "CSV header")
     check(#csv == #sizes * #rates, "%d CSV rows, want %d", #csv, #sizes * #rates)
     local starts = {}
     for _, s in ipairs(m.starts) do if s.pid == 0 then starts[#starts + 1] = s end end
