@@ -3,13 +3,14 @@
 -- range packets); every call is checked against that release's Lua binding by
 -- tests/pktgen/ (see perf/pktgen/README.md).
 --
---   pktgen -l 0-4 -n 4 -a PCI0 -a PCI1 -- -P -m "[1:2].0, [3:4].1" -s 1:joins.pcap \
+--   pktgen -l 0-2 -n 4 -a PCI0 -a PCI1 -- -P -m "[1:2].[0-1]" -s 1:joins.pcap \
 --          -f perf/pktgen/mcast_groups.lua
 --
 -- Port 0 faces tandem's upstream interface, rx_ports the downstream ones so the copies are
--- counted: rx/tx is the replication ratio (copies per frame sent; the number of downstream
--- ports that joined, without loss). Edit the settings below, or set Lua globals of the same names before running
--- this file (a wrapper script: `size = 1518` then `dofile("perf/pktgen/mcast_groups.lua")`).
+-- counted: rx/tx is the replication ratio (copies per frame sent; without loss, the number
+-- of downstream ports that joined). One TX lcore for every port, tx_port first (see
+-- mcast_groups_send_joins). Edit the settings below, or set Lua globals of the same names
+-- before running this file (a wrapper: `size = 1518` then `dofile("mcast_groups.lua")`).
 -- With seconds = 0 it only configures the port (mcast_sweep.lua uses it that way).
 
 -- pktgen's own Pktgen.lua (which defines printf) is only found when pktgen runs from its
@@ -45,10 +46,11 @@ local cfg = {
   hop_limit  = hop_limit or 64,
   -- Ports in pcap mode (`-s P:joins.pcap`, a port list) that send the MLD joins before the
   -- load (mcast_groups_send_joins below); nil leaves them alone. joins_rate is the percent of
-  -- line rate of tx_port's frames whose frame rate the joins take: 0.01 at 78 B on 10 Gb/s
-  -- is 1,276 reports/s, under the 2,000/s per port that tandem's punt policer admits.
+  -- line rate of tx_port's frames whose frame rate the joins take: 0.0015 at 78 B on 10 Gb/s
+  -- is 191 reports/s, under the 200/s per source address (2,000 per port) that tandem's
+  -- punt policer admits; mld_report_pcap.py sends every report from one address.
   joins_port = joins_port and tostring(joins_port) or nil,
-  joins_rate = joins_rate or 0.01,
+  joins_rate = joins_rate or 0.0015,
   joins_ms   = joins_ms or 3000,  -- long enough for one pass of the pcap at that rate
 }
 

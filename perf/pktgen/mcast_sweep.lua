@@ -3,7 +3,7 @@
 -- mcast_groups.lua (beside this file) with seconds = 0 to set up the range packet, so the
 -- same settings apply (Lua globals set before this file reach both):
 --
---   pktgen -l 0-4 -n 4 -a PCI0 -a PCI1 -- -P -m "[1:2].0, [3:4].1" -s 1:joins.pcap \
+--   pktgen -l 0-2 -n 4 -a PCI0 -a PCI1 -- -P -m "[1:2].[0-1]" -s 1:joins.pcap \
 --          -f perf/pktgen/mcast_sweep.lua
 
 local function printf(...) io.write(string.format(...)); io.flush() end

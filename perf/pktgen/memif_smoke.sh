@@ -42,7 +42,7 @@ cpu_pg=${SMOKE_CPU_PKTGEN:-0}
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (DPDK)"
 [[ -n $pktgen && -x $pktgen ]] ||
-  skip "pktgen-dpdk not found (set PKTGEN=/path/to/pktgen; perf/pktgen/README.md: Building pktgen)"
+  skip "pktgen-dpdk not found (set PKTGEN=/path/to/pktgen; perf/pktgen/README.md, section pktgen)"
 command -v script >/dev/null || skip "script(1) missing (Debian package bsdutils)"
 /usr/bin/python3 -c 'import scapy' 2>/dev/null || skip "python3-scapy missing (joins pcap)"
 tandemd=$build/tandemd

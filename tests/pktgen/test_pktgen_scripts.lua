@@ -307,15 +307,18 @@ do
     {'"all", "rate"', '"all", "rates"'},
     {'pktgen.set(p, "size", cfg.size)', '-- (single size left)', {size = 1518}},
     {'pktgen.set_range(p, "on")', 'pktgen.set_range(p, "yes")'},
+    -- joins left running beside the data: pktgen 23.06 would pace the two together
+    {'pktgen.stop(cfg.joins_port)', '-- (joins left on)', {joins_port = 1},
+     {pcap_ports = {[1] = true}}},
   }
   for _, mu in ipairs(mutations) do
-    local from, to, globals = mu[1], mu[2], mu[3]
+    local from, to, globals, opts = mu[1], mu[2], mu[3], mu[4]
     local s, e = src:find(from, 1, true)
     if check(s, "mutation source text not found: %s", from) then
       local f = assert(io.open(tmp, "w"))
       f:write(src:sub(1, s - 1) .. to .. src:sub(e + 1))
       f:close()
-      local m, ok = run(tmp, globals)
+      local m, ok = run(tmp, globals, opts)
       local caught = not ok or #m.warnings > 0 or
                      m.ports[0].range.pkt_size.start ~= m.ports[0].single.size or
                      not m.ports[0].range_on
