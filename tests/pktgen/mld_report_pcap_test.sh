@@ -59,6 +59,15 @@ check "$tmp/asm.pcap" 1000 ff05::1:0 ff05::1:3e7 2
 "$py" "$gen" --groups 100 --first ff05::1:0 --mode include --source 2001:db8:100::10 \
   -o "$tmp/ssm.pcap"
 check "$tmp/ssm.pcap" 100 ff05::1:0 ff05::1:63 1 2001:db8:100::10
+# One host by default (storm tests rely on --host-ll); --hosts rotates addresses and MACs.
+[ "$(field "$tmp/asm.pcap" ipv6.src | sort -u)" = fe80::200:ff:fe00:201 ] ||
+  fail "asm.pcap: not all from the default host"
+"$py" "$gen" --groups 1000 --first ff05::1:0 --hosts 4 -o "$tmp/hosts.pcap" >/dev/null
+check "$tmp/hosts.pcap" 1000 ff05::1:0 ff05::1:3e7 2
+[ "$(field "$tmp/hosts.pcap" ipv6.src | head -5 | tr '\n' ' ')" = \
+  "fe80::200:ff:fe00:201 fe80::200:ff:fe00:202 fe80::200:ff:fe00:203 fe80::200:ff:fe00:204 fe80::200:ff:fe00:201 " ] ||
+  fail "hosts.pcap: sources do not rotate over 4 hosts"
+[ "$(field "$tmp/hosts.pcap" eth.src | sort -u | wc -l)" = 4 ] || fail "hosts.pcap: not 4 MACs"
 if "$py" "$gen" --groups 1 --first 2001:db8::1 -o "$tmp/bad.pcap" 2>/dev/null; then
   fail "a unicast --first was accepted"
 fi
