@@ -24,8 +24,8 @@ namespace tandem::dataplane {
 namespace {
 // The largest per-lcore cache (RTE_MEMPOOL_CACHE_MAX_SIZE): with 16 egress ports a burst
 // keeps ~500 replicas in TX buffers; once that exceeds the cache flush threshold (1.5 x
-// cache) allocations cycle FIFO through the whole pool and every mbuf is cold (measured,
-// N = 16, 66 B: 0.12-0.17 Mpps in with a 256 cache, 0.32-0.56 with 512; N = 8 unchanged).
+// cache) allocations cycle FIFO through the whole pool and every mbuf is cold
+// (perf/dataplane/README.md, "Figures behind the code": mempool cache).
 constexpr unsigned kMempoolCache = RTE_MEMPOOL_CACHE_MAX_SIZE;
 constexpr uint16_t kHeaderMbufDataRoom = RTE_PKTMBUF_HEADROOM + 64;
 constexpr uint64_t kLinkPollIntervalMs = 10;

@@ -2,10 +2,10 @@
 // thread (the control core) and read by the workers without locks.
 //
 // Why not rte_hash (which the (S,G) table still uses): the group lookup is on every
-// forwarded packet, and perf/dataplane.sh measured rte_hash_lookup_bulk_data at ~25-30 cycles
-// per key for a 1k-group table, a third of dpdk-testpmd's whole per-packet cost. A lookup
-// here reads one cache line: the bucket holds two keys in full next to their routes, so
-// there is no signature step and no separate entry to fetch.
+// forwarded packet, and rte_hash's bulk lookup cost a large share of a packet's budget
+// (perf/dataplane/README.md, "Figures behind the code": group lookup). A lookup here reads
+// one cache line: the bucket holds two keys in full next to their routes, so there is no
+// signature step and no separate entry to fetch.
 //
 //   bucket (64 B): key[2] (2 x 16 B) | route[2] (2 x 8 B, 0 = no live key) | overflow count
 //

@@ -7,11 +7,9 @@
 // two-segment frame for the NIC to gather). Either way the last egress port reuses the
 // original mbuf, and a multi-segment frame is always cloned.
 //
-// Measured with perf/dataplane.sh's sweep (DATAPLANE_CLONE_SWEEP=1; N = 4 egress ports,
-// one worker, net_pcap in, net_null out, hugepages, 2 shared vCPUs), median cycles per
-// ingress frame of 5 rounds, clone vs copy: 512 B 569/370, 768 B 642/541, 1,024 B 725/673,
-// 1,280 B 792/776, 1,500 B 860/888 (2026-11-27). Copying wins up to about 1,300 B, where
-// the two meet (1,280 B in earlier sweeps, before copies got cheaper); cloning pays beyond.
+// Copying is cheaper for short frames and cloning for long ones; perf/dataplane.sh's sweep
+// (DATAPLANE_CLONE_SWEEP=1) puts the crossing near 1,300 B (perf/dataplane/README.md,
+// "Figures behind the code": copy or clone).
 #pragma once
 
 #include <cstdint>

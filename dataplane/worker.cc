@@ -172,7 +172,7 @@ inline ReplicaSource prepare_source(const WorkerConf& w, rte_mbuf* m, uint32_t l
   const uint32_t ip_at = m->data_off + l3_offset;  // from the start of m's buffer
   const uint8_t* m_ip = rte_pktmbuf_mtod_offset(m, const uint8_t*, l3_offset);
   // Blocks only for small packets: beyond a few hundred bytes rte_memcpy's unrolled moves
-  // are faster (perf/dataplane.sh, N = 4: 1,024 B frames 742 -> 659 cycles, 512 B 415 -> 396).
+  // are faster (perf/dataplane/README.md, "Figures behind the code": block copies).
   const bool blocks = plen <= kBlockCopyMaxBytes && copy &&
                       ip_at - kEthLen + round_up16(kEthLen + plen) <= m->buf_len &&
                       round_up16(kEthLen + plen) <= w.copy_room;
@@ -208,8 +208,8 @@ inline rte_mbuf* emit_original(WorkerConf& w, const ReplicaSource& s, PortIndex 
 // objects are in DPDK's raw mbuf state (one reference, one segment, no next: rte_mbuf_raw_
 // alloc's contract), so only the fields a sent frame needs are set: rte_pktmbuf_reset's full
 // reset would also write the mbuf's second cache line. Always inlined into the per-port loop:
-// GCC kept it out of line, and its prologue and epilogue (six register saves and restores)
-// took about a fifth of its samples in a perf profile at N = 8.
+// GCC kept it out of line, and its register saves and restores were a large part of its
+// profile (perf/dataplane/README.md, "Figures behind the code": emit_copy inlined).
 // `mac_block` is the port's source MAC in a block's bytes 6-11 (mac_block_for).
 [[gnu::always_inline]] inline rte_mbuf* emit_copy(LcoreCounters& c, const ReplicaSource& s,
                                                   PortIndex p, uint64_t mac, __m128i mac_block,
@@ -831,8 +831,8 @@ unsigned worker_iteration(WorkerConf& w) {
   }
   // TX buffers flush by time (kDrainIntervalUs). The clock is read after every iteration
   // short of a full burst, and at full load once per kFramesPerClockRead frames: a TSC read
-  // costs about a cycle per frame when taken on every burst (perf/dataplane/README.md), and
-  // that many frames take microseconds, well inside the interval.
+  // on every burst showed in the profile (perf/dataplane/README.md, "Figures behind the
+  // code": TSC reads), and that many frames take microseconds, well inside the interval.
   w.frames_since_clock += total;
   if (total < kBurst || w.frames_since_clock >= kFramesPerClockRead) {
     w.frames_since_clock = 0;
