@@ -77,6 +77,7 @@ class DataplaneImpl {
 
   DataplaneConfig cfg_;
   bool eal_up_ = false;
+  bool shared_config_ = true;
   bool started_ = false;
   bool stopped_ = false;
   bool one_lcore_ = false;
@@ -134,6 +135,7 @@ InitResult DataplaneImpl::init(const DataplaneConfig& cfg) {
   EalStart eal = start_eal(build_eal_args(cfg.program_name, devices, cfg.eal_args));
   if (!eal.ok) return fail(eal.error);
   eal_up_ = true;
+  shared_config_ = eal.shared_config;
 
   // Lcores: the main one is the control core; each other one is a worker. With only the
   // main lcore, it is worker 0 as well (one-lcore mode, DESIGN.md §3).
@@ -317,7 +319,7 @@ void DataplaneImpl::shutdown() {
   if (header_pool_ != nullptr) rte_mempool_free(header_pool_);
   if (clone_pool_ != nullptr) rte_mempool_free(clone_pool_);
   pool_ = header_pool_ = clone_pool_ = nullptr;
-  rte_eal_cleanup();
+  stop_eal(shared_config_);
   eal_up_ = false;
 }
 

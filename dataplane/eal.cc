@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 
 #include "control/common/log.h"
 
@@ -34,6 +35,14 @@ EalStart start_eal(const std::vector<std::string>& args) {
   }
   r.ok = true;
   return r;
+}
+
+void stop_eal(bool shared_config) {
+  const std::string runtime_dir = rte_eal_get_runtime_dir();
+  rte_eal_cleanup();
+  if (shared_config || runtime_dir.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(runtime_dir, ec);
 }
 
 }  // namespace tandem::dataplane

@@ -26,4 +26,10 @@ struct EalStart {
 // rte_eal_init once per process.
 EalStart start_eal(const std::vector<std::string>& args);
 
+// rte_eal_cleanup. Without a shared configuration (EalStart::shared_config false) no other
+// process can attach to this one's runtime directory (/var/run/dpdk/PREFIX for root), so it
+// is removed too: every test and benchmark run has a prefix of its own, and would leave one
+// directory each behind.
+void stop_eal(bool shared_config);
+
 }  // namespace tandem::dataplane

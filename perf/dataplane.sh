@@ -40,8 +40,10 @@ work=$(mktemp -d "$build/dataplane-bench.XXXXXX")
 hp_file=/proc/sys/vm/nr_hugepages
 hp_before=$(cat "$hp_file" 2>/dev/null || echo 0)
 hp_mounted=""
+# testpmd leaves its EAL runtime directory behind (dataplane_bench removes its own).
+if [[ $(id -u) == 0 ]]; then eal_run=/var/run/dpdk; else eal_run=${XDG_RUNTIME_DIR:-/tmp}/dpdk; fi
 cleanup() {
-  rm -rf "$work"
+  rm -rf "$work" "$eal_run/tandem-dp-tpmd-$$"
   [[ -n $hp_mounted ]] && umount "$hp_mounted" 2>/dev/null
   [[ $(cat "$hp_file" 2>/dev/null || echo "$hp_before") != "$hp_before" ]] &&
     echo "$hp_before" >"$hp_file" 2>/dev/null

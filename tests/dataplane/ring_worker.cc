@@ -1,6 +1,6 @@
 #include "tests/dataplane/ring_worker.h"
 
-#include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -50,6 +50,7 @@ bool RingWorker::start(PortIndex ports, const std::string& file_prefix, std::str
     *error = eal.error;
     return false;
   }
+  eal_up_ = true;
   pool_ = make_pool("rw_pkt", RTE_MBUF_DEFAULT_BUF_SIZE);
   header_pool_ = make_pool("rw_hdr", RTE_PKTMBUF_HEADROOM + 64);
   clone_pool_ = make_pool("rw_clone", 0);
@@ -120,6 +121,7 @@ bool RingWorker::start(PortIndex ports, const std::string& file_prefix, std::str
 }
 
 RingWorker::~RingWorker() {
+  if (!eal_up_) return;
   for (uint16_t id : dpdk_ports_) stop_port(id);
   fib_.reset();
   for (rte_ring* r : rx_rings_) rte_ring_free(r);
@@ -127,7 +129,7 @@ RingWorker::~RingWorker() {
   if (pool_ != nullptr) rte_mempool_free(pool_);
   if (header_pool_ != nullptr) rte_mempool_free(header_pool_);
   if (clone_pool_ != nullptr) rte_mempool_free(clone_pool_);
-  rte_eal_cleanup();
+  stop_eal(false);
 }
 
 BurstOutput RingWorker::run_burst(PortIndex in, const std::vector<RxFrame>& frames) {

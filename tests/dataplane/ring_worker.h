@@ -56,6 +56,7 @@ class RingWorker {
   RingWorker() = default;
   bool start(PortIndex ports, const std::string& file_prefix, std::string* error);
 
+  bool eal_up_ = false;
   std::vector<rte_ring*> rx_rings_, tx_rings_;
   std::vector<uint16_t> dpdk_ports_;
   rte_mempool* pool_ = nullptr;
