@@ -1,5 +1,6 @@
-// The README's configuration reference stays true: every command of the one keyword table
-// (control/daemon/config/command_table.cc) appears there with its syntax and meaning.
+// The configuration reference (docs/configuration.md) stays true: every command of the one
+// keyword table (control/daemon/config/command_table.cc) appears there with its syntax and
+// meaning.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
