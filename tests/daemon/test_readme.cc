@@ -31,7 +31,8 @@ TEST(Readme, CommandTableMatchesTheKeywordTable) {
   for (const CommandSpec& c : command_specs()) {
     const std::string row =
         "| `" + escape_pipes(c.syntax) + "` | " + escape_pipes(c.meaning) + " |";
-    EXPECT_NE(readme.find(row), std::string::npos) << "README lacks the row:\n" << row;
+    EXPECT_NE(readme.find(row), std::string::npos) << "docs/configuration.md lacks the row:\n"
+                                                   << row;
     ++checked;
   }
   EXPECT_GT(checked, 40u);
