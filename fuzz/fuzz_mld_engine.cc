@@ -231,9 +231,30 @@ class Harness {
     v.last_reporter = pick_or_raw(in, pools().link_locals);
     const bool valid = configs_.count(ifindex) != 0 && v.group.is_multicast() &&
                        !v.group.is_link_scope_multicast();
+    const uint64_t refused_before = limit_refusals(ifindex);
+    const bool had_group = router_.find_group(ifindex, v.group, now_).has_value();
     const bool ok = router_.apply_upsert(v, now_);
-    FUZZ_CHECK(ok == valid, "apply_upsert accepts exactly known interface + routable group");
+    // The rule (router.h): a record for a known interface and a routable group is accepted
+    // unless one of the limits the backup enforces on its peer refuses a new group; such a
+    // refusal is counted on that interface. Anything else is rejected.
+    if (!valid) {
+      FUZZ_CHECK(!ok, "apply_upsert rejects an unknown interface or a non-routable group");
+    } else if (!ok) {
+      FUZZ_CHECK(limit_refusals(ifindex) > refused_before,
+                 "apply_upsert refuses a valid record only over a limit, and counts it");
+      FUZZ_CHECK(!router_.find_group(ifindex, v.group, now_) || had_group,
+                 "a refused record creates nothing");
+    }
     after_op();
+  }
+
+  // Refusals by the access limit and the router-wide group and source limits on `ifindex`.
+  uint64_t limit_refusals(uint32_t ifindex) const {
+    const auto s = router_.interface_status(ifindex, now_);
+    if (!s) return 0;
+    return s->counters.ignored_count(IgnoreReason::access_limit) +
+           s->counters.ignored_count(IgnoreReason::global_group_limit) +
+           s->counters.ignored_count(IgnoreReason::global_source_limit);
   }
 
   void feed(uint32_t ifindex, const std::vector<uint8_t>& bytes) {
