@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora that come from the real captures in ../shared/fixtures:
+"""Writes the seed corpora that come from the real captures in tests/fixtures:
 
   corpus/fuzz_frame/<capture>-<n>   one Ethernet frame per file, a few per kind of packet
   corpus/fuzz_pcap/<capture>.pcap   whole small captures; large ones cut to their first frames
@@ -14,7 +14,7 @@ import struct
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FIXTURES = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, '..', '..', 'shared', 'fixtures')
+FIXTURES = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, '..', 'tests', 'fixtures')
 PER_KIND = 2          # frames kept per (capture, kind of packet, length)
 PER_CAPTURE = 24      # frame seeds kept per capture
 PCAP_MAX_BYTES = 8192  # a larger capture is cut to the frames that fit

@@ -5,21 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "control/bfd/session.h"
 #include "control/wire/frame.h"
 #include "control/wire/pcap_file.h"
+#include "tests/fixtures/fixture_path.h"
 
 namespace tandem::bfd {
 namespace {
-
-std::string fixture(const char* name) {
-  const char* d = std::getenv("TANDEM_FIXTURES");
-  return std::string(d ? d : "../shared/fixtures") + "/" + name;
-}
 
 wire::Ipv6Address A(const char* s) {
   return wire::Ipv6Address::must_parse(s);
@@ -32,7 +27,8 @@ struct Step {
 
 TEST(BfdFixture, FrrPeerReplayedIntoOurSessionMatchesFrrStates) {
   std::string error;
-  auto file = wire::read_pcap(fixture("bfd_frr_ipv6_global_10ms.pcap"), error);
+  auto file =
+      wire::read_pcap(tandem::testing::fixture_path("bfd_frr_ipv6_global_10ms.pcap"), error);
   ASSERT_TRUE(file.has_value()) << error;
   const wire::Ipv6Address a = A("2001:db8:20::1"), b = A("2001:db8:20::2");
 

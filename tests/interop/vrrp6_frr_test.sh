@@ -12,7 +12,7 @@
 #  4. FRR set to 200 (vtysh): it preempts, tandem goes Backup
 #  5. `vrrp 1 shutdown` on FRR -> priority-0 advert -> tandem Master after Skew_Time
 # FRR's first advert after each Backup -> Master transition never reaches the wire (vrrpd:
-# "Failed to find address to bind", see shared/fixtures/README.md), so FRR's adverts are
+# "Failed to find address to bind", see tests/fixtures/README.md), so FRR's adverts are
 # expected one interval later than its state change, and in step 4 both are Master for ~1 s.
 # Usage: vrrp6_frr_test.sh TANDEMD TANDEMCTL
 IOP_TANDEMD=$1

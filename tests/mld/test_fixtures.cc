@@ -1,10 +1,10 @@
-// Every MLD frame of the real captures in shared/fixtures through parse_frame and the router,
+// Every MLD frame of the real captures in tests/fixtures through parse_frame and the router,
 // at the capture's own relative times; the resulting state is what RFC 3810 prescribes for
-// the reports and queries in each file (fixtures/README.md describes their contents).
-#include <cstdlib>
+// the reports and queries in each file (tests/fixtures/README.md describes their contents).
 #include <functional>
 
 #include "control/wire/pcap_file.h"
+#include "tests/fixtures/fixture_path.h"
 #include "tests/mld/sim.h"
 
 namespace tandem::mld::test {
@@ -12,11 +12,6 @@ namespace {
 
 const Ipv6Address kG1 = A("ff05::db8:1");
 const Ipv6Address kG3 = A("ff05::db8:3");
-
-std::string fixture(const char* name) {
-  const char* dir = std::getenv("TANDEM_FIXTURES");
-  return std::string(dir ? dir : "/work/shared/fixtures") + "/" + name;
-}
 
 bool is_mld(const wire::Frame& f) {
   return f.kind == wire::PacketKind::mld_query || f.kind == wire::PacketKind::mld_report_v1 ||
@@ -28,7 +23,7 @@ bool is_mld(const wire::Frame& f) {
 size_t replay(Sim& sim, const char* name,
               const std::function<bool(const wire::Frame&)>& before = nullptr) {
   std::string error;
-  auto file = wire::read_pcap(fixture(name), error);
+  auto file = wire::read_pcap(tandem::testing::fixture_path(name), error);
   EXPECT_TRUE(file) << name << ": " << error;
   if (!file) return 0;
   size_t fed = 0;
@@ -141,7 +136,7 @@ TEST(Fixtures, Mldv1ReportDone_AsQuerierDoneLeadsToRemovalAfterLlqt) {
 TEST(Fixtures, Mldv2BridgeQuerier_HigherAddressBridgeDoesNotWin) {
   Sim sim;
   sim.clear_output();
-  EXPECT_EQ(replay(sim, "mldv2_bridge_querier.pcap"), 35u);
+  EXPECT_EQ(replay(sim, "mldv2_bridge_querier.pcap"), 36u);
   EXPECT_TRUE(sim.router.interface_status(kIf, sim.now)->is_querier);
   EXPECT_EQ(sim.ignored(IgnoreReason::from_unspecified), 4u);
   EXPECT_GE(sim.ignored(IgnoreReason::s_flag_suppressed), 1u);
@@ -169,7 +164,7 @@ TEST(Fixtures, Mldv1BridgeQuerierFallback_V1HostsPutGroupsInV1Mode) {
                      }
                      return true;
                    }),
-            27u);
+            29u);
   EXPECT_TRUE(checked);
   // The bridge's v1 queries come from a higher address: we stay querier and our own
   // address-specific queries after each Done remove the groups LLQT later.
@@ -190,7 +185,7 @@ TEST(Fixtures, RoutersOwnReportsInOtherCaptures) {
   EXPECT_EQ(g->filter_mode, FilterMode::exclude);
   EXPECT_GT(sim.ignored(IgnoreReason::link_scope_group), 10u);
   for (const char* name :
-       {"vrrpv3_frr_adverts.pcap", "bfd_frr_ipv6_global_10ms.pcap", "mcast_fwd_smcroute.pcap"}) {
+       {"vrrpv3_frr_adverts.pcap", "bfd_frr_ipv6_global_10ms.pcap", "mcast_fwd_tandem.pcap"}) {
     Sim other;
     replay(other, name);
     other.router.for_each_group(

@@ -1,10 +1,9 @@
 // Codec agreement with real VRRPv3 routers: the adverts of keepalived and FRR vrrpd in
-// ../shared/fixtures are replayed, at their capture times, into our engine configured as a
+// tests/fixtures are replayed, at their capture times, into our engine configured as a
 // third router on the same LAN (VRID 1, fe80::1 + 2001:db8:10::1). It must elect the way
 // RFC 5798 says given what it heard.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -12,16 +11,12 @@
 #include "control/vrrp6/timers.h"
 #include "control/wire/frame.h"
 #include "control/wire/pcap_file.h"
+#include "tests/fixtures/fixture_path.h"
 
 namespace tandem::vrrp6 {
 namespace {
 
 using std::chrono::milliseconds;
-
-std::string fixture(const char* name) {
-  const char* d = std::getenv("TANDEM_FIXTURES");
-  return std::string(d ? d : "../shared/fixtures") + "/" + name;
-}
 
 wire::Ipv6Address A(const char* s) {
   return wire::Ipv6Address::must_parse(s);
@@ -52,7 +47,7 @@ struct Replay {
     c.virtual_addresses = {A("fe80::1"), A("2001:db8:10::1")};
     c.priority = priority;
     std::string error;
-    auto pcap = wire::read_pcap(fixture(file), error);
+    auto pcap = wire::read_pcap(tandem::testing::fixture_path(file), error);
     ASSERT_TRUE(pcap.has_value()) << error;
     const uint64_t first_ns = pcap->records.front().ts_ns;
     ASSERT_EQ(mgr.add_instance(c, TimePoint{}), "");
@@ -100,15 +95,15 @@ TEST(Vrrp6Fixture, KeepalivedFailoverThirdRouterBetweenTheTwo) {
       Reason::master_down_timer, Reason::higher_priority_advert};
   ASSERT_EQ(states, want_states);
   EXPECT_EQ(reasons, want_reasons);
-  // The priority-0 advert is frame 12 at 2.978 s; Skew_Time(110) = 57 cs.
+  // The priority-0 advert is frame 12 at 2.9746 s; Skew_Time(110) = 57 cs.
   EXPECT_EQ(r.change_at[1] - r.change_at[0] > milliseconds(3000), true);
-  EXPECT_LT(r.change_at[1] - TimePoint{}, milliseconds(2979 + 570));
-  EXPECT_GT(r.change_at[1] - TimePoint{}, milliseconds(2978 + 569));
+  EXPECT_LT(r.change_at[1] - TimePoint{}, milliseconds(2975 + 571));
+  EXPECT_GT(r.change_at[1] - TimePoint{}, milliseconds(2974 + 570));
   // While Master we heard the 100 router and re-announced at once (split brain).
   EXPECT_GE(r.inst().status().reannounces, 1u);
   // Last Master is the 120 router.
   EXPECT_EQ(r.inst().status().master_priority, 120);
-  EXPECT_EQ(r.inst().status().master_ip, A("fe80::3002:1ff:fe45:2318"));
+  EXPECT_EQ(r.inst().status().master_ip, A("fe80::ff:fe00:1011"));  // r1's EUI-64 address
 }
 
 TEST(Vrrp6Fixture, KeepalivedAdvertsLowerThirdRouterStaysBackup) {
@@ -137,7 +132,7 @@ TEST(Vrrp6Fixture, FrrAdvertsHigherThirdRouterTakesOverAndHolds) {
 TEST(Vrrp6Fixture, FrrAdvertsLowerThirdRouterYields) {
   Replay r;
   r.run("vrrpv3_frr_adverts.pcap", 100);
-  // The first FRR advert arrives 4.5 s into the capture: we are Master by then and step down
+  // The first FRR advert arrives 4.6 s into the capture: we are Master by then and step down
   // to the higher-priority FRR router.
   EXPECT_EQ(r.inst().state(), State::backup);
   ASSERT_GE(r.changes.size(), 3u);

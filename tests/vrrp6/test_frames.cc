@@ -2,23 +2,18 @@
 // what keepalived put on the wire for the same virtual router.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <string>
 
 #include "control/vrrp6/frames.h"
 #include "control/wire/frame.h"
 #include "control/wire/pcap_file.h"
+#include "tests/fixtures/fixture_path.h"
 #include "tests/vrrp6/vrrp6_harness.h"
 
 namespace tandem::vrrp6::testing {
 namespace {
 
 using std::chrono::milliseconds;
-
-std::string fixture(const char* name) {
-  const char* d = std::getenv("TANDEM_FIXTURES");
-  return std::string(d ? d : "../shared/fixtures") + "/" + name;
-}
 
 // Engine of the keepalived scenario: VRID 1, fe80::1 + 2001:db8:10::1, priority 120.
 Harness& master_of_fixture_lan(Harness& h) {
@@ -53,7 +48,8 @@ TEST(Vrrp6Frames, Rfc5798_6_4_UnsolicitedNaMatchesKeepalivedOnTheWire) {
   master_of_fixture_lan(h);
   ASSERT_EQ(h.seen.neighbor_adverts.size(), 2u);
   std::string error;
-  auto pcap = wire::read_pcap(fixture("vrrpv3_keepalived_adverts.pcap"), error);
+  auto pcap =
+      wire::read_pcap(tandem::testing::fixture_path("vrrpv3_keepalived_adverts.pcap"), error);
   ASSERT_TRUE(pcap.has_value()) << error;
   size_t compared = 0;
   for (const NaOut& na : h.seen.neighbor_adverts) {

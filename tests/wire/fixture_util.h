@@ -1,22 +1,17 @@
-// Loads ../shared/fixtures/*.pcap (path from $TANDEM_FIXTURES, set by meson) and parses
-// every frame with wire::parse_frame.
+// Loads a capture of tests/fixtures (tests/fixtures/fixture_path.h) and parses every frame
+// with wire::parse_frame.
 #pragma once
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "control/wire/frame.h"
 #include "control/wire/pcap_file.h"
+#include "tests/fixtures/fixture_path.h"
 
 namespace tandem::testing {
-
-inline std::string fixtures_dir() {
-  const char* d = std::getenv("TANDEM_FIXTURES");
-  return d ? d : "../shared/fixtures";
-}
 
 struct FixtureFrames {
   wire::PcapFile file;
@@ -26,7 +21,7 @@ struct FixtureFrames {
 inline FixtureFrames load_fixture(const std::string& name) {
   FixtureFrames out;
   std::string error;
-  auto f = wire::read_pcap(fixtures_dir() + "/" + name, error);
+  auto f = wire::read_pcap(fixture_path(name), error);
   EXPECT_TRUE(f.has_value()) << name << ": " << error;
   if (!f) return out;
   out.file = std::move(*f);

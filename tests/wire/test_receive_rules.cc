@@ -1,5 +1,6 @@
-// One test per receive rule of ../shared/reference/rfc-checklists.md (and RFC 4861 §7.1 for
-// ND): a valid frame is built, one field is broken, and the named drop reason must come back.
+// One test per receive rule of the RFCs (MLD: RFC 3810 §5, §6.2, §8; VRRPv3: RFC 5798 §7.1;
+// BFD: RFC 5880 §6.8.6, RFC 5881; ND: RFC 4861 §7.1; the header chain: RFC 8200): a valid
+// frame is built, one field is broken, and the named drop reason must come back.
 #include <gtest/gtest.h>
 
 #include <memory>

@@ -21,7 +21,7 @@ std::vector<std::vector<uint8_t>> all_fixture_frames() {
   for (const char* name :
        {"mldv2_state_changes.pcap", "mldv2_query_responses.pcap", "mldv1_report_done.pcap",
         "mldv2_bridge_querier.pcap", "mldv1_bridge_querier_fallback.pcap",
-        "vrrpv3_keepalived_adverts.pcap", "vrrpv3_frr_adverts.pcap", "mcast_fwd_smcroute.pcap"}) {
+        "vrrpv3_keepalived_adverts.pcap", "vrrpv3_frr_adverts.pcap", "mcast_fwd_tandem.pcap"}) {
     auto f = load_fixture(name);
     for (auto& r : f.file.records) out.push_back(r.data);
   }
