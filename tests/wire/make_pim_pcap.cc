@@ -1,8 +1,8 @@
 // make_pim_pcap OUT.pcap: writes every PIM message tandem builds (tests/wire/pim_samples.h),
 // then a few that a router must refuse or pass over, to one capture, so tshark_compare.py can
-// hold `tandemctl decode` against tshark on frames of our own making, beside the recorded
-// pim6d captures in tests/fixtures/pim/. Meson runs it as a custom target; the capture
-// lands in the build directory, never in the source tree.
+// hold `tandemctl decode` against tshark on frames of our own making, beside the real PIMv6
+// captures of tests/fixtures/pim. Meson runs it as a custom target; the capture lands in the
+// build directory, never in the source tree.
 #include <cstdio>
 #include <string>
 

@@ -1,6 +1,6 @@
 // One PIM message of every shape tandem builds (RFC 7761 §4.9.2, §4.9.5, §4.9.6), shared by
 // the PIM tests, the truncation sweep, the tshark round trip and make_pim_pcap (the capture
-// tshark_compare.py reads). Documentation addresses: 2001:db8::/32, groups
+// tshark_compare.py reads). Addresses follow tests/fixtures: 2001:db8::/32, groups
 // ff05::db8:1 and ff3e::db8:2, sources 2001:db8:1::10..12.
 #pragma once
 
