@@ -38,6 +38,7 @@ struct Replay {
     }
     adverts.insert(adverts.end(), a.adverts.begin(), a.adverts.end());
   }
+  // Callers wrap it in ASSERT_NO_FATAL_FAILURE: without its capture there is no instance.
   void run(const char* file, uint8_t priority) {
     InstanceConfig c;
     c.ifindex = 1;
@@ -75,7 +76,7 @@ struct Replay {
 TEST(Vrrp6Fixture, KeepalivedFailoverThirdRouterBetweenTheTwo) {
   // keepalived routers at 120 and 100; we are 110 with preemption (the VRP default).
   Replay r;
-  r.run("vrrpv3_keepalived_failover.pcap", 110);
+  ASSERT_NO_FATAL_FAILURE(r.run("vrrpv3_keepalived_failover.pcap", 110));
   ASSERT_GE(r.fed, 30u);
   EXPECT_EQ(r.inst().status().address_list_mismatches, 0u);
   EXPECT_EQ(r.mgr.unknown_vrid_drops(), 0u);
@@ -108,7 +109,7 @@ TEST(Vrrp6Fixture, KeepalivedFailoverThirdRouterBetweenTheTwo) {
 
 TEST(Vrrp6Fixture, KeepalivedAdvertsLowerThirdRouterStaysBackup) {
   Replay r;
-  r.run("vrrpv3_keepalived_adverts.pcap", 100);
+  ASSERT_NO_FATAL_FAILURE(r.run("vrrpv3_keepalived_adverts.pcap", 100));
   ASSERT_GE(r.fed, 10u);
   EXPECT_EQ(r.inst().state(), State::backup);
   EXPECT_EQ(r.inst().status().master_priority, 120);
@@ -118,7 +119,7 @@ TEST(Vrrp6Fixture, KeepalivedAdvertsLowerThirdRouterStaysBackup) {
 
 TEST(Vrrp6Fixture, FrrAdvertsHigherThirdRouterTakesOverAndHolds) {
   Replay r;
-  r.run("vrrpv3_frr_adverts.pcap", 130);
+  ASSERT_NO_FATAL_FAILURE(r.run("vrrpv3_frr_adverts.pcap", 130));
   ASSERT_GE(r.fed, 10u);
   EXPECT_EQ(r.inst().state(), State::master);
   // Master_Down_Interval(130) from start; every advert of FRR's 120 afterwards is answered
@@ -131,7 +132,7 @@ TEST(Vrrp6Fixture, FrrAdvertsHigherThirdRouterTakesOverAndHolds) {
 
 TEST(Vrrp6Fixture, FrrAdvertsLowerThirdRouterYields) {
   Replay r;
-  r.run("vrrpv3_frr_adverts.pcap", 100);
+  ASSERT_NO_FATAL_FAILURE(r.run("vrrpv3_frr_adverts.pcap", 100));
   // The first FRR advert arrives 4.6 s into the capture: we are Master by then and step down
   // to the higher-priority FRR router.
   EXPECT_EQ(r.inst().state(), State::backup);
