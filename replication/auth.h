@@ -3,7 +3,7 @@
 // replicated record. Pure functions plus an injected nonce source, so the channel stays
 // sans-IO and tests are deterministic.
 //
-// Exchange, per TCP connection (rbs_channel.cc drives it):
+// Exchange, per TCP connection (hello_handshake.cc drives it):
 //   1. Each side puts a fresh 32-byte random nonce in its Hello (Hello.auth_nonce). A side
 //      without a key sends none.
 //   2. On the peer's Hello, each side answers the peer's nonce with an AuthProof frame:
