@@ -14,8 +14,7 @@ void StagedSnapshot::add(std::span<const uint8_t> frame, TimePoint received) {
 
 void StagedSnapshot::clear() {
   chunks_.clear();
-  chunk_ = 0;
-  index_ = 0;
+  rewind();
 }
 
 }  // namespace tandem::replication

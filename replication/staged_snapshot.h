@@ -20,6 +20,11 @@ class StagedSnapshot {
   void add(std::span<const uint8_t> frame, TimePoint received);
   // Drops every chunk; the cursor goes back to the start.
   void clear();
+  // The cursor goes back to the start; the next walk() begins with the first record.
+  void rewind() {
+    chunk_ = 0;
+    index_ = 0;
+  }
   size_t chunks() const { return chunks_.size(); }
 
   // Calls f(record, chunk arrival) for up to `budget` records from the cursor on, taking
@@ -54,8 +59,7 @@ bool StagedSnapshot::walk(size_t& budget, F&& f) {
     }
   }
   if (chunk_ < chunks_.size()) return false;
-  chunk_ = 0;
-  index_ = 0;
+  rewind();
   return true;
 }
 

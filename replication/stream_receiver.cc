@@ -83,7 +83,7 @@ Verdict StreamReceiver::on_snapshot_end(const fb::SnapshotEnd* e, TimePoint now)
   // happens to the link, in slices so the event loop keeps running (heartbeats) meanwhile.
   staging_ = false;
   applying_ = true;
-  apply_pass_ = ApplyPass::mark;
+  apply_pass_ = stale_.empty() ? ApplyPass::apply : ApplyPass::mark;
   apply_stale_removed_ = 0;
   apply_seq_ = staging_seq_;
   apply_link_current_ = true;
@@ -98,14 +98,13 @@ std::optional<ChannelEvent> StreamReceiver::apply_step(TimePoint now) {
   if (!applying_) return std::nullopt;
   size_t budget = cfg_.apply_slice_records;
   if (apply_pass_ == ApplyPass::mark) {
-    if (stale_.empty()) {
-      apply_pass_ = ApplyPass::apply;
-    } else {
-      if (!staged_.walk(budget, [&](GroupRecord& r, TimePoint) { stale_.erase(r.key); })) {
-        return std::nullopt;
-      }
-      apply_pass_ = ApplyPass::remove_stale;
+    if (!staged_.walk(budget, [&](GroupRecord& r, TimePoint) { stale_.erase(r.key); })) {
+      if (!stale_.empty()) return std::nullopt;
+      // Every stale key is struck already: the rest of the walk would strike nothing. The
+      // apply pass must still start at the first record, not where this walk stopped.
+      staged_.rewind();
     }
+    apply_pass_ = ApplyPass::remove_stale;
   }
   if (apply_pass_ == ApplyPass::remove_stale) {
     for (auto it = stale_.begin(); it != stale_.end() && budget > 0; --budget) {
