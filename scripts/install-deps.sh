@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package that tandem's build, tests, benchmarks and lab use.
 # Idempotent: packages already present are not touched; apt-get update runs only when
-# something is missing.
+# something is missing. It never stops, disables, masks or restarts a service: frr, keepalived
+# and prometheus may be serving in production on this machine. The tests never use the system
+# instances; each starts its own daemons with private config, pid files and sockets inside
+# network namespaces (scripts/interop/, tests/interop/, tests/daemon/prometheus_scrape_test.sh).
 set -euo pipefail
 
 packages=(
   # build
   build-essential pkg-config meson ninja-build clang clang-format libclang-rt-14-dev
   libdpdk-dev dpdk dpdk-dev libboost-dev libflatbuffers-dev flatbuffers-compiler
-  prometheus-cpp-dev libgtest-dev googletest libpcap-dev libssl-dev
+  prometheus-cpp-dev libgtest-dev googletest libpcap-dev libssl-dev libsystemd-dev
   # tests, lab, benchmarks
   tshark tcpdump python3 python3-scapy iproute2 iputils-ping procps psmisc
   frr keepalived prometheus valgrind jq dpdk-doc
@@ -38,12 +41,4 @@ export DEBIAN_FRONTEND=noninteractive
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
-# The frr and keepalived packages start system services; the lab runs its own instances
-# inside namespaces, so keep the system-wide ones stopped.
-for svc in frr keepalived prometheus prometheus-node-exporter; do
-  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
-    systemctl stop "$svc" || true
-    systemctl disable "$svc" >/dev/null 2>&1 || true
-  fi
-done
 echo "install-deps: done"
