@@ -3,6 +3,7 @@
 #include <ostream>
 #include <vector>
 
+#include "control/wire/linux_cooked.h"
 #include "control/wire/pcap_file.h"
 
 namespace tandem::wire {
@@ -229,9 +230,8 @@ int decode_pcap_file(const std::string& path, std::ostream& out, std::ostream& e
     err << "tandemctl decode: " << path << ": " << error << "\n";
     return 1;
   }
-  if (file->linktype != kLinktypeEthernet) {
-    err << "tandemctl decode: " << path << ": linktype " << file->linktype
-        << " is not Ethernet (1)\n";
+  if (!convert_to_ethernet(*file, error)) {
+    err << "tandemctl decode: " << path << ": " << error << "\n";
     return 1;
   }
   uint64_t n = 0;

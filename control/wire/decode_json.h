@@ -14,8 +14,9 @@ namespace tandem::wire {
 // One line (no newline) for frame number `n` (1-based).
 std::string frame_to_json(uint64_t n, const Frame& f);
 
-// Decodes every frame of a classic pcap to `out`; errors go to `err`. Returns a process exit
-// code: 0 on success, 1 when the file cannot be read or is not Ethernet.
+// Decodes every frame of a capture (pcap or pcapng; Ethernet or Linux cooked, see
+// linux_cooked.h) to `out`; errors go to `err`. Returns a process exit code: 0 on success, 1
+// when the file cannot be read or has another link type.
 int decode_pcap_file(const std::string& path, std::ostream& out, std::ostream& err);
 
 }  // namespace tandem::wire

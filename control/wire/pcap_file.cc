@@ -1,108 +1,102 @@
 #include "control/wire/pcap_file.h"
 
+#include <pcap/pcap.h>
+
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <iterator>
+#include <memory>
 
 namespace tandem::wire {
 
 namespace {
-constexpr uint32_t kMagicMicro = 0xa1b2c3d4;
-constexpr uint32_t kMagicNano = 0xa1b23c4d;
-constexpr size_t kGlobalHeaderLen = 24;
-constexpr size_t kRecordHeaderLen = 16;
-constexpr uint32_t kMaxRecordLen = 1u << 20;  // refuse absurd record lengths
 
-uint32_t load32(const uint8_t* p, bool swap) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return swap ? __builtin_bswap32(v) : v;
-}
-}  // namespace
+struct PcapCloser {
+  void operator()(pcap_t* p) const { pcap_close(p); }
+};
+using PcapHandle = std::unique_ptr<pcap_t, PcapCloser>;
 
-std::optional<PcapFile> parse_pcap(const uint8_t* data, size_t len, std::string& error) {
-  if (len < kGlobalHeaderLen) {
-    error = "file shorter than the 24-byte pcap header";
-    return std::nullopt;
-  }
-  uint32_t magic;
-  std::memcpy(&magic, data, 4);
-  bool swap = false, nano = false;
-  if (magic == kMagicMicro) {
-  } else if (magic == kMagicNano) {
-    nano = true;
-  } else if (magic == __builtin_bswap32(kMagicMicro)) {
-    swap = true;
-  } else if (magic == __builtin_bswap32(kMagicNano)) {
-    swap = nano = true;
-  } else {
-    error = "not a classic pcap file (bad magic; pcapng is not supported)";
-    return std::nullopt;
-  }
+// Every record of an open savefile; libpcap has already checked the header and converts
+// each record's stamp to nanoseconds (PCAP_TSTAMP_PRECISION_NANO), whatever the file holds.
+std::optional<PcapFile> read_all(pcap_t* p, std::string& error) {
   PcapFile f;
-  f.snaplen = load32(data + 16, swap);
-  f.linktype = load32(data + 20, swap) & 0x0fffffff;
-  size_t off = kGlobalHeaderLen;
-  while (off < len) {
-    if (len - off < kRecordHeaderLen) {
-      error = "truncated record header at offset " + std::to_string(off);
-      return std::nullopt;
-    }
-    uint32_t sec = load32(data + off, swap);
-    uint32_t frac = load32(data + off + 4, swap);
-    uint32_t incl = load32(data + off + 8, swap);
-    uint32_t orig = load32(data + off + 12, swap);
-    off += kRecordHeaderLen;
-    if (incl > kMaxRecordLen || incl > len - off) {
-      error = "truncated or oversized record at offset " + std::to_string(off - kRecordHeaderLen);
+  f.linktype = static_cast<uint32_t>(pcap_datalink(p));
+  f.snaplen = static_cast<uint32_t>(pcap_snapshot(p));
+  pcap_pkthdr* hdr = nullptr;
+  const u_char* bytes = nullptr;
+  for (;;) {
+    int rc = pcap_next_ex(p, &hdr, &bytes);
+    if (rc == PCAP_ERROR_BREAK) return f;  // end of file
+    if (rc != 1) {
+      error = pcap_geterr(p);
+      if (error.empty()) error = "unreadable record";
       return std::nullopt;
     }
     PcapRecord r;
-    r.ts_ns = uint64_t{sec} * 1000000000ULL + (nano ? frac : uint64_t{frac} * 1000);
-    r.orig_len = orig;
-    r.data.assign(data + off, data + off + incl);
+    r.ts_ns = static_cast<uint64_t>(hdr->ts.tv_sec) * 1000000000ULL +
+              static_cast<uint64_t>(hdr->ts.tv_usec);  // nanoseconds at this precision
+    r.orig_len = hdr->len;
+    r.data.assign(bytes, bytes + hdr->caplen);
     f.records.push_back(std::move(r));
-    off += incl;
   }
-  return f;
+}
+
+}  // namespace
+
+std::optional<PcapFile> parse_pcap(const uint8_t* data, size_t len, std::string& error) {
+  // fmemopen refuses a zero-length buffer; libpcap would refuse the file anyway.
+  if (len == 0) {
+    error = "empty file";
+    return std::nullopt;
+  }
+  std::FILE* fp = fmemopen(const_cast<uint8_t*>(data), len, "rb");
+  if (!fp) {
+    error = "fmemopen failed";
+    return std::nullopt;
+  }
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  // On success the pcap_t owns fp (pcap_close closes it); on failure libpcap leaves it open.
+  PcapHandle p(pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf));
+  if (!p) {
+    std::fclose(fp);
+    error = errbuf[0] ? errbuf : "not a capture file";
+    return std::nullopt;
+  }
+  return read_all(p.get(), error);
 }
 
 std::optional<PcapFile> read_pcap(const std::string& path, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open " + path;
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  PcapHandle p(
+      pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf));
+  if (!p) {
+    error = errbuf[0] ? errbuf : "cannot open " + path;
     return std::nullopt;
   }
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
-  return parse_pcap(bytes.data(), bytes.size(), error);
+  return read_all(p.get(), error);
 }
 
 bool write_pcap(const std::string& path, const PcapFile& file, std::string& error) {
-  std::FILE* fp = std::fopen(path.c_str(), "wb");
-  if (!fp) {
-    error = "cannot create " + path;
+  PcapHandle p(pcap_open_dead_with_tstamp_precision(static_cast<int>(file.linktype),
+                                                    static_cast<int>(file.snaplen),
+                                                    PCAP_TSTAMP_PRECISION_MICRO));
+  if (!p) {
+    error = "pcap_open_dead failed";
     return false;
   }
-  auto put32 = [&](uint32_t v) { std::fwrite(&v, 4, 1, fp); };
-  auto put16 = [&](uint16_t v) { std::fwrite(&v, 2, 1, fp); };
-  put32(kMagicMicro);
-  put16(2);
-  put16(4);
-  put32(0);
-  put32(0);
-  put32(file.snaplen);
-  put32(file.linktype);
-  for (const auto& r : file.records) {
-    put32(static_cast<uint32_t>(r.ts_ns / 1000000000ULL));
-    put32(static_cast<uint32_t>((r.ts_ns % 1000000000ULL) / 1000));
-    put32(static_cast<uint32_t>(r.data.size()));
-    put32(r.orig_len ? r.orig_len : static_cast<uint32_t>(r.data.size()));
-    std::fwrite(r.data.data(), 1, r.data.size(), fp);
+  pcap_dumper_t* d = pcap_dump_open(p.get(), path.c_str());
+  if (!d) {
+    error = pcap_geterr(p.get());
+    return false;
   }
-  bool ok = std::fflush(fp) == 0;
-  std::fclose(fp);
+  for (const auto& r : file.records) {
+    pcap_pkthdr hdr{};
+    hdr.ts.tv_sec = static_cast<time_t>(r.ts_ns / 1000000000ULL);
+    hdr.ts.tv_usec = static_cast<suseconds_t>((r.ts_ns % 1000000000ULL) / 1000);
+    hdr.caplen = static_cast<bpf_u_int32>(r.data.size());
+    hdr.len = r.orig_len ? r.orig_len : hdr.caplen;
+    pcap_dump(reinterpret_cast<u_char*>(d), &hdr, r.data.data());
+  }
+  bool ok = pcap_dump_flush(d) == 0;
+  pcap_dump_close(d);
   if (!ok) error = "write failed: " + path;
   return ok;
 }
