@@ -23,6 +23,8 @@ constexpr size_t kPuntBurst = 256;
 constexpr int64_t kPuntPollUs = 1000;
 // One-lcore mode: empty polls in a row before the idle sleep kicks in (DESIGN.md §3).
 constexpr unsigned kEmptyPollsBeforeSleep = 64;
+// How often the VRRP6 roles are read for systemd's STATUS= (sent only when they changed).
+constexpr auto kStatusPeriod = std::chrono::seconds(1);
 }  // namespace
 
 Daemon::Daemon(DaemonOptions opts)
@@ -112,7 +114,36 @@ int Daemon::start() {
            std::to_string(dataplane_.worker_count()) + " workers" +
            (one_lcore_ ? " (one-lcore mode)" : "") + ", socket " + opts_.socket_path +
            (problems ? ", " + std::to_string(problems) + " config problem(s) logged above" : ""));
+  systemd_.ready(role_status(Clock::now()));
+  if (systemd_.watchdog_enabled())
+    log_(LogLevel::info, "tandemd",
+         "systemd watchdog: WATCHDOG=1 every " +
+             std::to_string(
+                 std::chrono::duration_cast<milliseconds>(systemd_.watchdog_period()).count()) +
+             " ms");
   return 0;
+}
+
+std::string Daemon::role_status(TimePoint now) const {
+  // "serving; rbp rbp1 master (peer backup); vrrp6 ge0/1 Master, ge1/2 Backup"
+  std::string s = "serving";
+  for (const cli::RbpRow& p : core_->rbp_snapshot("").profiles)
+    s += "; rbp " + p.name + " " + p.state + " (peer " + p.peer_state + ")";
+  const cli::Vrrp6Snapshot vrrp = core_->vrrp6_snapshot(now);
+  for (size_t i = 0; i < vrrp.groups.size(); ++i) {
+    const cli::Vrrp6Row& g = vrrp.groups[i];
+    s += (i ? ", " : "; vrrp6 ") + g.interface + "/" + std::to_string(g.vrid) + " " + g.state;
+  }
+  return s;
+}
+
+void Daemon::notify_systemd(TimePoint now) {
+  if (!systemd_.active()) return;
+  systemd_.watchdog(now);
+  if (now >= next_status_) {
+    next_status_ = now + kStatusPeriod;
+    systemd_.status(role_status(now));
+  }
 }
 
 void Daemon::open_metrics() {
@@ -172,6 +203,13 @@ std::string Daemon::metrics_body() {
 }
 
 cli::WireResponse Daemon::reload(const std::string& path) {
+  systemd_.reloading();
+  cli::WireResponse r = apply_reload(path);
+  systemd_.ready(role_status(Clock::now()));
+  return r;
+}
+
+cli::WireResponse Daemon::apply_reload(const std::string& path) {
   auto parsed = config::load_config_file(path);
   if (!parsed.ok()) {
     for (const auto& e : parsed.errors) log_(LogLevel::error, "reload", e.to_string());
@@ -239,6 +277,7 @@ void Daemon::iteration() {
   for (const auto& ev : dataplane_.poll_link_events())
     core_->on_link(ev.port + 1u, ev.status.up, start);
   if (core_->next_deadline() <= start) core_->on_timer(start);
+  notify_systemd(start);
   dataplane_.fib().reclaim();
   sync_rbs_fds();
   TimePoint done = Clock::now();
@@ -264,6 +303,7 @@ void Daemon::iteration() {
 
 int Daemon::run() {
   while (!stop_) iteration();
+  systemd_.stopping();
   TimePoint now = Clock::now();
   core_->shutdown(now);
   // Let the goodbye frames (priority-0 adverts, AdminDown) leave before the ports stop.

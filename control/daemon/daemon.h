@@ -15,6 +15,7 @@
 #include "control/daemon/io/event_loop.h"
 #include "control/daemon/metrics/exporter.h"
 #include "control/daemon/metrics/http_server.h"
+#include "control/daemon/systemd_notify.h"
 #include "dataplane/dataplane.h"
 
 namespace tandem::daemon {
@@ -42,7 +43,13 @@ class Daemon {
  private:
   int setup_signals();
   void on_signal();
+  // A reload as systemd sees it: RELOADING=1, the reload, READY=1 (the daemon serves on
+  // with the old config when the new one is refused).
   cli::WireResponse reload(const std::string& path);
+  cli::WireResponse apply_reload(const std::string& path);
+  // STATUS= for `systemctl status`: the role of each remote backup profile and VRRP6 group.
+  std::string role_status(TimePoint now) const;
+  void notify_systemd(TimePoint now);
   void open_metrics();
   void sync_rbs_fds();
   std::string metrics_body();
@@ -59,6 +66,8 @@ class Daemon {
   std::unique_ptr<metrics::HttpServer> http_;
   metrics::Exporter exporter_;
   std::vector<std::pair<int, uint64_t>> rbs_fds_;  // fd, watch id
+  SystemdNotifier systemd_;
+  TimePoint next_status_{};
   int signal_fd_ = -1;
   bool stop_ = false;
   bool one_lcore_ = false;

@@ -1,20 +1,62 @@
 #include "control/daemon/log_sink.h"
 
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <cinttypes>
 #include <cstdio>
-#include <ctime>
+#include <cstdlib>
 
 namespace tandem::daemon {
 
-LogSink make_stderr_log(LogLevel min_level) {
-  return [min_level](LogLevel level, std::string_view subsystem, std::string_view line) {
-    if (level < min_level) return;
-    timespec ts{};
-    clock_gettime(CLOCK_REALTIME, &ts);
+int syslog_priority(LogLevel level) {
+  switch (level) {
+    case LogLevel::debug: return LOG_DEBUG;
+    case LogLevel::info: return LOG_INFO;
+    case LogLevel::notice: return LOG_NOTICE;
+    case LogLevel::warning: return LOG_WARNING;
+    case LogLevel::error: return LOG_ERR;
+  }
+  return LOG_ERR;
+}
+
+bool stderr_is_journal() {
+  // systemd.exec(5): JOURNAL_STREAM is "DEVICE:INODE" of the stream it connected to stdout or
+  // stderr. A child whose stderr was redirected elsewhere inherits the variable, so compare.
+  const char* env = std::getenv("JOURNAL_STREAM");
+  if (!env) return false;
+  uintmax_t dev = 0, ino = 0;
+  if (std::sscanf(env, "%" SCNuMAX ":%" SCNuMAX, &dev, &ino) != 2) return false;
+  struct stat st {};
+  if (fstat(STDERR_FILENO, &st) != 0) return false;
+  return static_cast<uintmax_t>(st.st_dev) == dev && static_cast<uintmax_t>(st.st_ino) == ino;
+}
+
+std::string format_log_line(LogLevel level, std::string_view subsystem, std::string_view line,
+                            bool journal, timespec now) {
+  char head[48];
+  if (journal) {
+    std::snprintf(head, sizeof head, "<%d>", syslog_priority(level));
+  } else {
     tm t{};
-    gmtime_r(&ts.tv_sec, &t);
-    std::fprintf(stderr, "%02d:%02d:%02d.%03ld %-7s %.*s: %.*s\n", t.tm_hour, t.tm_min, t.tm_sec,
-                 ts.tv_nsec / 1000000, log_level_name(level), static_cast<int>(subsystem.size()),
-                 subsystem.data(), static_cast<int>(line.size()), line.data());
+    gmtime_r(&now.tv_sec, &t);
+    std::snprintf(head, sizeof head, "%02d:%02d:%02d.%03ld %-7s ", t.tm_hour, t.tm_min, t.tm_sec,
+                  now.tv_nsec / 1000000, log_level_name(level));
+  }
+  std::string out = head;
+  out.append(subsystem).append(": ").append(line).append("\n");
+  return out;
+}
+
+LogSink make_stderr_log(LogLevel min_level) {
+  const bool journal = stderr_is_journal();
+  return [min_level, journal](LogLevel level, std::string_view subsystem, std::string_view line) {
+    if (level < min_level) return;
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    const std::string text = format_log_line(level, subsystem, line, journal, now);
+    std::fwrite(text.data(), 1, text.size(), stderr);
   };
 }
 
