@@ -18,6 +18,17 @@ uint32_t headroom(uint32_t capacity) {
   return std::max<uint32_t>(1024, capacity / 16);
 }
 
+// rte_hash's allocations for `entries` keys of `key_len` bytes (DPDK 22.11
+// rte_cuckoo_hash.c, no lcore cache, no extendable buckets): 64-byte buckets of 8 slots for
+// the entries rounded up to a power of two, one key slot per entry plus the dummy slot 0
+// (key and a pointer, 16-byte aligned), and the free-slot ring of 32-bit indexes.
+size_t hash_memory_bytes(uint32_t entries, uint32_t key_len) {
+  const size_t slots = size_t{entries} + 1;
+  const size_t key_entry = (sizeof(void*) + key_len + 15) / 16 * 16;
+  return size_t{rte_align32pow2(entries)} / 8 * 64 + slots * key_entry +
+         size_t{rte_align32pow2(static_cast<uint32_t>(slots))} * sizeof(uint32_t);
+}
+
 rte_hash* make_table(const std::string& name, uint32_t entries, uint32_t key_len) {
   rte_hash_parameters params{};
   params.name = name.c_str();
@@ -47,8 +58,12 @@ std::unique_ptr<Fib> Fib::create(const std::string& name, uint32_t capacity, uns
   fib->star_ = GroupTable::create(entries);
   fib->sg_ = fib->star_ == nullptr ? nullptr : make_table(name + "_sg", entries, sizeof(SgKey));
   if (fib->sg_ == nullptr) {
-    *error = format_string("FIB tables for %u entries: %s; give EAL more memory (-m)", entries,
-                           rte_strerror(rte_errno));
+    // rte_zmalloc leaves rte_errno alone: only rte_hash_create's failure has a reason there.
+    const char* why = fib->star_ == nullptr ? "out of memory" : rte_strerror(rte_errno);
+    *error = format_string(
+        "FIB tables for %u entries need about %zu MiB of EAL memory: %s; give EAL more memory "
+        "(-m MB, --socket-mem, more hugepages)",
+        entries, (memory_bytes(capacity) + (1u << 20) - 1) >> 20, why);
     return nullptr;
   }
   unsigned threads = readers == 0 ? 1 : readers;
@@ -60,6 +75,11 @@ std::unique_ptr<Fib> Fib::create(const std::string& name, uint32_t capacity, uns
     return nullptr;
   }
   return fib;
+}
+
+size_t Fib::memory_bytes(uint32_t capacity) {
+  const uint32_t entries = capacity + headroom(capacity);
+  return GroupTable::memory_bytes(entries) + hash_memory_bytes(entries, sizeof(SgKey));
 }
 
 Fib::~Fib() {

@@ -74,6 +74,8 @@ class Fib final : public FibWriter {
   // `readers` = number of worker threads that report quiescent states (ids 0..readers-1).
   static std::unique_ptr<Fib> create(const std::string& name, uint32_t capacity, unsigned readers,
                                      std::string* error);
+  // About how many bytes of EAL memory create() needs for `capacity` (both tables).
+  static size_t memory_bytes(uint32_t capacity);
   ~Fib() override;
 
   // ---- FibWriter (control core) ----

@@ -24,12 +24,22 @@ void release(bool dpdk_memory, void* p) {
 }
 }  // namespace
 
+namespace {
+// One bucket per entry: at most half the slots in use keeps overflow rare.
+uint32_t bucket_count(uint32_t entries) {
+  return std::bit_ceil(std::max<uint32_t>(8, entries));
+}
+}  // namespace
+
+size_t GroupTable::memory_bytes(uint32_t entries) {
+  return sizeof(Bucket) * size_t{bucket_count(entries)};
+}
+
 std::unique_ptr<GroupTable> GroupTable::create(uint32_t entries, bool dpdk_memory) {
   std::unique_ptr<GroupTable> t(new GroupTable());
   t->dpdk_memory_ = dpdk_memory;
   if (entries == 0) entries = 1;
-  // One bucket per entry: at most half the slots in use keeps overflow rare.
-  uint32_t buckets = std::bit_ceil(std::max<uint32_t>(8, entries));
+  uint32_t buckets = bucket_count(entries);
   t->mask_ = buckets - 1;
   t->n_entries_ = entries;
   t->buckets_ = static_cast<Bucket*>(

@@ -48,6 +48,8 @@ class GroupTable {
   // them), or from the C++ heap with `dpdk_memory` false (unit tests run without EAL).
   // Returns null when memory is short.
   static std::unique_ptr<GroupTable> create(uint32_t entries, bool dpdk_memory = true);
+  // The bytes create() takes from EAL memory for `entries` (the bucket array).
+  static size_t memory_bytes(uint32_t entries);
   ~GroupTable();
   GroupTable(const GroupTable&) = delete;
   GroupTable& operator=(const GroupTable&) = delete;

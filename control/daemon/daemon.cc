@@ -11,6 +11,7 @@
 #include "control/daemon/cli_dispatch.h"
 #include "control/daemon/config/parser.h"
 #include "control/daemon/dataplane_io.h"
+#include "control/daemon/fib_sizing.h"
 #include "control/daemon/log_sink.h"
 #include "control/wire/drop_reason.h"
 
@@ -67,6 +68,7 @@ int Daemon::start() {
     dc.ports.push_back(dataplane::PortConfig{itf.device, itf.multicast_upstream});
   }
   dc.eal_args = opts_.eal_args;
+  dc.fib_capacity = fib_capacity_for(config_.mld);
   dc.idle_sleep_us = config_.dataplane.idle_sleep_us;
   dc.log = log_;
   idle_sleep_us_ = config_.dataplane.idle_sleep_us;
@@ -74,9 +76,13 @@ int Daemon::start() {
     std::cerr << "tandemd: the config names no interface with a device\n";
     return 1;
   }
+  log_(LogLevel::info, "tandemd", "FIB: " + describe_fib_sizing(config_.mld));
   auto init = dataplane_.init(dc);
   if (!init.ok) {
     std::cerr << "tandemd: data plane: " << init.error << "\n";
+    if (init.error.rfind("FIB", 0) == 0)
+      std::cerr << "tandemd: the FIB has " << describe_fib_sizing(config_.mld)
+                << "; lower `mld global limit groups|sources` or give EAL more memory\n";
     return 1;
   }
   std::vector<wire::MacAddress> macs;
@@ -222,6 +228,12 @@ cli::WireResponse Daemon::apply_reload(const std::string& path) {
   if (!r.ok) {
     for (const auto& l : r.lines) log_(LogLevel::error, "reload", l);
     return {false, body};
+  }
+  const std::string fib_warning =
+      fib_too_small_for(parsed.config.mld, static_cast<uint32_t>(dataplane_.fib().capacity()));
+  if (!fib_warning.empty()) {
+    log_(LogLevel::warning, "reload", fib_warning);
+    body += fib_warning + "\n";
   }
   config_ = parsed.config;
   opts_.config_path = path;
