@@ -26,6 +26,13 @@ constexpr int64_t kPuntPollUs = 1000;
 constexpr unsigned kEmptyPollsBeforeSleep = 64;
 // How often the VRRP6 roles are read for systemd's STATUS= (sent only when they changed).
 constexpr auto kStatusPeriod = std::chrono::seconds(1);
+
+// Why tandemd did not start, on stderr (with journal priorities under systemd). Returns the
+// process exit code.
+int start_failed(const std::string& text) {
+  std::cerr << for_stderr(LogLevel::error, text);
+  return 1;
+}
 }  // namespace
 
 Daemon::Daemon(DaemonOptions opts)
@@ -50,15 +57,13 @@ int Daemon::setup_signals() {
 
 int Daemon::start() {
   if (setup_signals() < 0) {
-    std::cerr << "tandemd: signalfd: " << std::strerror(errno) << "\n";
-    return 1;
+    return start_failed(std::string("tandemd: signalfd: ") + std::strerror(errno) + "\n");
   }
   auto parsed = config::load_config_file(opts_.config_path);
   if (!parsed.ok()) {
-    std::cerr << config::format_errors(parsed.errors);
-    std::cerr << "tandemd: " << parsed.errors.size() << " error(s) in " << opts_.config_path
-              << ", not started\n";
-    return 1;
+    return start_failed(config::format_errors(parsed.errors) +
+                        "tandemd: " + std::to_string(parsed.errors.size()) + " error(s) in " +
+                        opts_.config_path + ", not started\n");
   }
   config_ = parsed.config;
 
@@ -73,17 +78,16 @@ int Daemon::start() {
   dc.log = log_;
   idle_sleep_us_ = config_.dataplane.idle_sleep_us;
   if (dc.ports.empty()) {
-    std::cerr << "tandemd: the config names no interface with a device\n";
-    return 1;
+    return start_failed("tandemd: the config names no interface with a device\n");
   }
   log_(LogLevel::info, "tandemd", "FIB: " + describe_fib_sizing(config_.mld));
   auto init = dataplane_.init(dc);
   if (!init.ok) {
-    std::cerr << "tandemd: data plane: " << init.error << "\n";
+    std::string text = "tandemd: data plane: " + init.error + "\n";
     if (init.error.rfind("FIB", 0) == 0)
-      std::cerr << "tandemd: the FIB has " << describe_fib_sizing(config_.mld)
-                << "; lower `mld global limit groups|sources` or give EAL more memory\n";
-    return 1;
+      text += "tandemd: the FIB has " + describe_fib_sizing(config_.mld) +
+              "; lower `mld global limit groups|sources` or give EAL more memory\n";
+    return start_failed(text);
   }
   std::vector<wire::MacAddress> macs;
   for (size_t p = 0; p < dataplane_.port_count(); ++p)
@@ -105,8 +109,7 @@ int Daemon::start() {
   });
   std::string err;
   if (!cli_->listen(opts_.socket_path, err)) {
-    std::cerr << "tandemd: " << err << "\n";
-    return 1;
+    return start_failed("tandemd: " + err + "\n");
   }
   open_metrics();
   loop_.watch(signal_fd_, POLLIN, [this](short) { on_signal(); });

@@ -49,6 +49,21 @@ std::string format_log_line(LogLevel level, std::string_view subsystem, std::str
   return out;
 }
 
+std::string for_stderr(LogLevel level, const std::string& text) {
+  if (!stderr_is_journal()) return text;
+  const std::string prefix = "<" + std::to_string(syslog_priority(level)) + ">";
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    end = end == std::string::npos ? text.size() : end + 1;
+    out += prefix;
+    out.append(text, start, end - start);
+    start = end;
+  }
+  return out;
+}
+
 LogSink make_stderr_log(LogLevel min_level) {
   const bool journal = stderr_is_journal();
   return [min_level, journal](LogLevel level, std::string_view subsystem, std::string_view line) {

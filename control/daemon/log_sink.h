@@ -22,6 +22,9 @@ bool parse_log_level(const std::string& text, LogLevel& out);
 int syslog_priority(LogLevel level);
 // Whether stderr is the journal stream systemd set up for this process.
 bool stderr_is_journal();
+// Text written to stderr outside the sink (start-up errors, possibly several lines): each line
+// gets the "<N>" of `level` when stderr is the journal, otherwise the text is unchanged.
+std::string for_stderr(LogLevel level, const std::string& text);
 // One log line with its newline: "<N>subsystem: line" for the journal, otherwise
 // "HH:MM:SS.mmm level   subsystem: line" with `now` (CLOCK_REALTIME) in UTC.
 std::string format_log_line(LogLevel level, std::string_view subsystem, std::string_view line,

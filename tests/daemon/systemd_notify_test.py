@@ -7,7 +7,8 @@ JOURNAL_STREAM (naming the file tandemd's stderr goes to) and runs tandemd on ne
 Checks: READY=1 with STATUS= naming the VRRP6 group's role once the CLI socket serves;
 WATCHDOG=1 about every WATCHDOG_USEC/2; `tandemctl commit` of a bad file exits 1 (what makes
 `systemctl reload` fail, scripts/tandemd.service) framed by RELOADING=1 ... READY=1, a good
-file exits 0; SIGTERM sends STOPPING=1; every log line carries its syslog priority "<N>".
+file exits 0; SIGTERM sends STOPPING=1; every log line carries its syslog priority "<N>",
+start-up errors included.
 Needs root (DPDK); exits 77 (skipped) otherwise.
 """
 import os
@@ -138,6 +139,16 @@ def main():
         check(not unprefixed, f"every tandem log line has a priority prefix: {unprefixed[:3]}")
         if failures:
             print("".join("  tandemd| " + l + "\n" for l in lines))
+
+        # A config that does not load: tandemd stops before EAL, every line an error (<3>).
+        with open(log_path, "w") as log:
+            st = os.fstat(log.fileno())
+            env["JOURNAL_STREAM"] = f"{st.st_dev}:{st.st_ino}"
+            rc = subprocess.run([tandemd, "--config", bad, "--socket", sock], stdout=log,
+                                stderr=log, env=env, timeout=30).returncode
+        lines = open(log_path).read().splitlines()
+        check(rc == 1 and len(lines) == 2 and all(l.startswith("<3>") for l in lines),
+              f"start-up errors are err (<3>): rc {rc}, {lines}")
     return 1 if failures else 0
 
 
