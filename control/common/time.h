@@ -11,10 +11,10 @@ using Clock = std::chrono::steady_clock;
 using TimePoint = Clock::time_point;
 using Duration = Clock::duration;
 
+using std::chrono::hours;
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using std::chrono::hours;
 
 // A deadline that is "never": engines return it from next_deadline() when idle.
 inline constexpr TimePoint kNever = TimePoint::max();
