@@ -2,7 +2,7 @@
 # The README's run command: two tandem routers as a hot-standby pair, real Linux hosts,
 # a multicast stream, a SIGKILL of the master, and the switchback.
 #
-#   sudo scripts/demo.sh
+#   sudo scripts/demo.sh [--flavour common|admin]
 #
 # On a fresh Debian 12 machine as root: installs what is missing, builds build/tandemd and
 # build/tandemctl if needed, brings up the lab (scripts/lab.sh: namespaces tdm-*), starts r1
@@ -17,10 +17,26 @@
 # the demo shows both routers' PIM neighbors and routing tables and the RP's joins;
 # otherwise the upstream LAN is the static flooded one. TANDEM_LAB_UPSTREAM=pim|flood chooses.
 #
+# Flavour of the reference procedure (--flavour or TANDEM_LAB_FLAVOUR, default common; see
+# scripts/lab/lib.sh): common, the service VRRP6 group vrid 1 elects and gates multicast; or
+# admin, an mVRRP6 vrid 2 elects and the service group vrid 1 and the multicast gate track it.
+#
 # Environment: TANDEM_LAB_PREFIX (tdm), TANDEM_LAB_PREEMPT_S (5), DEMO_RATE (1000),
 # DEMO_SKIP_DEPS=1 (do not run install-deps.sh), TANDEM_BUILD (build/),
-# TANDEM_LAB_UPSTREAM (pim when pim6d is built, else flood).
+# TANDEM_LAB_UPSTREAM (pim when pim6d is built, else flood), TANDEM_LAB_FLAVOUR (common).
 set -euo pipefail
+while [ $# -gt 0 ]; do
+  case $1 in
+    --flavour) [ $# -ge 2 ] || { echo "demo.sh: --flavour needs common or admin" >&2; exit 2; }
+      export TANDEM_LAB_FLAVOUR=$2; shift 2 ;;
+    --flavour=*) export TANDEM_LAB_FLAVOUR=${1#--flavour=}; shift ;;
+    *) echo "usage: demo.sh [--flavour common|admin]" >&2; exit 2 ;;
+  esac
+done
+case ${TANDEM_LAB_FLAVOUR:=common} in
+  common | admin) export TANDEM_LAB_FLAVOUR ;;
+  *) echo "demo.sh: the flavour must be common or admin" >&2; exit 2 ;;
+esac
 
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -76,7 +92,7 @@ lab_status | indent
 PIM_UP=0
 [ "$(lab_upstream)" = pim ] && PIM_UP=1
 
-banner "start r1 (master) and r2 (backup)"
+banner "start r1 (master) and r2 (backup), $TANDEM_LAB_FLAVOUR flavour"
 echo "r1 config (generated from scripts/lab/master.cfg.in):"
 lab_render_config master /dev/stdout | grep -v '^#' | indent
 start_pair
@@ -144,6 +160,9 @@ done
 banner "SIGKILL r1"
 lab_stop tandemd-r1 KILL 2
 wait_until 3 "r2 is VRRP6 Master" is_state r2 Master
+if [ "$TANDEM_LAB_FLAVOUR" = admin ]; then
+  wait_until 1 "r2's mVRRP6 (vrid 2) is Master" eval '[ "$(elect_state r2)" = Master ]'
+fi
 sleep 3
 after=$(mld_table r2)
 printf '    %-8s %10s %16s %8s\n' receiver lost interruption dups

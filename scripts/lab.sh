@@ -13,6 +13,13 @@
 #   scripts/lab.sh rp 'VTYSH CMD'...       vtysh against the RP's pim6d (pim upstream), e.g.
 #                                          scripts/lab.sh rp 'show ipv6 pim neighbor'
 #   scripts/lab.sh upstream                which upstream this lab has (pim or flood)
+#   scripts/lab.sh flavour                 which flavour `start` and `config` use
+#
+# --flavour common|admin (anywhere among the arguments, or TANDEM_LAB_FLAVOUR) picks the
+# flavour of the reference procedure the routers are configured with: common (the service
+# VRRP6 group vrid 1 elects and gates multicast) or admin (an mVRRP6 vrid 2 elects, the
+# service group and the multicast gate track it). Given at `up`, it is the lab's default;
+# given at `start`/`config`, it applies to that router (default common).
 #
 # Environment: TANDEM_LAB_PREFIX (default tdm) names everything, so labs can coexist;
 # TANDEM_LAB_HOSTS (3) receivers; TANDEM_LAB_V1_HOST (the last one) speaks MLDv1;
@@ -26,6 +33,17 @@
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lab/lib.sh"
+
+args=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --flavour) [ $# -ge 2 ] || lab_die "--flavour needs common or admin"; export TANDEM_LAB_FLAVOUR=$2; shift 2 ;;
+    --flavour=*) export TANDEM_LAB_FLAVOUR=${1#--flavour=}; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+set -- ${args[@]+"${args[@]}"}
+lab_flavour >/dev/null
 
 [ "$(id -u)" -eq 0 ] || lab_die "run as root (network namespaces)"
 cmd=${1:-status}
@@ -54,5 +72,6 @@ case $cmd in
     lab_rp "$@"
     ;;
   upstream) lab_upstream_desc ;;
-  *) sed -n '2,25p' "$0" >&2; exit 2 ;;
+  flavour) lab_flavour ;;
+  *) sed -n '2,32p' "$0" >&2; exit 2 ;;
 esac

@@ -107,6 +107,25 @@ lab_upstream() {
     *) lab_die "TANDEM_LAB_UPSTREAM must be pim or flood, not '$TANDEM_LAB_UPSTREAM'" ;;
   esac
 }
+# The flavour of the reference procedure the routers are configured with: TANDEM_LAB_FLAVOUR
+# when set (so one lab can restart its routers in the other flavour), else what `up`
+# recorded, else common.
+#   common  the service VRRP6 group vrid 1 on ge0 elects (BFD-tracked) and gates multicast
+#           (`multicast ipv6 track vrrp6 vrid 1`)
+#   admin   an mVRRP6 vrid 2 on ge0 elects (BFD-tracked); the service group vrid 1 follows it
+#           (`track admin-vrrp6 ... vrid 2`, flowdown) and so does the multicast gate
+#           (`multicast ipv6 track admin-vrrp6 interface ge0 vrid 2`)
+lab_flavour() {
+  local f=${TANDEM_LAB_FLAVOUR:-}
+  [ -z "$f" ] && [ -f "$LAB_STATE/flavour" ] && f=$(cat "$LAB_STATE/flavour")
+  case ${f:-common} in
+    common | admin) echo "${f:-common}" ;;
+    *) lab_die "the flavour must be common or admin, not '$f'" ;;
+  esac
+}
+# the group that elects in the current flavour (the one BFD tracks)
+lab_elect_vrid() { if [ "$(lab_flavour)" = admin ]; then echo 2; else echo 1; fi; }
+
 lab_upstream_desc() {
   case $(lab_upstream) in
     pim) echo "pim (PIM-SM on up0, FRR pim6d RP $RP_ADDR in $(ns rp))" ;;
@@ -159,6 +178,7 @@ lab_up() {
   : >"$LAB_STATE/netns"
   echo "$LAB_HOSTS" >"$LAB_STATE/hosts"
   echo "$upstream" >"$LAB_STATE/upstream"
+  lab_flavour >"$LAB_STATE/flavour"
   local node i
   for node in $(lab_nodes); do lab_ns_add "$node"; done
   [ "$upstream" = pim ] && lab_ns_add rp
@@ -243,7 +263,7 @@ lab_up() {
     lab_rp_start
   fi
   lab_log "up: $(tr '\n' ' ' <"$LAB_STATE/netns")(v1 host: h$LAB_V1_HOST)"
-  lab_log "upstream: $(lab_upstream_desc)"
+  lab_log "upstream: $(lab_upstream_desc); flavour: $(lab_flavour)"
 }
 
 # --- the RP (pim upstream): FRR zebra + pim6d in $P-rp ------------------------------------
@@ -398,7 +418,7 @@ lab_down() {
 
 lab_status() {
   local n f name pid
-  echo "lab prefix $P, state $LAB_STATE, upstream $(lab_upstream_desc)"
+  echo "lab prefix $P, state $LAB_STATE, upstream $(lab_upstream_desc), flavour $(lab_flavour)"
   local owned
   owned=$(lab_owned_netns)
   if [ -z "$owned" ]; then
@@ -436,15 +456,19 @@ router_socket() { echo "$LAB_STATE/$1.sock"; }
 
 # lab_render_config ROLE(master|backup) OUT [rbp|norbp]
 # Line prefixes in the templates: @RBP@ (hot backup; dropped with norbp), @PIM@ and @FLOOD@
-# (kept for the lab's upstream, pim or flood, dropped for the other).
+# (kept for the lab's upstream, pim or flood, dropped for the other), @COMMON@ and @ADMIN@
+# (kept for the flavour, lab_flavour, dropped for the other).
 lab_render_config() {
   local role=$1 out=$2 mode=${3:-rbp}
   local tmpl="$LAB_LIB_DIR/$role.cfg.in"
-  local keep='s/^@RBP@//' up_keep='s/^@PIM@//' up_drop='/^@FLOOD@/d' upstream
+  local keep='s/^@RBP@//' up_keep='s/^@PIM@//' up_drop='/^@FLOOD@/d' upstream flavour
+  local fl_keep='s/^@COMMON@//' fl_drop='/^@ADMIN@/d'
   [ "$mode" = norbp ] && keep='/^@RBP@/d'
   upstream=$(lab_upstream) || return 1
   if [ "$upstream" != pim ]; then up_keep='s/^@FLOOD@//' up_drop='/^@PIM@/d'; fi
-  sed -e "$keep" -e "$up_keep" -e "$up_drop" \
+  flavour=$(lab_flavour) || return 1
+  if [ "$flavour" = admin ]; then fl_keep='s/^@ADMIN@//' fl_drop='/^@COMMON@/d'; fi
+  sed -e "$keep" -e "$up_keep" -e "$up_drop" -e "$fl_keep" -e "$fl_drop" \
     -e "s|@PREEMPT_S@|${TANDEM_LAB_PREEMPT_S:-5}|g" \
     -e "s|@IDLE_US@|${TANDEM_LAB_IDLE_US:-200}|g" \
     -e "s|@AFP@|${TANDEM_LAB_AFP_ARGS:-}|g" \
@@ -475,7 +499,7 @@ lab_router_start() {
   lab_spawn "tandemd-$r" "$r" "${sched[@]}" "$(tandemd_bin)" --config "$cfg" --socket "$sock" \
     -- --no-pci --no-huge --no-shconf -m "${TANDEM_LAB_EAL_MB:-512}" -l "$lcore" --file-prefix "$P-$r-$$" \
     ${TANDEM_LAB_EAL_EXTRA:-}
-  lab_log "tandemd $r ($role, $mode) pid $LAB_LAST_PID, socket $sock"
+  lab_log "tandemd $r ($role, $mode, $(lab_flavour) flavour) pid $LAB_LAST_PID, socket $sock"
 }
 
 # tandemctl against a router (runs in the router's namespace so RBS/metrics addresses match)
@@ -490,7 +514,9 @@ lab_wait_ctl() {
   local r=$1 t=${2:-20} i
   for ((i = 0; i < t * 10; i++)); do
     lab_ctl "$r" display vrrp6 brief >/dev/null 2>&1 && return 0
-    lab_pid "tandemd-$r" >/dev/null || { lab_log "tandemd-$r exited:"; tail -20 "$LAB_STATE/logs/tandemd-$r.log" >&2; return 1; }
+    # the PID itself, not lab_pid: right after lab_spawn the child may not have entered
+    # the router's namespace yet, which lab_pid would take for an exit
+    kill -0 "$(cat "$LAB_STATE/pids/tandemd-$r.pid" 2>/dev/null)" 2>/dev/null || { lab_log "tandemd-$r exited:"; tail -20 "$LAB_STATE/logs/tandemd-$r.log" >&2; return 1; }
     sleep 0.1
   done
   lab_log "tandemd-$r does not answer on $(router_socket "$r")"

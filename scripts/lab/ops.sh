@@ -64,8 +64,16 @@ now() { date +%s.%N; }
 
 # --- router queries (tandemctl --json, DESIGN.md 6 keys) ---------------------------------
 jctl() { local r=$1; shift; lab_ctl "$r" --json "$@"; }
-vrrp_state() { jctl "$1" display vrrp6 | jq -r '.groups[0].state'; }
-vrrp_field() { jctl "$1" display vrrp6 | jq -r ".groups[0].$2"; }
+# VRRP6 queries name the service group, vrid 1 on ge0, in both flavours (in the admin
+# flavour ge0 also holds the mVRRP6, vrid 2: vrrp_group_field reaches it)
+vrrp_group_field() {   # vrrp_group_field ROUTER VRID FIELD
+  jctl "$1" display vrrp6 |
+    jq -r --argjson v "$2" "[.groups[] | select(.interface == \"ge0\" and .vrid == \$v)][0].$3"
+}
+vrrp_state() { vrrp_group_field "$1" 1 state; }
+vrrp_field() { vrrp_group_field "$1" 1 "$2"; }
+# the state of the group that elects: the mVRRP6 in the admin flavour, else the service group
+elect_state() { vrrp_group_field "$1" "$(lab_elect_vrid)" state; }
 rbs_field() { jctl "$1" display remote-backup-service | jq -r ".services[0].$2"; }
 bfd_field() { jctl "$1" display bfd session all for-ipv6 verbose | jq -r ".sessions[0].$2"; }
 # the group table as sorted lines "interface group mode sources" (no timers)

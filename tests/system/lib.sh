@@ -41,3 +41,17 @@ require_root_netns() {
 require_tandemd() {
   lab_have_tandemd || skip "tandemd/tandemctl not built in $TANDEM_BUILD"
 }
+
+# for_each_flavour FUNCTION : run FUNCTION once per flavour of the reference procedure
+# (SYS_FLAVOURS, default "common admin"; scripts/lab/lib.sh lab_flavour) in the lab that is
+# up; every lab process is stopped after each, so the next flavour starts the pair afresh
+# without paying for a second lab
+for_each_flavour() {
+  local flavour
+  for flavour in ${SYS_FLAVOURS:-common admin}; do
+    export TANDEM_LAB_FLAVOUR=$flavour
+    say "--- $flavour flavour"
+    "$1"
+    lab_stop_all
+  done
+}
