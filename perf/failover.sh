@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Failover time of the hot-standby pair, measured at real Linux receivers (root).
 #
-#   perf/failover.sh [K]        (K runs per fault kind, default 5)
+#   perf/failover.sh [K] [common|admin|both]   (K runs per fault kind, default 5; both)
 #
 # Lab: scripts/lab.sh (prefix tdmperf), 3 receivers (MLDv2 ASM, MLDv2 SSM, MLDv1), 3 groups
 # at 1,000 packets/s each. Fault kinds, K runs each:
@@ -9,7 +9,12 @@
 #   linkdown  r1's downstream veth set down (set up again afterwards)
 # Per run: the longest interruption any receiver saw (ms, an open gap counts by its current
 # length) and the groups r2 lost. After each run the pair is brought back to r1 Master /
-# r2 Backup with equal digests before the next one.
+# r2 Backup with equal digests before the next one. Switchback: after each fault r1 comes
+# back and preempts r2 after the preempt delay; the longest interruption a receiver saw
+# from r1's return until r1 is Master and r2 Backup again is the run's switchback figure.
+# Flavours of the reference procedure (scripts/lab/lib.sh lab_flavour), each with its own
+# lab and K runs per fault kind: common (the service VRRP6 group elects and gates
+# multicast) and admin (an mVRRP6 elects, the service group and the gate follow it).
 # Contrast: the same SIGKILL with the RBS/RBP removed from both configs (no hot backup) and
 # r2 restarted after the hosts joined, so it holds no listener state when r1 dies (a backup
 # that was rebooted, or a cold standby): it has to query and wait for the hosts' reports.
@@ -19,12 +24,19 @@
 # static flooded upstream; TANDEM_LAB_UPSTREAM=pim|flood chooses (scripts/lab/lib.sh). With
 # PIM every run starts once both routers are PIM neighbors of the RP (and it of them); the
 # source stays on the upstream LAN either way (pim6d forwards no data on this kernel).
-# Last line: {"bench":"failover","runs":K,"median_ms":M,"max_ms":X,"groups_lost":N,...,
-# "upstream":"pim|flood"}
+# The contrast runs use the common flavour.
+# Last line: {"bench":"failover","runs":R,"median_ms":M,"max_ms":X,"groups_lost":N,...,
+# "flavours":{"common":{"kill":{...},"linkdown":{...},"switchback":{...}},"admin":{...}},
+# "upstream":"pim|flood"} (median_ms/max_ms over every failover run of every flavour)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 K=${1:-5}
+case ${2:-both} in
+  both) FLAVOURS="common admin" ;;
+  common | admin) FLAVOURS=$2 ;;
+  *) echo "failover.sh: flavour must be common, admin or both" >&2; exit 2 ;;
+esac
 CONTRAST_RUNS=${FAILOVER_CONTRAST_RUNS:-1}
 export TANDEM_BUILD=${TANDEM_BUILD:-$REPO/build}
 export TANDEM_LAB_PREFIX=${TANDEM_LAB_PREFIX:-tdmperf}
@@ -103,44 +115,68 @@ one_run() {
   sleep 0.5
   for r in $RECEIVERS; do
     rep=$(report "$r")
-    local g
-    g=$(interruption_ms "$rep")
-    fgt "$g" "$worst" && worst=$g
     lost=$((lost + $(lost_packets "$rep")))
   done
+  worst=$(worst_interruption)
   after=$(group_count r2)
-  RUN_RESULT="$worst $((before > after ? before - after : 0)) $lost"
+  # r1 returns; the switchback (r1 preempting after the delay) is measured from here
+  for r in $RECEIVERS; do reset_counters "$r"; done
   case $kind in
-    kill | contrast) lab_router_start r1 "$( [ "$kind" = contrast ] && echo norbp || echo rbp)" >/dev/null 2>&1
+    kill | contrast) lab_router_start r1 "$mode" >/dev/null 2>&1
       lab_wait_ctl r1 30 ;;
     linkdown) nsx r1 ip link set tdm-down up ;;
   esac
+  local back=- dups=0
+  if [ "$mode" = rbp ]; then
+    wait_until $((TANDEM_LAB_PREEMPT_S + 15)) "r1 Master again" is_state r1 Master >/dev/null
+    wait_until 5 "r2 Backup again" is_state r2 Backup >/dev/null
+    sleep 1
+    back=$(worst_interruption)
+    # both routers forward for a moment during the switchback (no gap, a few duplicates)
+    for r in $RECEIVERS; do dups=$((dups + $(report "$r" | jq .dups))); done
+  fi
+  RUN_RESULT="$worst $((before > after ? before - after : 0)) $lost $back $dups"
+}
+# the longest interruption any receiver saw since its counters were reset (ms)
+worst_interruption() {
+  local r g worst=0
+  for r in $RECEIVERS; do
+    g=$(interruption_ms "$(report "$r")")
+    fgt "$g" "$worst" && worst=$g
+  done
+  echo "$worst"
 }
 
 declare -A RES
 all=()
 groups_lost=0
-setup rbp
-for kind in kill linkdown; do
-  RES[$kind]=""
-  for ((run = 1; run <= K; run++)); do
-    steady rbp
-    one_run "$kind"
-    read -r ms gl lp <<<"$RUN_RESULT"
-    printf 'failover %-8s run %d: interruption %7s ms, groups lost %d, packets lost %d\n' \
-      "$kind" "$run" "$ms" "$gl" "$lp"
-    RES[$kind]+="$ms "
-    all+=("$ms")
-    groups_lost=$((groups_lost + gl))
+for flavour in $FLAVOURS; do
+  export TANDEM_LAB_FLAVOUR=$flavour
+  echo "failover.sh: $flavour flavour"
+  setup rbp
+  for kind in kill linkdown; do
+    RES[$flavour.$kind]=""
+    for ((run = 1; run <= K; run++)); do
+      steady rbp
+      one_run "$kind"
+      read -r ms gl lp back dups <<<"$RUN_RESULT"
+      printf 'failover %-6s %-8s run %d: interruption %7s ms, groups lost %d, packets lost %d; switchback %7s ms, %d duplicates\n' \
+        "$flavour" "$kind" "$run" "$ms" "$gl" "$lp" "$back" "$dups"
+      RES[$flavour.$kind]+="$ms "
+      RES[$flavour.switchback]+="$back "
+      all+=("$ms")
+      groups_lost=$((groups_lost + gl))
+    done
   done
+  teardown
 done
-teardown
+export TANDEM_LAB_FLAVOUR=common
 
 r1_has_all() { has_group r1 "$G1" && has_group r1 "$G2" && has_group r1 "$G3"; }
 setup norbp
 steady norbp
 one_run contrast
-read -r both_ms gl lp <<<"$RUN_RESULT"
+read -r both_ms gl lp _ <<<"$RUN_RESULT"
 printf 'no RBP, both run MLD, kill: interruption %7s ms, packets lost %d\n' "$both_ms" "$lp"
 contrast=()
 for ((run = 1; run <= CONTRAST_RUNS; run++)); do
@@ -153,7 +189,7 @@ for ((run = 1; run <= CONTRAST_RUNS; run++)); do
   wait_until 10 "r2 Backup" is_state r2 Backup >/dev/null
   r2_groups=$(group_count r2)
   one_run contrast
-  read -r ms gl lp <<<"$RUN_RESULT"
+  read -r ms gl lp _ <<<"$RUN_RESULT"
   printf 'no hot backup (no RBP, r2 restarted: %d groups) kill run %d: interruption %7s ms, packets lost %d\n' \
     "$r2_groups" "$run" "$ms" "$lp"
   # a restarted r2 relearns the groups if the hosts answered a query of r1's meanwhile
@@ -162,15 +198,23 @@ for ((run = 1; run <= CONTRAST_RUNS; run++)); do
 done
 teardown
 
-read -r kmed kmax < <(printf '%s\n' ${RES[kill]} | median_max)
-read -r lmed lmax < <(printf '%s\n' ${RES[linkdown]} | median_max)
+# per flavour and figure: a summary line, and the JSON object for the last line
+flavours_json=""
+for flavour in $FLAVOURS; do
+  fj=""
+  for kind in kill linkdown switchback; do
+    read -r kmed kmax < <(printf '%s\n' ${RES[$flavour.$kind]} | median_max)
+    printf '%-22s median %s ms, max %s ms (%d runs)\n' "$flavour $kind:" "$kmed" "$kmax" \
+      "$(echo ${RES[$flavour.$kind]} | wc -w)"
+    fj+="${fj:+,}\"$kind\":{\"median_ms\":$kmed,\"max_ms\":$kmax}"
+  done
+  flavours_json+="${flavours_json:+,}\"$flavour\":{$fj}"
+done
 read -r med max < <(printf '%s\n' "${all[@]}" | median_max)
 read -r cmed cmax < <(printf '%s\n' "${contrast[@]}" | grep . | median_max)
-echo "kill:          median $kmed ms, max $kmax ms ($K runs)"
-echo "link down:     median $lmed ms, max $lmax ms ($K runs)"
 echo "no hot backup: median $cmed ms, max $cmax ms (${#contrast[@]} runs, SIGKILL, backup without state)"
 echo "no RBP, both run MLD: $both_ms ms"
 echo "upstream:      $UPSTREAM"
-printf '{"bench":"failover","runs":%d,"median_ms":%s,"max_ms":%s,"groups_lost":%d,"kill":{"median_ms":%s,"max_ms":%s},"linkdown":{"median_ms":%s,"max_ms":%s},"no_hot_backup":{"runs":%d,"median_ms":%s,"max_ms":%s},"no_rbp_both_mld_ms":%s,"upstream":"%s"}\n' \
-  "$((2 * K))" "$med" "$max" "$groups_lost" "$kmed" "$kmax" "$lmed" "$lmax" \
+printf '{"bench":"failover","runs":%d,"median_ms":%s,"max_ms":%s,"groups_lost":%d,"flavours":{%s},"no_hot_backup":{"runs":%d,"median_ms":%s,"max_ms":%s},"no_rbp_both_mld_ms":%s,"upstream":"%s"}\n' \
+  "${#all[@]}" "$med" "$max" "$groups_lost" "$flavours_json" \
   "${#contrast[@]}" "$cmed" "$cmax" "$both_ms" "$UPSTREAM"

@@ -30,6 +30,7 @@
 # TANDEM_LAB_UPSTREAM pim|flood (default: pim when FRR's pim6d is built in TANDEM_LAB_FRR,
 # /opt/frr-pim6, flood otherwise): a PIM-SM upstream with pim6d as the RP in $P-rp, or the
 # static flooded upstream (`multicast ipv6 upstream`). Fixed at `up` for the lab's lifetime.
+# TANDEM_LAB_FLAVOUR common|admin: as --flavour.
 set -euo pipefail
 # shellcheck source=lab/lib.sh
 source "$(dirname "$0")/lab/lib.sh"
@@ -73,5 +74,5 @@ case $cmd in
     ;;
   upstream) lab_upstream_desc ;;
   flavour) lab_flavour ;;
-  *) sed -n '2,32p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,33p' "$0" >&2; exit 2 ;;
 esac
