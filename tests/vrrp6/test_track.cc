@@ -232,6 +232,60 @@ TEST(Track, AdminGateNeedsAnAdminGroup) {
   EXPECT_FALSE(h.table.gate_open(5));  // no group 1 on interface 5
 }
 
+// The admin flavour of the reference procedure as the lab configures it (scripts/lab/
+// *.cfg.in): on one interface an mVRRP6 (vrid 2) carries the BFD track, the service group
+// (vrid 1) tracks it, and the forwarding gate is bound to the mVRRP6. A BFD event moves all
+// three in the same instant.
+struct AdminFlavour {
+  TrackHarness h;
+  explicit AdminFlavour(uint8_t priority, BfdTrack track) {
+    InstanceConfig admin = tracked(priority, {track}, /*ifindex=*/1, /*vrid=*/2);
+    admin.type = ConfigType::admin;
+    admin.virtual_addresses = {A("fe80::b2")};
+    InstanceConfig service = make_config(100, /*ifindex=*/1, /*vrid=*/1);
+    service.type = ConfigType::member;
+    service.admin = AdminRef{1, "ge0", 2, true};
+    EXPECT_EQ(h.add(admin), "");
+    EXPECT_EQ(h.add(service), "");
+    h.table.set_gate_admin_vrrp(/*ifindex=*/1, /*admin_ifindex=*/1, /*vrid=*/2);
+    h.pump();
+  }
+  // mVRRP6, service group and gate agree on `master`
+  void expect_all(State s) {
+    EXPECT_EQ(h.state(1, 2), s);
+    EXPECT_EQ(h.state(1, 1), s);
+    EXPECT_EQ(h.table.gate_open(1), s == State::master);
+  }
+};
+
+TEST(Track, AdminFlavourBackupPeerBfdDownTakesOverServiceAndGate) {
+  AdminFlavour f(100, {20, BfdTrackMode::peer, 0});
+  f.h.advert(A("fe80::9"), Advert(2, 120, {A("fe80::b2")}));
+  f.h.step(milliseconds(400));
+  f.expect_all(State::backup);
+  f.h.bfd_up_then_down(20);
+  f.expect_all(State::master);
+  EXPECT_EQ(f.h.inst(1, 1).status().last_change_time, f.h.now);
+  EXPECT_EQ(f.h.seen.state_changes.back().reason, Reason::admin_master);
+  // The returning master (priority 120) preempts: all three step back together.
+  f.h.bfd(20, BfdState::init, BfdState::up, bfd::Reason::remote_up);
+  f.h.advert(A("fe80::9"), Advert(2, 120, {A("fe80::b2")}));
+  f.h.pump();
+  f.expect_all(State::backup);
+}
+
+TEST(Track, AdminFlavourMasterReducedBelowBackupHandsOverServiceAndGate) {
+  AdminFlavour f(120, {10, BfdTrackMode::reduced, 50});
+  f.h.step(milliseconds(3600));
+  f.expect_all(State::master);
+  f.h.bfd_up_then_down(10);
+  EXPECT_EQ(f.h.inst(1, 2).priority(), 70);
+  f.h.advert(A("fe80::9"), Advert(2, 100, {A("fe80::b2")}));
+  f.h.pump();
+  f.expect_all(State::backup);
+  EXPECT_EQ(f.h.seen.state_changes.back().reason, Reason::admin_backup);
+}
+
 TEST(Track, RbsTrackBfdDropsAndAllowsLink) {
   TrackHarness h;
   h.table.set_rbs_track("rbs1", 40);
