@@ -14,6 +14,9 @@
 //
 // Cost: every operation on a group is O(1) expected (flat hash table) plus O(log n) for its
 // timer (one min-heap for all timers, lazily invalidated); nothing scans all groups per tick.
+//
+// Implemented in router.cc (interfaces, messages, querier, the timer loop) and
+// router_groups.cc (per-group state, specific queries, expiry, replication).
 #pragma once
 
 #include <array>
@@ -23,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -31,21 +35,15 @@
 #include "control/mld/config.h"
 #include "control/mld/counters.h"
 #include "control/mld/events.h"
+#include "control/mld/filter_state.h"
 #include "control/mld/fingerprint.h"
+#include "control/mld/group_table.h"
+#include "control/mld/interface.h"
+#include "control/mld/timer_queue.h"
 #include "control/wire/frame.h"
 #include "control/wire/mld.h"
 
 namespace tandem::mld {
-
-// Per-interface message counters (metrics label `interface`).
-struct InterfaceCounters {
-  std::array<uint64_t, kIgnoreReasonCount> ignored{};
-  uint64_t queries_received = 0;
-  uint64_t reports_received = 0;
-  uint64_t queries_sent = 0;
-
-  uint64_t ignored_count(IgnoreReason r) const { return ignored[static_cast<size_t>(r)]; }
-};
 
 // `display mld interface` fields.
 struct InterfaceStatus {
@@ -65,12 +63,9 @@ struct InterfaceStatus {
   InterfaceCounters counters;
 };
 
-class Engine;  // implementation (router.cc and friends)
-
 class MldRouter {
  public:
   explicit MldRouter(LogSink log = null_log_sink());
-  ~MldRouter();
   MldRouter(const MldRouter&) = delete;
   MldRouter& operator=(const MldRouter&) = delete;
 
@@ -95,7 +90,7 @@ class MldRouter {
   // The same limits apply to records from the hot-backup peer (apply_upsert). False when
   // invalid.
   bool set_global_limits(const GlobalLimits& limits);
-  const GlobalLimits& global_limits() const;
+  const GlobalLimits& global_limits() const { return limits_; }
 
   // ---- inputs ----
   // `src` is the IPv6 source of the message. Reports from :: and non-link-local sources are
@@ -114,7 +109,7 @@ class MldRouter {
   // same vectors keeps their capacity and allocates nothing in steady state.
   void take_queries(std::vector<OutgoingQuery>& out);
   void take_events(std::vector<Event>& out);
-  bool has_output() const;
+  bool has_output() const { return !queries_.empty() || !events_.empty(); }
 
   // ---- replication (backup side applies, master exports) ----
   // Installs or replaces (if, G) with origin=backup; timers run from the remaining times.
@@ -134,15 +129,15 @@ class MldRouter {
   uint32_t for_each_group_in_slots(uint32_t from, uint32_t count,
                                    const std::function<void(const GroupRecordView&)>& fn,
                                    TimePoint now) const;
-  uint32_t group_slot_limit() const;
+  uint32_t group_slot_limit() const { return table_.slot_limit(); }
   // Per (ifindex, fn): the interface's records count in fingerprint_sum() and
   // fingerprinted_groups() under `fn` (fingerprint.h; an empty `fn` stops counting them),
   // also after the interface is removed and added again. One scan of the table per call when
   // a changed interface holds groups; then O(1) per record change, and both read in O(1):
   // the daemon's RBS digest and record count (MldGroupStore).
   void set_fingerprints(std::vector<std::pair<uint32_t, RecordFingerprint>> changes);
-  uint64_t fingerprint_sum() const;  // mod 2^64
-  size_t fingerprinted_groups() const;
+  uint64_t fingerprint_sum() const { return fingerprints_.sum(); }  // mod 2^64
+  size_t fingerprinted_groups() const { return fingerprints_.records(); }
 
   // Forwarding view for one (S,G) (source :: = (*,G)): the interfaces whose MLD state wants
   // it (RFC 3810 §7.2.3), in ifindex order. O(interfaces); the FIB writer's full rebuild.
@@ -152,20 +147,90 @@ class MldRouter {
   // ---- display / metrics ----
   std::optional<InterfaceStatus> interface_status(uint32_t ifindex, TimePoint now) const;
   std::vector<uint32_t> interfaces() const;
-  size_t group_count() const;
+  size_t group_count() const { return table_.size(); }
   // Source entries over all records (INCLUDE sources, EXCLUDE requested and exclude lists).
-  size_t source_count() const;
-  const Counters& counters() const;
+  size_t source_count() const { return source_entries_; }
+  const Counters& counters() const { return counters_; }
   // Per-group debug lines (created/deleted with the rule that decided it); off by default.
-  void set_debug(bool on);
+  void set_debug(bool on) { debug_ = on; }
   // Bytes the group table, the timer heap and source lists hold (the benchmark's figure).
   // Walks every record (O(groups)): for benchmarks and display, not for every metrics scrape.
   size_t memory_bytes() const;
   // Entries in the timer queue, stale ones included (bounded by about 2 per group).
-  size_t pending_timers() const;
+  size_t pending_timers() const { return timers_.size(); }
 
  private:
-  std::unique_ptr<Engine> engine_;
+  static constexpr uint32_t kInterfaceTag = 0x80000000u;
+  static constexpr uint32_t kTagMask = 0x7fffffffu;
+
+  Interface* find_interface(uint32_t ifindex);
+  const Interface* find_interface(uint32_t ifindex) const;
+  void log(const Interface& itf, LogLevel level, const std::string& line) const;
+  void ignore(IgnoreReason r) { counters_.ignore(r); }
+  void ignore(Interface& itf, IgnoreReason r, uint64_t n = 1) {
+    counters_.ignored[static_cast<size_t>(r)] += n;
+    itf.counters.ignored[static_cast<size_t>(r)] += n;
+  }
+  // A limit refused `n` new entries of `group` reported by `from`: counted under `r`, and a
+  // warning line through the interface's RefusalLog.
+  void refuse(Interface& itf, IgnoreReason r, const Ipv6Address& group, const Ipv6Address& from,
+              uint64_t n, TimePoint now);
+  // Why a new group record on `itf` would be refused (access-limit, then the global limit).
+  std::optional<IgnoreReason> group_refusal(const Interface& itf) const;
+  size_t source_budget() const {
+    return limits_.sources > source_entries_ ? limits_.sources - source_entries_ : 0;
+  }
+  // Gives the table's and the timer heap's storage back once the last group is gone, so
+  // memory returns to its baseline after a storm instead of staying at the peak.
+  void release_idle_storage();
+
+  // router.cc
+  void handle_query(Interface& itf, const Ipv6Address& src, const wire::MldQuery& q, TimePoint now);
+  void handle_report(Interface& itf, const Ipv6Address& src, const wire::MldMessage& msg,
+                     TimePoint now);
+  void run_interface_timer(uint32_t idx, TimePoint now);
+  void rearm_interface(uint32_t idx);
+  bool entry_is_live(const TimerQueue::Entry& e) const;
+  void send_general_query(Interface& itf);
+
+  // router_groups.cc
+  void handle_record(Interface& itf, const Ipv6Address& src, wire::MldRecordType type,
+                     const Ipv6Address& group, const wire::AddressList& sources, bool v1_message,
+                     TimePoint now);
+  void lower_timers_for_query(Interface& itf, const wire::MldQuery& q, TimePoint now);
+  void execute_actions(Interface& itf, GroupRecord& r, TimePoint now);
+  // Sends the record's pending specific queries: only those a report just asked for
+  // (`fresh_only`, the immediate transmission), or all of them (the LLQI retransmission tick).
+  void send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now, bool fresh_only);
+  void expire_record(uint32_t slot, TimePoint now);
+  // Emits forwarding changes against before_, then record_changed (when `changed`) or
+  // deletes the record if it ended INCLUDE({}); re-arms its timer.
+  // `cause` names the rule for the debug log when the record goes.
+  void finish_record_change(Interface& itf, uint32_t slot, bool changed, const char* cause);
+  void delete_record(Interface* itf, uint32_t slot, const char* cause);
+  void rearm_record(uint32_t slot);
+  GroupRecordView make_view(const GroupRecord& r, TimePoint now) const;
+  uint32_t create_record(Interface& itf, const Ipv6Address& group, TimePoint now);
+
+  LogSink log_;
+  bool debug_ = false;  // per-group lines; off by default (1M groups churn)
+  Counters counters_;
+  GlobalLimits limits_;
+  size_t source_entries_ = 0;  // sum of every record's sources.size()
+  GroupTable table_;
+  FingerprintSum fingerprints_;
+  mutable TimerQueue timers_;  // next_deadline() prunes stale entries (logically const)
+  std::vector<Interface> interfaces_;
+  std::unordered_map<uint32_t, uint32_t> interface_by_index_;
+  std::vector<OutgoingQuery> queries_;
+  std::vector<Event> events_;
+
+  // Scratch reused across calls so the report path does not allocate per record.
+  ForwardingView before_, after_;
+  FilterActions actions_;
+  std::vector<Ipv6Address> report_sources_;
+  std::vector<SourceEntry> upsert_previous_;
+  std::vector<Ipv6Address> query_with_s_, query_without_s_;
 };
 
 }  // namespace tandem::mld

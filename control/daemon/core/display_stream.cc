@@ -10,6 +10,8 @@
 //
 // Output is byte for byte what render_text/render_json print for a table that does not
 // change; README "Large displays" says what a listing shows when it does.
+#include "control/daemon/core/display_stream.h"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -20,7 +22,6 @@
 
 #include "control/daemon/cli/json.h"
 #include "control/daemon/cli/render.h"
-#include "control/daemon/core/router_core.h"
 #include "replication/digest.h"
 
 namespace tandem::daemon {
@@ -265,31 +266,35 @@ bool ForwardingListing::step(std::string& out) {
 
 }  // namespace
 
-cli::MoreOutput RouterCore::mld_group_stream(const std::string& interface, bool json, bool verbose,
-                                             std::function<TimePoint()> clock, DisplayChunk chunk) {
-  auto l = std::make_shared<MldGroupListing>(mld_, std::move(clock), chunk);
+cli::MoreOutput mld_group_stream(mld::MldRouter& mld, const InterfaceMap& interfaces,
+                                 const MldGroupStore& store, const std::string& interface,
+                                 bool json, bool verbose, std::function<TimePoint()> clock,
+                                 DisplayChunk chunk) {
+  auto l = std::make_shared<MldGroupListing>(mld, std::move(clock), chunk);
   l->json = json;
   l->verbose = verbose;
-  if (!interface.empty()) l->only = interfaces_.ifindex(interface);
+  if (!interface.empty()) l->only = interfaces.ifindex(interface);
   // Room for every key now: growing by doubling would copy them all within one step.
-  l->entries.reserve(mld_.group_count() + mld_.group_count() / 8);
+  l->entries.reserve(mld.group_count() + mld.group_count() / 8);
   uint32_t rank = 0;
-  for (uint32_t ifindex : mld_.interfaces()) {
-    const InterfaceInfo* info = interfaces_.by_ifindex(ifindex);
+  for (uint32_t ifindex : mld.interfaces()) {
+    const InterfaceInfo* info = interfaces.by_ifindex(ifindex);
     const std::string name = info ? info->name : std::to_string(ifindex);
     l->listed[ifindex] = {rank++, name};
   }
   // The digest covers what MldGroupStore::for_each visits: interfaces bound to an RBP.
-  for (const auto& info : interfaces_.all())
-    if (auto id = store_.backup_id_of(info.name)) l->bound[info.ifindex] = {*id, info.name};
+  for (const auto& info : interfaces.all())
+    if (auto id = store.backup_id_of(info.name)) l->bound[info.ifindex] = {*id, info.name};
   return [l](std::string& out) { return l->step(out); };
 }
 
-cli::MoreOutput RouterCore::forwarding_stream(bool json, DisplayChunk chunk) {
-  auto l = std::make_shared<ForwardingListing>(fib_sync_, interfaces_, io_.fib(), chunk);
+cli::MoreOutput forwarding_stream(const FibSync& fib_sync, const InterfaceMap& interfaces,
+                                  const dataplane::FibWriter& fib, const config::Config& config,
+                                  bool json, DisplayChunk chunk) {
+  auto l = std::make_shared<ForwardingListing>(fib_sync, interfaces, fib, chunk);
   l->json = json;
-  l->generation = fib_sync_.generation();
-  for (const auto& [name, itf] : config_.interfaces)
+  l->generation = fib_sync.generation();
+  for (const auto& [name, itf] : config.interfaces)
     if (itf.multicast_upstream) l->upstream.push_back(name);
   return [l](std::string& out) { return l->step(out); };
 }

@@ -8,57 +8,43 @@
 //   core.on_timer(now)                  whenever next_deadline() has passed (cheap otherwise)
 //   core.reload(next_config, now)       apply only the difference (config/diff.h)
 //   core.shutdown(now)                  VRRP6 priority 0, BFD AdminDown, RBS close
+//
+// RouterCore owns the state and wires the units that each do one job: ConfigApplier
+// (config → engines), the per-engine dispatchers (dispatch.h: outputs → frames, FIB, other
+// engines), RbsServices (the replication endpoints), RbpRoles (RBP role from VRRP6),
+// SplitBrainWatch (BFD/RBS evidence → VRRP6), DisplaySnapshots and display_stream.h (the
+// displays), fill_engine_metrics (metrics) and StatisticsBaselines (`reset statistics`).
 #pragma once
 
+#include <functional>
 #include <map>
-#include <memory>
-#include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "control/bfd/manager.h"
 #include "control/common/log.h"
 #include "control/common/time.h"
 #include "control/daemon/cli/protocol.h"
 #include "control/daemon/cli/snapshot.h"
-#include "control/daemon/config/diff.h"
 #include "control/daemon/config/model.h"
+#include "control/daemon/core/config_applier.h"
+#include "control/daemon/core/core_counters.h"
+#include "control/daemon/core/core_output.h"
+#include "control/daemon/core/display_snapshots.h"
 #include "control/daemon/core/display_stream.h"
+#include "control/daemon/core/engines.h"
 #include "control/daemon/core/fib_sync.h"
 #include "control/daemon/core/interfaces.h"
 #include "control/daemon/core/mld_group_store.h"
 #include "control/daemon/core/packet_io.h"
+#include "control/daemon/core/rbp_roles.h"
+#include "control/daemon/core/rbs_services.h"
+#include "control/daemon/core/split_brain_watch.h"
+#include "control/daemon/core/statistics_baselines.h"
 #include "control/daemon/metrics/snapshot.h"
-#include "control/mld/router.h"
-#include "control/nd/neighbor_cache.h"
-#include "control/nd/responder.h"
-#include "control/pim/router.h"
-#include "control/track/track_table.h"
-#include "control/vrrp6/manager.h"
 #include "replication/rbs_endpoint.h"
 
 namespace tandem::daemon {
-
-// Counters of the core itself (frames it could not use), by reason.
-struct CoreCounters {
-  uint64_t frames = 0;
-  uint64_t parse_drops = 0;     // wire::parse_frame said drop
-  uint64_t pim_data = 0;        // data packets sampled for PIM (SPT switch, SPT bit, Assert)
-  uint64_t unhandled_kind = 0;  // kinds the control core does not process (data, other)
-  uint64_t unknown_interface = 0;
-  uint64_t tx_failed = 0;
-  uint64_t bfd_no_neighbor = 0;  // BFD packet not sent: peer MAC unresolved yet
-  uint64_t reloads = 0, reload_failures = 0;
-};
-
-struct ReloadResult {
-  bool ok = false;
-  bool metrics_changed = false;    // the caller owns the HTTP listeners
-  bool dataplane_changed = false;  // idle sleep: the caller owns the data plane
-  std::vector<std::string> lines;  // what changed, or why nothing was applied
-};
 
 class RouterCore {
  public:
@@ -114,81 +100,39 @@ class RouterCore {
   const config::Config& config() const { return config_; }
   const InterfaceMap& interfaces() const { return interfaces_; }
   const CoreCounters& counters() const { return counters_; }
-  mld::MldRouter& mld() { return mld_; }
-  vrrp6::Manager& vrrp() { return vrrp_; }
-  pim::PimRouter& pim() { return pim_; }
-  const pim::PimRouter& pim() const { return pim_; }
-  bfd::Manager& bfd() { return bfd_; }
-  track::TrackTable& track() { return track_; }
+  mld::MldRouter& mld() { return engines_.mld; }
+  vrrp6::Manager& vrrp() { return engines_.vrrp; }
+  pim::PimRouter& pim() { return engines_.pim; }
+  const pim::PimRouter& pim() const { return engines_.pim; }
+  bfd::Manager& bfd() { return engines_.bfd; }
+  track::TrackTable& track() { return engines_.track; }
   // The RBS digest of the bound interfaces' groups (16 hex digits), kept by MldGroupStore: O(1).
   std::string replication_digest() const;
 
  private:
-  struct Rbs {
-    std::unique_ptr<replication::RbsEndpoint> endpoint;
-    bool started = false;
-  };
-
-  // ---- config application (router_core_apply.cc) ----
-  void apply_interface(const config::InterfaceConfig& itf, TimePoint now);
-  void apply_mld(const config::InterfaceConfig& itf, TimePoint now);
-  void apply_gate(const config::InterfaceConfig& itf);
-  // PIM: interfaces, the pim-ipv6 view and static routes to the engine; which ports sample
-  // RPF failures to it; every group's receivers when `all_members` (a reload).
-  void apply_pim(TimePoint now, bool all_members);
-  void update_pim_membership(const wire::Ipv6Address& group, TimePoint now);
-  void add_vrrp(const config::InterfaceConfig& itf, const config::Vrrp6GroupConfig& g,
-                TimePoint now);
-  void add_bfd(const config::BfdSessionConfig& s, TimePoint now);
-  void start_rbs(const config::RbsConfig& r, TimePoint now);
-  void stop_rbs(const std::string& name, TimePoint now);
-  void rebuild_bindings();
-  void update_bind_applications();
-  void update_roles(TimePoint now);
-  void problem(std::vector<std::string>* out, const std::string& line);
-
-  // ---- outputs (router_core.cc) ----
+  // Engines feed each other; the dispatchers (dispatch.h) run in rounds until all is said.
   void drain(TimePoint now);
-  void drain_mld(TimePoint now);
-  void drain_pim(TimePoint now);
-  void drain_vrrp(TimePoint now);
-  void drain_bfd(TimePoint now);
-  void drain_track(TimePoint now);
-  void drain_nd(TimePoint now);
-  void drain_rbs(TimePoint now);
-  // BFD contact and RBS peer claims → VRRP6 split-brain evidence (router_core_split_brain.cc)
-  void update_split_brain_inputs(TimePoint now);
-  void send(uint32_t ifindex, const std::vector<uint8_t>& frame);
-  void log(LogLevel level, const std::string& subsystem, const std::string& line) const;
 
+  // State the units share; they hold references, so it is declared (built) first.
   PacketIo& io_;
   LogSink log_;
   config::Config config_;
   InterfaceMap interfaces_;
-  mld::MldRouter mld_;
-  vrrp6::Manager vrrp_;
-  pim::PimRouter pim_;
-  bfd::Manager bfd_;
-  track::TrackTable track_;
-  nd::Responder responder_;
-  nd::NeighborCache neighbors_;
+  CoreCounters counters_;
+  Engines engines_;
   FibSync fib_sync_;
   MldGroupStore store_;
-  std::map<std::string, Rbs> rbs_;
-  std::map<uint16_t, std::string> rbs_of_backup_id_;  // backup-id → RBS name
-  std::map<std::string, bool> rbp_master_;            // RBP name → our group is Master
+  RbsServices rbs_;  // after store_: the endpoints read it until they go
+  StatisticsBaselines baselines_;
+  // The units, one job each.
+  CoreOutput out_;
+  RbpRoles roles_;
+  SplitBrainWatch split_brain_;
+  ConfigApplier applier_;
+  DisplaySnapshots snapshots_;
   std::map<uint32_t, bool> link_up_;
-  CoreCounters counters_;
-  std::vector<wire::MacAddress> macs_;
-  // Display baselines set by reset_statistics, keyed by interface, "if/vrid" or session.
-  std::map<std::string, std::pair<uint64_t, uint64_t>> mld_baseline_;  // joins, leaves
-  // transitions, split-brain events
-  std::map<std::string, std::pair<uint64_t, uint64_t>> vrrp_baseline_;
-  std::map<std::string, uint64_t> bfd_baseline_;
-  std::vector<std::string>* problems_ = nullptr;  // collects problem() lines during apply()
   bool preempt_hold_ = false;
   bool shut_down_ = false;
-  TimePoint started_{};
 };
 
 }  // namespace tandem::daemon

@@ -1,13 +1,10 @@
-// Split-brain inputs the VRRP6 engine cannot see on its own (control/vrrp6/split_brain.h):
-// whether a BFD session a group tracks is Up, and whether the RBS peer claims Master of the
-// RBP bound to a group. Recomputed after every drain: a few map lookups per group.
-#include <algorithm>
+#include "control/daemon/core/split_brain_watch.h"
 
-#include "control/daemon/core/router_core.h"
+#include <algorithm>
 
 namespace tandem::daemon {
 
-void RouterCore::update_split_brain_inputs(TimePoint now) {
+void SplitBrainWatch::update(TimePoint now) {
   for (vrrp6::Instance* inst : vrrp_.instances()) {
     const auto& tracks = inst->config().bfd_tracks;
     if (tracks.empty()) continue;  // no BFD contact to judge by: the engine never asks
@@ -23,9 +20,8 @@ void RouterCore::update_split_brain_inputs(TimePoint now) {
     // The peer's Hello and Heartbeats list the backup-ids it is Master of; only a live link
     // with both Hellos exchanged says anything about the peer now.
     bool claims = false;
-    auto r = rbs_.find(p.service->name);
-    if (r != rbs_.end() && r->second.started) {
-      const replication::ChannelStatus st = r->second.endpoint->channel().status();
+    if (const replication::RbsEndpoint* ep = rbs_.running(p.service->name)) {
+      const replication::ChannelStatus st = ep->channel().status();
       claims = st.link_up && st.hello_ok &&
                std::find(st.peer_master_ids.begin(), st.peer_master_ids.end(), *p.backup_id) !=
                    st.peer_master_ids.end();

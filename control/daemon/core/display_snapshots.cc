@@ -1,5 +1,7 @@
-// Engine state → display snapshots and metrics (one snapshot per display; render.h prints).
-#include "control/daemon/core/router_core.h"
+#include "control/daemon/core/display_snapshots.h"
+
+#include "control/daemon/core/display_stream.h"
+#include "control/daemon/core/pim_counter_fields.h"
 #include "replication/digest.h"
 
 namespace tandem::daemon {
@@ -21,32 +23,9 @@ std::string text(const std::optional<wire::Ipv6Address>& a) {
   return a ? a->to_string() : "";
 }
 
-void put(std::vector<std::pair<std::string, uint64_t>>& to, const char* reason, uint64_t n) {
-  to.emplace_back(reason, n);
-}
-void put(std::map<std::string, uint64_t>& to, const char* reason, uint64_t n) {
-  to[reason] = n;
-}
-// A PIM interface's counters into its display row or its metrics (the same field names),
-// receive drops by every reason, zero included (an alert works from zero).
-template <typename To>
-void copy_counters(const pim::InterfaceCounters& c, To& to) {
-  to.hellos_sent = c.hellos_sent;
-  to.hellos_received = c.hellos_received;
-  to.join_prunes_sent = c.join_prunes_sent;
-  to.join_prunes_received = c.join_prunes_received;
-  to.joins_sent = c.joins_sent;
-  to.prunes_sent = c.prunes_sent;
-  to.asserts_sent = c.asserts_sent;
-  to.asserts_received = c.asserts_received;
-  to.asserts_won = c.asserts_won;
-  to.asserts_lost = c.asserts_lost;
-  for (size_t d = 0; d < pim::kRxDropCount; ++d)
-    put(to.rx_drops, pim::rx_drop_name(static_cast<pim::RxDrop>(d)), c.rx_drops[d]);
-}
 }  // namespace
 
-cli::RbsSnapshot RouterCore::rbs_snapshot(const std::string& name, TimePoint now) const {
+cli::RbsSnapshot DisplaySnapshots::rbs(const std::string& name, TimePoint now) const {
   cli::RbsSnapshot out;
   uint32_t index = 0;
   for (const auto& [n, r] : config_.rbs) {
@@ -62,10 +41,10 @@ cli::RbsSnapshot RouterCore::rbs_snapshot(const std::string& name, TimePoint now
     row.authentication = r.authentication_key.empty() ? "none" : "configured";
     row.tcp_state = r.shutdown ? "down" : "listening";
     row.role = "backup";
-    auto it = rbs_.find(n);
-    if (it != rbs_.end() && it->second.endpoint) {
-      replication::ServiceStatus s = it->second.endpoint->status(now, store_);
-      if (it->second.started)
+    const RbsService* svc = rbs_.find(n);
+    if (svc && svc->endpoint) {
+      replication::ServiceStatus s = svc->endpoint->status(now, store_);
+      if (svc->started)
         row.tcp_state = s.tcp_state;
       else if (!r.shutdown)
         row.tcp_state = "down";
@@ -88,14 +67,14 @@ cli::RbsSnapshot RouterCore::rbs_snapshot(const std::string& name, TimePoint now
         row.auth_failures.emplace_back(replication::close_reason_name(reason),
                                        c.closes[static_cast<size_t>(reason)]);
     } else {
-      row.digest = replication_digest();
+      row.digest = replication::digest_hex(store_.digest());
     }
     out.services.push_back(row);
   }
   return out;
 }
 
-cli::RbpSnapshot RouterCore::rbp_snapshot(const std::string& name) const {
+cli::RbpSnapshot DisplaySnapshots::rbp(const std::string& name) const {
   cli::RbpSnapshot out;
   uint32_t index = 0;
   for (const auto& [n, p] : config_.rbp) {
@@ -110,13 +89,13 @@ cli::RbpSnapshot RouterCore::rbp_snapshot(const std::string& name) const {
     row.vrrp_interface = p.vrrp6_interface ? p.vrrp6_interface->name : "";
     row.state = "initialize";
     if (p.vrrp6_id && p.vrrp6_interface) {
-      if (const auto* inst = vrrp_.find(interfaces_.ifindex(row.vrrp_interface), *p.vrrp6_id))
+      if (const auto* inst = e_.vrrp.find(interfaces_.ifindex(row.vrrp_interface), *p.vrrp6_id))
         row.state = lower(vrrp6::state_name(inst->state()));
     }
     // The peer's role is the other one while the RBS is up; unknown otherwise.
     row.peer_state = "unknown";
-    auto r = rbs_.find(row.service);
-    if (r != rbs_.end() && r->second.started && r->second.endpoint->channel().hello_ok())
+    const replication::RbsEndpoint* ep = rbs_.running(row.service);
+    if (ep && ep->channel().hello_ok())
       row.peer_state = row.state == "master" ? "backup" : "master";
     for (const auto& [ifname, itf] : config_.interfaces)
       if (itf.rbp && itf.rbp->name == n) row.interfaces.push_back(ifname);
@@ -126,9 +105,9 @@ cli::RbpSnapshot RouterCore::rbp_snapshot(const std::string& name) const {
   return out;
 }
 
-cli::Vrrp6Snapshot RouterCore::vrrp6_snapshot(TimePoint now) const {
+cli::Vrrp6Snapshot DisplaySnapshots::vrrp6(TimePoint now) const {
   cli::Vrrp6Snapshot out;
-  for (const auto& s : vrrp_.status()) {
+  for (const auto& s : e_.vrrp.status()) {
     cli::Vrrp6Row g;
     g.interface = s.ifname;
     g.vrid = s.vrid;
@@ -151,19 +130,19 @@ cli::Vrrp6Snapshot RouterCore::vrrp6_snapshot(TimePoint now) const {
         line += " " + std::to_string(t.value);
       g.track_bfd.push_back(line);
     }
-    if (const auto* inst = vrrp_.find(s.ifindex, s.vrid))
+    if (const auto* inst = e_.vrrp.find(s.ifindex, s.vrid))
       if (inst->config().admin)
         g.backup_group =
             inst->config().admin->ifname + " vrid " + std::to_string(inst->config().admin->vrid);
     g.create_ms_ago = to_ms(now - s.create_time);
     g.last_change_ms_ago = s.transitions ? to_ms(now - s.last_change_time) : -1;
     g.last_change_reason = s.last_change_reason;
-    auto vb = vrrp_baseline_.find(s.ifname + "/" + std::to_string(s.vrid));
+    auto vb = baselines_.vrrp.find(s.ifname + "/" + std::to_string(s.vrid));
     const vrrp6::SplitBrainStatus& sb = s.split_brain;
-    const bool based = vb != vrrp_baseline_.end();
-    g.transitions = s.transitions - (based ? std::min(vb->second.first, s.transitions) : 0);
+    const bool based = vb != baselines_.vrrp.end();
+    g.transitions = since(s.transitions, based ? vb->second.first : 0);
     g.split_brain = sb.active;
-    g.split_brain_events = sb.events - (based ? std::min(vb->second.second, sb.events) : 0);
+    g.split_brain_events = since(sb.events, based ? vb->second.second : 0);
     if (sb.events) g.split_brain_evidence = vrrp6::split_evidence_name(sb.evidence);
     if (sb.events && sb.evidence != vrrp6::SplitEvidence::rbs_peer_master)
       g.split_brain_other_master = sb.other_master.to_string();
@@ -174,9 +153,9 @@ cli::Vrrp6Snapshot RouterCore::vrrp6_snapshot(TimePoint now) const {
   return out;
 }
 
-cli::BfdSnapshot RouterCore::bfd_snapshot() const {
+cli::BfdSnapshot DisplaySnapshots::bfd() const {
   cli::BfdSnapshot out;
-  for (const auto& s : bfd_.status()) {
+  for (const auto& s : e_.bfd.status()) {
     cli::BfdRow b;
     b.name = s.name;
     b.local = s.local_discriminator;
@@ -192,23 +171,23 @@ cli::BfdSnapshot RouterCore::bfd_snapshot() const {
     b.detect_multiplier = s.detect_mult;
     b.bind_application = s.bind_application;
     b.not_up_reason = s.not_up_reason;
-    auto bb = bfd_baseline_.find(s.name);
-    b.flaps = s.flaps - (bb == bfd_baseline_.end() ? 0 : std::min(bb->second, s.flaps));
+    auto bb = baselines_.bfd.find(s.name);
+    b.flaps = since(s.flaps, bb == baselines_.bfd.end() ? 0 : bb->second);
     out.sessions.push_back(b);
   }
   return out;
 }
 
-cli::MldGroupSnapshot RouterCore::mld_group_snapshot(const std::string& interface,
+cli::MldGroupSnapshot DisplaySnapshots::mld_group(const std::string& interface,
                                                      TimePoint now) const {
   cli::MldGroupSnapshot out;
   std::optional<uint32_t> only;
   if (!interface.empty()) only = interfaces_.ifindex(interface);
-  for (uint32_t ifindex : mld_.interfaces()) {
+  for (uint32_t ifindex : e_.mld.interfaces()) {
     if (only && *only != ifindex) continue;
     const InterfaceInfo* info = interfaces_.by_ifindex(ifindex);
     std::vector<cli::MldGroupRow> rows;
-    mld_.for_each_group(
+    e_.mld.for_each_group(
         [&](const mld::GroupRecordView& v) {
           fill_mld_group_row(v, info ? info->name : std::to_string(ifindex), rows.emplace_back());
         },
@@ -217,15 +196,15 @@ cli::MldGroupSnapshot RouterCore::mld_group_snapshot(const std::string& interfac
               [](const auto& a, const auto& b) { return a.group < b.group; });
     out.groups.insert(out.groups.end(), rows.begin(), rows.end());
   }
-  out.digest = replication_digest();
+  out.digest = replication::digest_hex(store_.digest());
   return out;
 }
 
-cli::MldInterfaceSnapshot RouterCore::mld_interface_snapshot(const std::string& interface,
+cli::MldInterfaceSnapshot DisplaySnapshots::mld_interface(const std::string& interface,
                                                              TimePoint now) const {
   cli::MldInterfaceSnapshot out;
-  for (uint32_t ifindex : mld_.interfaces()) {
-    auto st = mld_.interface_status(ifindex, now);
+  for (uint32_t ifindex : e_.mld.interfaces()) {
+    auto st = e_.mld.interface_status(ifindex, now);
     if (!st || (!interface.empty() && st->name != interface)) continue;
     cli::MldInterfaceRow r;
     r.interface = st->name;
@@ -243,17 +222,17 @@ cli::MldInterfaceSnapshot RouterCore::mld_interface_snapshot(const std::string& 
             .count());
     r.last_listener_query_count = st->timers.last_listener_query_count;
     r.groups = st->groups;
-    auto mb = mld_baseline_.find(st->name);
-    r.joins = st->joins - (mb == mld_baseline_.end() ? 0 : std::min(mb->second.first, st->joins));
-    r.leaves =
-        st->leaves - (mb == mld_baseline_.end() ? 0 : std::min(mb->second.second, st->leaves));
+    auto mb = baselines_.mld.find(st->name);
+    const bool based = mb != baselines_.mld.end();
+    r.joins = since(st->joins, based ? mb->second.first : 0);
+    r.leaves = since(st->leaves, based ? mb->second.second : 0);
     r.backup_mode = st->passive;
     out.interfaces.push_back(r);
   }
   return out;
 }
 
-cli::ForwardingSnapshot RouterCore::forwarding_snapshot() const {
+cli::ForwardingSnapshot DisplaySnapshots::forwarding() const {
   cli::ForwardingSnapshot out;
   out.generation = fib_sync_.generation();
   std::vector<std::string> upstream;
@@ -267,9 +246,9 @@ cli::ForwardingSnapshot RouterCore::forwarding_snapshot() const {
   return out;
 }
 
-cli::PimNeighborSnapshot RouterCore::pim_neighbor_snapshot(TimePoint now) const {
+cli::PimNeighborSnapshot DisplaySnapshots::pim_neighbor(TimePoint now) const {
   cli::PimNeighborSnapshot out;
-  for (const auto& n : pim_.neighbors(now)) {
+  for (const auto& n : e_.pim.neighbors(now)) {
     cli::PimNeighborRow& r = out.neighbors.emplace_back();
     r.neighbor = n.address.to_string();
     r.interface = n.interface;
@@ -282,9 +261,9 @@ cli::PimNeighborSnapshot RouterCore::pim_neighbor_snapshot(TimePoint now) const 
   return out;
 }
 
-cli::PimInterfaceSnapshot RouterCore::pim_interface_snapshot(TimePoint now) const {
+cli::PimInterfaceSnapshot DisplaySnapshots::pim_interface(TimePoint now) const {
   cli::PimInterfaceSnapshot out;
-  for (const auto& i : pim_.interfaces(now)) {
+  for (const auto& i : e_.pim.interfaces(now)) {
     cli::PimInterfaceRow& r = out.interfaces.emplace_back();
     r.interface = i.interface;
     r.up = i.up;
@@ -303,16 +282,16 @@ cli::PimInterfaceSnapshot RouterCore::pim_interface_snapshot(TimePoint now) cons
     r.override_interval_ms = to_ms(i.effective_override_interval);
     r.propagation_delay_ms = to_ms(i.effective_propagation_delay);
     r.join_suppression = i.join_suppression;
-    copy_counters(i.counters, r);
+    copy_pim_counters(i.counters, r);
     r.neighbor_ups = i.counters.neighbor_ups;
     r.neighbor_downs = i.counters.neighbor_downs;
   }
   return out;
 }
 
-cli::PimRoutingSnapshot RouterCore::pim_routing_snapshot(TimePoint now) const {
+cli::PimRoutingSnapshot DisplaySnapshots::pim_routing(TimePoint now) const {
   cli::PimRoutingSnapshot out;
-  for (const auto& e : pim_.routes(now)) {
+  for (const auto& e : e_.pim.routes(now)) {
     cli::PimRouteRow& r = out.entries.emplace_back();
     r.source = e.source ? e.source->to_string() : "*";
     r.group = e.group.to_string();
@@ -342,9 +321,9 @@ cli::PimRoutingSnapshot RouterCore::pim_routing_snapshot(TimePoint now) const {
   return out;
 }
 
-cli::PimRpSnapshot RouterCore::pim_rp_snapshot() const {
+cli::PimRpSnapshot DisplaySnapshots::pim_rp() const {
   cli::PimRpSnapshot out;
-  for (const auto& rp : pim_.rp_info()) {
+  for (const auto& rp : e_.pim.rp_info()) {
     cli::PimRpRow& r = out.rps.emplace_back();
     r.rp_address = rp.rp.to_string();
     r.group_range = rp.groups.address.to_string() + "/" + std::to_string(rp.groups.length);
@@ -354,62 +333,6 @@ cli::PimRpSnapshot RouterCore::pim_rp_snapshot() const {
     r.groups_joined = rp.groups_joined;
   }
   return out;
-}
-
-void RouterCore::fill_metrics(metrics::MetricsSnapshot& m, TimePoint now) const {
-  for (uint32_t ifindex : mld_.interfaces()) {
-    auto st = mld_.interface_status(ifindex, now);
-    if (!st) continue;
-    m.mld.push_back({st->name, st->groups, st->joins, st->leaves, st->is_querier, {}});
-    for (size_t i = 1; i < mld::kIgnoreReasonCount; ++i) {
-      const auto reason = static_cast<mld::IgnoreReason>(i);
-      const uint64_t n = st->counters.ignored_count(reason);
-      // Limit refusals are always exported, so an alert on them works from zero.
-      if (n != 0 || mld::is_limit_reason(reason))
-        m.mld.back().ignored[std::string(mld::ignore_reason_name(reason))] = n;
-    }
-  }
-  m.mld_source_entries = mld_.source_count();
-  for (const auto& s : vrrp_.status())
-    m.vrrp6.push_back({s.ifname, s.vrid, static_cast<int>(s.state), s.priority_run, s.transitions,
-                       s.split_brain.active, s.split_brain.events});
-  for (const auto& s : bfd_.status()) m.bfd.push_back({s.name, static_cast<int>(s.state), s.flaps});
-  for (const auto& [name, r] : rbs_) {
-    metrics::RbsMetrics x;
-    x.service = name;
-    if (r.endpoint) {
-      auto st = r.endpoint->channel().status();
-      x.connected = st.link_up;
-      for (const auto& [id, role] : st.roles) x.master |= role == replication::Role::master;
-      x.last_seq_sent = st.last_seq_sent;
-      x.last_seq_acked = st.last_seq_acked;
-      x.snapshots_sent = st.counters.snapshots_sent;
-      x.snapshots_received = st.counters.snapshots_received;
-      x.reconnects = r.endpoint->connector().counters().connect_attempts;
-      for (auto reason : replication::kAuthCloseReasons)
-        x.auth_failures[replication::close_reason_name(reason)] =
-            st.counters.closes[static_cast<size_t>(reason)];
-    }
-    x.digest = store_.digest();
-    m.rbs.push_back(x);
-  }
-  for (const auto& i : pim_.interfaces(now)) {
-    metrics::PimInterfaceMetrics& p = m.pim.interfaces.emplace_back();
-    p.interface = i.interface;
-    p.neighbors = i.neighbor_count;
-    p.dr = i.is_dr;
-    copy_counters(i.counters, p);
-  }
-  const pim::Totals t = pim_.totals();
-  m.pim.star_g = t.star_g;
-  m.pim.s_g = t.s_g;
-  m.pim.s_g_rpt = t.s_g_rpt;
-  m.pim.spt_switches = t.spt_switches;
-  m.pim.data_notifications = t.data_notifications;
-  m.config_reloads = counters_.reloads;
-  m.config_reload_failures = counters_.reload_failures;
-  m.fib_entries = 0;
-  for (const auto& [g, e] : fib_sync_.installed()) m.fib_entries += e.size();
 }
 
 }  // namespace tandem::daemon

@@ -3,7 +3,7 @@
 // expiry (§7.2.3, §7.5), and the replication apply/export views.
 #include <algorithm>
 
-#include "control/mld/engine.h"
+#include "control/mld/router.h"
 
 namespace tandem::mld {
 namespace {
@@ -25,7 +25,7 @@ Duration remaining(TimePoint deadline, TimePoint now) {
 
 }  // namespace
 
-uint32_t Engine::create_record(Interface& itf, const Ipv6Address& group, TimePoint now) {
+uint32_t MldRouter::create_record(Interface& itf, const Ipv6Address& group, TimePoint now) {
   const uint32_t slot = table_.insert(itf.ifindex, group, now);
   if (debug_)
     log(itf, LogLevel::debug, format_string("group %s created", group.to_string().c_str()));
@@ -35,7 +35,7 @@ uint32_t Engine::create_record(Interface& itf, const Ipv6Address& group, TimePoi
   return slot;
 }
 
-void Engine::handle_record(Interface& itf, const Ipv6Address& src, wire::MldRecordType type,
+void MldRouter::handle_record(Interface& itf, const Ipv6Address& src, wire::MldRecordType type,
                            const Ipv6Address& group, const wire::AddressList& sources,
                            bool v1_message, TimePoint now) {
   ++counters_.records_processed;
@@ -119,7 +119,7 @@ void Engine::handle_record(Interface& itf, const Ipv6Address& src, wire::MldReco
   finish_record_change(itf, slot, true, "report");
 }
 
-void Engine::execute_actions(Interface& itf, GroupRecord& r, TimePoint now) {
+void MldRouter::execute_actions(Interface& itf, GroupRecord& r, TimePoint now) {
   if (!actions_.send_group_query && actions_.source_query.empty()) return;
   // §7.6.3: only the querier sends specific queries; the others lower their timers when they
   // hear the querier's query (lower_timers_for_query).
@@ -155,7 +155,7 @@ void Engine::execute_actions(Interface& itf, GroupRecord& r, TimePoint now) {
   send_pending_queries(itf, r, now, true);
 }
 
-void Engine::send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now, bool fresh_only) {
+void MldRouter::send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now, bool fresh_only) {
   if (itf.passive) {
     // The peer owns the link: drop what was pending when the interface went passive.
     r.group_query_left = 0;
@@ -230,7 +230,7 @@ void Engine::send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now,
   }
 }
 
-void Engine::lower_timers_for_query(Interface& itf, const wire::MldQuery& q, TimePoint now) {
+void MldRouter::lower_timers_for_query(Interface& itf, const wire::MldQuery& q, TimePoint now) {
   const uint32_t slot = table_.find(itf.ifindex, q.group);
   if (slot == GroupTable::kNone) return;
   // §7.6.1: the S flag suppresses these timer updates (a querier's retransmission after a
@@ -260,7 +260,7 @@ void Engine::lower_timers_for_query(Interface& itf, const wire::MldQuery& q, Tim
   finish_record_change(itf, slot, true, "query");
 }
 
-void Engine::expire_record(uint32_t slot, TimePoint now) {
+void MldRouter::expire_record(uint32_t slot, TimePoint now) {
   GroupRecord& r = table_.at(slot);
   Interface* itf = find_interface(r.ifindex);
   before_.capture(r);
@@ -307,7 +307,7 @@ void Engine::expire_record(uint32_t slot, TimePoint now) {
   finish_record_change(*itf, slot, changed, "timers expired (RFC 3810 7.2.3, 7.5)");
 }
 
-void Engine::finish_record_change(Interface& itf, uint32_t slot, bool changed, const char* cause) {
+void MldRouter::finish_record_change(Interface& itf, uint32_t slot, bool changed, const char* cause) {
   GroupRecord& r = table_.at(slot);
   if (r.mode == FilterMode::include && r.sources.empty()) {
     after_.clear();
@@ -324,7 +324,7 @@ void Engine::finish_record_change(Interface& itf, uint32_t slot, bool changed, c
   rearm_record(slot);
 }
 
-void Engine::delete_record(Interface* itf, uint32_t slot, const char* cause) {
+void MldRouter::delete_record(Interface* itf, uint32_t slot, const char* cause) {
   GroupRecord& r = table_.at(slot);
   fingerprints_.remove(r);
   if (debug_ && itf != nullptr) {
@@ -342,7 +342,7 @@ void Engine::delete_record(Interface* itf, uint32_t slot, const char* cause) {
   release_idle_storage();
 }
 
-void Engine::rearm_record(uint32_t slot) {
+void MldRouter::rearm_record(uint32_t slot) {
   GroupRecord& r = table_.at(slot);
   const TimePoint d = r.earliest_deadline();
   if (d < r.armed) {
@@ -353,7 +353,7 @@ void Engine::rearm_record(uint32_t slot) {
 
 // ---- replication ----
 
-bool Engine::apply_upsert(const GroupRecordView& v, TimePoint now) {
+bool MldRouter::apply_upsert(const GroupRecordView& v, TimePoint now) {
   Interface* itf = find_interface(v.ifindex);
   if (itf == nullptr || !v.group.is_multicast() || v.group.is_link_scope_multicast()) {
     ignore(IgnoreReason::apply_invalid);
@@ -435,7 +435,7 @@ bool Engine::apply_upsert(const GroupRecordView& v, TimePoint now) {
   return true;
 }
 
-bool Engine::apply_remove(uint32_t ifindex, const Ipv6Address& group, TimePoint now) {
+bool MldRouter::apply_remove(uint32_t ifindex, const Ipv6Address& group, TimePoint now) {
   (void)now;
   Interface* itf = find_interface(ifindex);
   if (itf == nullptr) {
@@ -452,7 +452,7 @@ bool Engine::apply_remove(uint32_t ifindex, const Ipv6Address& group, TimePoint 
   return true;
 }
 
-void Engine::set_fingerprints(std::vector<std::pair<uint32_t, RecordFingerprint>> changes) {
+void MldRouter::set_fingerprints(std::vector<std::pair<uint32_t, RecordFingerprint>> changes) {
   std::unordered_map<uint32_t, const RecordFingerprint*> rehash;  // interfaces with records
   for (auto& [ifindex, fn] : changes) {
     const RecordFingerprint* f = fingerprints_.configure(ifindex, std::move(fn));
@@ -472,7 +472,7 @@ void Engine::set_fingerprints(std::vector<std::pair<uint32_t, RecordFingerprint>
   }
 }
 
-GroupRecordView Engine::make_view(const GroupRecord& r, TimePoint now) const {
+GroupRecordView MldRouter::make_view(const GroupRecord& r, TimePoint now) const {
   GroupRecordView v;
   v.ifindex = r.ifindex;
   v.group = r.group;
@@ -494,7 +494,14 @@ GroupRecordView Engine::make_view(const GroupRecord& r, TimePoint now) const {
   return v;
 }
 
-void Engine::for_each_group(const std::function<void(const GroupRecordView&)>& fn, TimePoint now,
+std::vector<GroupRecordView> MldRouter::snapshot(TimePoint now) const {
+  std::vector<GroupRecordView> out;
+  out.reserve(group_count());
+  for_each_group([&](const GroupRecordView& v) { out.push_back(v); }, now);
+  return out;
+}
+
+void MldRouter::for_each_group(const std::function<void(const GroupRecordView&)>& fn, TimePoint now,
                             std::optional<uint32_t> ifindex) const {
   for (uint32_t slot = 0; slot < table_.slot_limit(); ++slot) {
     const GroupRecord& r = table_.at(slot);
@@ -503,7 +510,7 @@ void Engine::for_each_group(const std::function<void(const GroupRecordView&)>& f
   }
 }
 
-uint32_t Engine::for_each_group_in_slots(uint32_t from, uint32_t count,
+uint32_t MldRouter::for_each_group_in_slots(uint32_t from, uint32_t count,
                                          const std::function<void(const GroupRecordView&)>& fn,
                                          TimePoint now) const {
   const uint32_t end =
@@ -515,14 +522,14 @@ uint32_t Engine::for_each_group_in_slots(uint32_t from, uint32_t count,
   return std::max(end, from);
 }
 
-std::optional<GroupRecordView> Engine::find_group(uint32_t ifindex, const Ipv6Address& group,
+std::optional<GroupRecordView> MldRouter::find_group(uint32_t ifindex, const Ipv6Address& group,
                                                   TimePoint now) const {
   const uint32_t slot = table_.find(ifindex, group);
   if (slot == GroupTable::kNone) return std::nullopt;
   return make_view(table_.at(slot), now);
 }
 
-std::vector<uint32_t> Engine::egress_interfaces(const Ipv6Address& group,
+std::vector<uint32_t> MldRouter::egress_interfaces(const Ipv6Address& group,
                                                 const Ipv6Address& source) const {
   std::vector<uint32_t> out;
   for (const auto& itf : interfaces_) {
