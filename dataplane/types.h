@@ -20,6 +20,23 @@ inline constexpr PortIndex kMaxPorts = 48;
 inline constexpr PortMask port_bit(PortIndex p) {
   return PortMask{1} << p;
 }
+
+// The control plane's number of a port: the engines count interfaces from 1 and keep 0 for
+// "no interface", so interface N is port N-1. Every conversion between the two numberings
+// goes through this type; the engines themselves take the plain number.
+class IfIndex {
+ public:
+  constexpr IfIndex() = default;  // none
+  constexpr explicit IfIndex(uint32_t value) : value_(value) {}
+  static constexpr IfIndex from_port(PortIndex p) { return IfIndex(uint32_t{p} + 1); }
+  constexpr bool is_none() const { return value_ == 0; }
+  // The port of an interface that is not none.
+  constexpr PortIndex port() const { return static_cast<PortIndex>(value_ - 1); }
+  constexpr operator uint32_t() const { return value_; }
+
+ private:
+  uint32_t value_ = 0;
+};
 // "No expected incoming port" (FibRoute::iif): only static upstream ports accept the entry.
 inline constexpr PortIndex kNoIif = 0x3f;
 static_assert(kMaxPorts < kNoIif);

@@ -287,10 +287,10 @@ void Daemon::iteration() {
   unsigned frames = 0;
   if (one_lcore_) frames += dataplane_.poll_once();
   size_t punts = dataplane_.poll_punts(kPuntBurst, [&](const dataplane::PuntedFrame& f) {
-    core_->on_frame(f.port + 1u, f.bytes, start);
+    core_->on_frame(dataplane::IfIndex::from_port(f.port), f.bytes, start);
   });
   for (const auto& ev : dataplane_.poll_link_events())
-    core_->on_link(ev.port + 1u, ev.status.up, start);
+    core_->on_link(dataplane::IfIndex::from_port(ev.port), ev.status.up, start);
   if (core_->next_deadline() <= start) core_->on_timer(start);
   notify_systemd(start);
   dataplane_.fib().reclaim();

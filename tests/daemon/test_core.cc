@@ -95,6 +95,19 @@ TEST_F(Fixture, PortsFollowInterfaceNameOrderAndLinkLocalIsEui64) {
   EXPECT_FALSE(io.fib_.upstream(0));
 }
 
+// Port p is interface p+1 both ways, 0 stays "none", and the interface map agrees.
+TEST_F(Fixture, IfIndexIsPortPlusOneAndZeroIsNone) {
+  EXPECT_TRUE(dataplane::IfIndex().is_none());
+  EXPECT_EQ(uint32_t{dataplane::IfIndex::from_port(0)}, 1u);
+  EXPECT_EQ(dataplane::IfIndex(48).port(), 47);
+  for (const auto& info : core.interfaces().all()) {
+    EXPECT_EQ(info.ifindex, dataplane::IfIndex::from_port(info.port));
+    EXPECT_EQ(core.interfaces().by_ifindex(info.ifindex), &info);
+  }
+  EXPECT_EQ(core.interfaces().by_ifindex(0), nullptr);
+  EXPECT_EQ(core.interfaces().by_ifindex(3), nullptr);
+}
+
 TEST_F(Fixture, StartupSendsGeneralQueriesAndVrrpBecomesMaster) {
   EXPECT_GE(io.count(wire::PacketKind::mld_query), 1u);
   advance(std::chrono::seconds(5));

@@ -222,7 +222,7 @@ struct RandomRun {
     size_t records = 0;
     mld.for_each_group(
         [&](const mld::GroupRecordView& v) {
-          const std::string& name = kNames[v.ifindex - 1];
+          const std::string& name = kNames[dataplane::IfIndex(v.ifindex).port()];
           v1_seen += v.compat == mld::CompatMode::v1;
           exclude_seen += v.filter_mode == mld::FilterMode::exclude;
           for (const auto& s : v.sources)

@@ -9,7 +9,7 @@ void push_pim_membership(const mld::MldRouter& mld, pim::PimRouter& pim,
                          const wire::Ipv6Address& group, TimePoint now) {
   std::vector<pim::Membership> members;
   for (auto& f : mld_filters(mld, group, now))
-    members.push_back({f.port + 1u, f.exclude, std::move(f.sources)});
+    members.push_back({dataplane::IfIndex::from_port(f.port), f.exclude, std::move(f.sources)});
   pim.set_membership(group, std::move(members), now);
 }
 

@@ -52,7 +52,8 @@ void fill_forwarding_row(const wire::Ipv6Address& group, const InstalledEntry& e
   // Accepting interfaces: the static upstream ones, and the entry's RPF interface (PIM).
   row.upstream = upstream;
   if (e.route.iif != dataplane::kNoIif) {
-    if (const InterfaceInfo* info = interfaces.by_ifindex(e.route.iif + 1u);
+    if (const InterfaceInfo* info =
+            interfaces.by_ifindex(dataplane::IfIndex::from_port(e.route.iif));
         info != nullptr &&
         std::find(row.upstream.begin(), row.upstream.end(), info->name) == row.upstream.end())
       row.upstream.push_back(info->name);

@@ -12,7 +12,7 @@ std::vector<dataplane::InterfaceFilter> mld_filters(const mld::MldRouter& mld,
     auto rec = mld.find_group(ifindex, group, now);
     if (!rec) continue;
     dataplane::InterfaceFilter f;
-    f.port = static_cast<dataplane::PortIndex>(ifindex - 1);
+    f.port = dataplane::IfIndex(ifindex).port();
     f.exclude = rec->filter_mode == mld::FilterMode::exclude;
     for (const auto& s : rec->sources) {
       // EXCLUDE: blocked sources are those with no running timer (RFC 3810 §7.2.1);
@@ -50,13 +50,13 @@ std::vector<InstalledEntry> FibSync::want_for(const mld::MldRouter& mld,
     InstalledEntry w{e.source, dataplane::FibRoute{e.egress}};
     if (pim_ != nullptr) {
       const pim::EntryKey key{e.source, group};
-      if (auto iif = pim_->rpf_interface(key))
-        w.route.iif = static_cast<dataplane::PortIndex>(*iif - 1);
+      if (auto iif = pim_->rpf_interface(key)) w.route.iif = dataplane::IfIndex(*iif).port();
       w.route.notify_sources = e.source.is_unspecified() && pim_->notify_sources(group);
       // A lost Assert takes the interface out unless it ignores assert state (§4.6).
       for (dataplane::PortMask m = e.egress; m != 0; m &= m - 1) {
         const auto port = static_cast<dataplane::PortIndex>(__builtin_ctzll(m));
-        if (pim_->excluded_by_assert(key, port + 1u)) w.route.egress &= ~dataplane::port_bit(port);
+        if (pim_->excluded_by_assert(key, dataplane::IfIndex::from_port(port)))
+          w.route.egress &= ~dataplane::port_bit(port);
       }
     }
     want.push_back(w);

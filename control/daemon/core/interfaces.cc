@@ -30,7 +30,7 @@ void InterfaceMap::build(const config::Config& cfg, const std::vector<wire::MacA
   for (const auto& [name, i] : cfg.interfaces) {
     InterfaceInfo info;
     info.port = port;
-    info.ifindex = port + 1u;
+    info.ifindex = dataplane::IfIndex::from_port(port);
     info.name = name;
     info.mac = port < macs.size() ? macs[port] : wire::MacAddress{};
     info.link_local = eui64_link_local(info.mac);
@@ -47,8 +47,9 @@ const InterfaceInfo* InterfaceMap::by_name(const std::string& name) const {
 }
 
 const InterfaceInfo* InterfaceMap::by_ifindex(uint32_t ifindex) const {
-  if (ifindex == 0 || ifindex > list_.size()) return nullptr;
-  return &list_[ifindex - 1];
+  const dataplane::IfIndex i(ifindex);
+  if (i.is_none() || ifindex > list_.size()) return nullptr;
+  return &list_[i.port()];
 }
 
 uint32_t InterfaceMap::ifindex(const std::string& name) const {

@@ -1,5 +1,6 @@
 // Interface numbering shared by every engine: the config's interfaces in name order are the
-// data plane's ports 0..n-1 and the engines' ifindex 1..n (0 stays "none" for the engines).
+// data plane's ports 0..n-1 and the engines' ifindex 1..n (0 stays "none" for the engines;
+// dataplane::IfIndex converts).
 #pragma once
 
 #include <cstdint>
@@ -10,11 +11,12 @@
 
 #include "control/daemon/config/model.h"
 #include "control/wire/address.h"
+#include "dataplane/types.h"
 
 namespace tandem::daemon {
 
 struct InterfaceInfo {
-  uint32_t ifindex = 0;  // port + 1
+  uint32_t ifindex = 0;  // dataplane::IfIndex::from_port(port)
   uint16_t port = 0;
   std::string name;
   wire::MacAddress mac;
