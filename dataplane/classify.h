@@ -36,6 +36,46 @@ struct Classified {
   PuntClass cls;
 };
 
+// What rides with a punted frame to the control core, in the 8 bytes of the mbuf's hash
+// field (punt.h): its class, and where the worker's walk found the headers, so the control
+// core parses from there (wire::parse_classified) instead of walking the chain again.
+struct PuntTag {
+  PuntClass cls = PuntClass::mld;
+  uint8_t l3_offset = 0;  // 14, or 18 behind an 802.1Q tag
+  uint8_t upper_protocol = wire::kProtoNoNext;
+  bool router_alert = false;
+  uint16_t upper_offset = 0;  // a single-segment frame is at most 16 bits long
+  uint16_t router_alert_value = 0;
+
+  // A frame classify() punted: `w` is its walk.
+  static PuntTag control(PuntClass c, const wire::HeaderWalk& w) {
+    return {c,
+            static_cast<uint8_t>(w.l3_offset),
+            w.upper_protocol,
+            w.router_alert,
+            static_cast<uint16_t>(w.upper_offset),
+            w.router_alert_value};
+  }
+  // Multicast data sampled for PIM (PuntClass::data), its IPv6 header at `l3_offset`.
+  static PuntTag data(uint16_t l3_offset) {
+    PuntTag t;
+    t.cls = PuntClass::data;
+    t.l3_offset = static_cast<uint8_t>(l3_offset);
+    return t;
+  }
+  wire::FrameHint hint() const {
+    wire::FrameHint h;
+    h.kind = cls == PuntClass::data ? wire::FrameHint::Kind::data : wire::FrameHint::Kind::control;
+    h.l3_offset = l3_offset;
+    h.upper_offset = upper_offset;
+    h.upper_protocol = upper_protocol;
+    h.router_alert = router_alert;
+    h.router_alert_value = router_alert_value;
+    return h;
+  }
+};
+static_assert(sizeof(PuntTag) == 8);
+
 // The forwarding fast path's usual frame: untagged IPv6, a whole UDP header right after the
 // fixed header and the packet ending exactly where the frame does, hop limit above 1, from a
 // source that is not multicast, not BFD. Frame bytes 12-27 are checked in one 16-byte

@@ -337,7 +337,9 @@ size_t DataplaneImpl::poll_punts(size_t max, const std::function<void(const Punt
     empty_rounds = 0;
     PuntedFrame f;
     f.port = port_of_dpdk_[m->port];
-    f.cls = punt_class_of(m);
+    const PuntTag tag = punt_tag_of(m);
+    f.cls = tag.cls;
+    f.hint = tag.hint();
     f.lcore = workers_[w]->lcore_id;
     if (m->nb_segs == 1) {
       f.bytes = std::span<const uint8_t>(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);

@@ -17,6 +17,7 @@
 
 #include "control/common/log.h"
 #include "control/wire/address.h"
+#include "control/wire/headers.h"
 #include "dataplane/eal.h"  // build_eal_args()
 #include "dataplane/fib_writer.h"
 #include "dataplane/types.h"
@@ -87,6 +88,7 @@ struct PuntedFrame {
   PuntClass cls = PuntClass::mld;
   unsigned lcore = 0;
   std::span<const uint8_t> bytes;  // the whole Ethernet frame as received
+  wire::FrameHint hint;            // the worker's walk of `bytes` (wire::parse_classified)
 };
 
 struct LinkEvent {

@@ -12,23 +12,36 @@
 
 #include <rte_mbuf.h>
 
+#include <bit>
 #include <boost/lockfree/spsc_queue.hpp>
 #include <cstdint>
 #include <cstring>
 
+#include "dataplane/classify.h"
 #include "dataplane/types.h"
 
 namespace tandem::dataplane {
 
 using PuntQueue = boost::lockfree::spsc_queue<rte_mbuf*>;
 
-// The worker stores the class in the mbuf's user hash field (the RSS hash is not needed once
-// a frame is punted) so the control core need not classify it again.
-inline void set_punt_class(rte_mbuf* m, PuntClass c) {
-  m->hash.usr = static_cast<uint32_t>(c);
+// The worker stores its classification (PuntTag, classify.h: the class and where the IPv6
+// and upper-layer headers start) in the mbuf's hash field, whose RSS hash is not needed once
+// a frame is punted. The worker counts the punt by that class; the control core reads the
+// tag (Dataplane::poll_punts → PuntedFrame::hint) and parses from the offsets with
+// wire::parse_classified, so the header chain is walked once per frame. What the worker does
+// not check (checksums, hop limits, source rules, message bodies) the control core does.
+static_assert(sizeof(PuntTag) == sizeof(uint64_t) && sizeof(rte_mbuf::hash) == sizeof(uint64_t));
+inline void set_punt_tag(rte_mbuf* m, const PuntTag& t) {
+  const auto raw = std::bit_cast<uint64_t>(t);
+  std::memcpy(&m->hash, &raw, sizeof raw);
+}
+inline PuntTag punt_tag_of(const rte_mbuf* m) {
+  uint64_t raw;
+  std::memcpy(&raw, &m->hash, sizeof raw);
+  return std::bit_cast<PuntTag>(raw);
 }
 inline PuntClass punt_class_of(const rte_mbuf* m) {
-  return static_cast<PuntClass>(m->hash.usr);
+  return punt_tag_of(m).cls;
 }
 
 // GCRA form of a token bucket in TSC cycles: a frame conforms when `now` is not earlier than

@@ -429,13 +429,13 @@ inline bool punt_conforms(WorkerConf& w, PortIndex in, PuntClass cls, const uint
 }
 
 // A frame for the control core as it is (policed): queued in `exits`, or dropped.
-inline void punt_or_drop(WorkerConf& w, PortIndex in, PuntClass cls, rte_mbuf* m,
+inline void punt_or_drop(WorkerConf& w, PortIndex in, const PuntTag& tag, rte_mbuf* m,
                          const uint8_t* source, LazyClock& clock, BurstExits& exits) {
-  if (!punt_conforms(w, in, cls, source, clock)) {
+  if (!punt_conforms(w, in, tag.cls, source, clock)) {
     exits.dropped(m);
     return;
   }
-  set_punt_class(m, cls);
+  set_punt_tag(m, tag);
   exits.punt[exits.n_punt++] = m;
 }
 
@@ -449,7 +449,8 @@ inline void punt_or_drop(WorkerConf& w, PortIndex in, PuntClass cls, rte_mbuf* m
   wire::HeaderWalk hw;
   const Classified k = classify(frame, m->data_len, hw);
   if (k.verdict == Verdict::punt) {
-    punt_or_drop(w, in, k.cls, m, frame + hw.l3_offset + kIpv6SrcOffset, clock, exits);
+    punt_or_drop(w, in, PuntTag::control(k.cls, hw), m, frame + hw.l3_offset + kIpv6SrcOffset,
+                 clock, exits);
     return std::nullopt;
   }
   if (k.verdict == Verdict::drop) {
@@ -576,7 +577,7 @@ inline Rpf rpf_for(const Fib& fib, PortIndex in) {
     w.counters->drop(in, DropReason::mbuf_alloc_failed);
     return;
   }
-  set_punt_class(copy, PuntClass::data);
+  set_punt_tag(copy, PuntTag::data(span_of(m, ip).offset));
   exits.punt[exits.n_punt++] = copy;
 }
 
@@ -598,7 +599,8 @@ inline Rpf rpf_for(const Fib& fib, PortIndex in) {
     if ((route & rpf.mask) != rpf.want) {
       c.drop(in, DropReason::rpf_fail);
       if (punt_rpf_fail) {
-        punt_or_drop(w, in, PuntClass::data, m, ip + kIpv6SrcOffset, clock, exits);
+        punt_or_drop(w, in, PuntTag::data(span_of(m, ip).offset), m, ip + kIpv6SrcOffset, clock,
+                     exits);
       } else {
         exits.dropped(m);
       }

@@ -287,7 +287,7 @@ void Daemon::iteration() {
   unsigned frames = 0;
   if (one_lcore_) frames += dataplane_.poll_once();
   size_t punts = dataplane_.poll_punts(kPuntBurst, [&](const dataplane::PuntedFrame& f) {
-    core_->on_frame(dataplane::IfIndex::from_port(f.port), f.bytes, start);
+    core_->on_frame(dataplane::IfIndex::from_port(f.port), f.bytes, f.hint, start);
   });
   for (const auto& ev : dataplane_.poll_link_events())
     core_->on_link(dataplane::IfIndex::from_port(ev.port), ev.status.up, start);

@@ -35,6 +35,17 @@ enum class EventKind : uint8_t {
 };
 const char* event_kind_name(EventKind k);
 
+// An event names what changed, not the new state, and both consumers read the state back
+// from the router on purpose:
+// - FIB sync (daemon/core/fib_sync.h) needs G on every interface to compute G's entries
+//   (dataplane::resolve_group), while an event is about one interface. The daemon collects
+//   the groups touched in one drain and rebuilds each once from find_group(), so a report of
+//   many sources or a burst on many interfaces costs one rebuild per group, not per event.
+// - The RBS change feed (replication/change_feed.h) marks the (if, G) key and reads the
+//   record when it sends, so a record that changes many times between two sends (every
+//   refresh sends record_changed) leaves once, with its state and remaining times as of the
+//   send; a copy taken with the event would be stale by then and would cost an allocation
+//   per refresh (a million groups refreshed each query interval).
 struct Event {
   EventKind kind = EventKind::listener_added;
   uint32_t ifindex = 0;

@@ -1,5 +1,6 @@
 #include "control/wire/frame.h"
 
+#include <optional>
 #include <utility>
 
 #include "control/wire/byte_io.h"
@@ -175,36 +176,26 @@ Frame& parse_udp(Frame& f, std::span<const uint8_t> udp) {
   return f;
 }
 
-}  // namespace
+void read_ethernet(Frame& f, std::span<const uint8_t> frame) {
+  if (frame.size() < kEthHeaderLen) return;
+  f.eth_dst = MacAddress::from_bytes(frame.data());
+  f.eth_src = MacAddress::from_bytes(frame.data() + 6);
+}
 
-Frame parse_frame(std::span<const uint8_t> frame) {
-  Frame f;
-  f.walk = walk_headers(frame.data(), static_cast<uint32_t>(frame.size()));
-  if (frame.size() >= kEthHeaderLen) {
-    f.eth_dst = MacAddress::from_bytes(frame.data());
-    f.eth_src = MacAddress::from_bytes(frame.data() + 6);
-  }
-  if (f.walk.drop == DropReason::not_ipv6) {
-    f.kind = PacketKind::other;
-    return f;
-  }
-  if (f.walk.l3_offset + kIpv6HeaderLen <= frame.size()) {
-    const uint8_t* ip = frame.data() + f.walk.l3_offset;
-    f.is_ipv6 = (ip[0] >> 4) == 6;
-    f.traffic_class = static_cast<uint8_t>((load_be16(ip) >> 4) & 0xff);
-    f.flow_label = load_be32(ip) & 0xfffff;
-    f.hop_limit = ip[7];
-    f.src = Ipv6Address::from_bytes(ip + 8);
-    f.dst = Ipv6Address::from_bytes(ip + 24);
-  }
-  if (f.walk.drop != DropReason::none) {
-    dropped(f, f.walk.drop);
-    return f;
-  }
-  if (f.walk.fragment && !f.walk.first_fragment) {
-    f.kind = data_or_other(f);
-    return f;
-  }
+// The IPv6 fixed header's fields, when the frame holds the header at walk.l3_offset.
+void read_ipv6_header(Frame& f, std::span<const uint8_t> frame) {
+  if (f.walk.l3_offset + kIpv6HeaderLen > frame.size()) return;
+  const uint8_t* ip = frame.data() + f.walk.l3_offset;
+  f.is_ipv6 = (ip[0] >> 4) == 6;
+  f.traffic_class = static_cast<uint8_t>((load_be16(ip) >> 4) & 0xff);
+  f.flow_label = load_be32(ip) & 0xfffff;
+  f.hop_limit = ip[7];
+  f.src = Ipv6Address::from_bytes(ip + 8);
+  f.dst = Ipv6Address::from_bytes(ip + 24);
+}
+
+// The upper-layer message where the walk found it, with its protocol's receive checks.
+void parse_upper(Frame& f, std::span<const uint8_t> frame) {
   auto upper = frame.subspan(f.walk.upper_offset, f.walk.upper_len());
   switch (f.walk.upper_protocol) {
     case kProtoIcmpv6: parse_icmpv6(f, upper); break;
@@ -213,6 +204,68 @@ Frame parse_frame(std::span<const uint8_t> frame) {
     case kProtoPim: parse_pim_frame(f, upper); break;
     default: f.kind = data_or_other(f); break;
   }
+}
+
+// The walk a hint stands for, or nullopt when the bytes cannot hold it: the positions must
+// lie in the frame in walk order (Ethernet, IPv6 header, upper layer, end of payload).
+std::optional<HeaderWalk> walk_of_hint(std::span<const uint8_t> frame, const FrameHint& h) {
+  if (h.l3_offset < kEthHeaderLen || h.l3_offset + kIpv6HeaderLen > frame.size()) return {};
+  HeaderWalk w;
+  w.ethertype = kEtherTypeIpv6;
+  w.l3_offset = h.l3_offset;
+  w.l3_end = h.l3_offset + kIpv6HeaderLen + load_be16(frame.data() + h.l3_offset + 4);
+  if (w.l3_end > frame.size()) return {};
+  if (h.l3_offset > kEthHeaderLen) {
+    w.has_vlan = true;
+    w.vlan_tci = load_be16(frame.data() + 14);
+  }
+  if (h.kind == FrameHint::Kind::data) {
+    w.upper_offset = w.l3_end;  // not carried: nothing of the upper layer is read
+    return w;
+  }
+  if (h.upper_offset < h.l3_offset + kIpv6HeaderLen || h.upper_offset > w.l3_end) return {};
+  w.upper_offset = h.upper_offset;
+  w.upper_protocol = h.upper_protocol;
+  w.router_alert = h.router_alert;
+  w.router_alert_value = h.router_alert_value;
+  return w;
+}
+
+}  // namespace
+
+Frame parse_frame(std::span<const uint8_t> frame) {
+  Frame f;
+  f.walk = walk_headers(frame.data(), static_cast<uint32_t>(frame.size()));
+  read_ethernet(f, frame);
+  if (f.walk.drop == DropReason::not_ipv6) {
+    f.kind = PacketKind::other;
+    return f;
+  }
+  read_ipv6_header(f, frame);
+  if (f.walk.drop != DropReason::none) {
+    dropped(f, f.walk.drop);
+    return f;
+  }
+  if (f.walk.fragment && !f.walk.first_fragment) {
+    f.kind = data_or_other(f);
+    return f;
+  }
+  parse_upper(f, frame);
+  return f;
+}
+
+Frame parse_classified(std::span<const uint8_t> frame, const FrameHint& hint) {
+  std::optional<HeaderWalk> walk = walk_of_hint(frame, hint);
+  if (!walk) return parse_frame(frame);
+  Frame f;
+  f.walk = *walk;
+  read_ethernet(f, frame);
+  read_ipv6_header(f, frame);
+  if (hint.kind == FrameHint::Kind::data) {
+    f.kind = data_or_other(f);
+    return f;
+  }
+  parse_upper(f, frame);
   return f;
 }
 

@@ -64,6 +64,15 @@ struct Frame {
 Frame parse_frame(std::span<const uint8_t> frame);
 Frame parse_frame(std::vector<uint8_t>&& frame) = delete;
 
+// parse_frame() for a frame a classifier has already walked (FrameHint, headers.h): the
+// Ethernet/IPv6 chain is taken from the hint instead of walked again, and everything the walk
+// does not check (checksums, hop limits, source rules, message bodies) is checked as in
+// parse_frame(), so a control frame gets the same Frame. A data hint gives the addresses and
+// kind only (mcast_data or other; ports are not read). A hint the bytes cannot hold (offsets
+// past the frame) falls back to parse_frame(). `walk.ext_count` is not carried (0).
+Frame parse_classified(std::span<const uint8_t> frame, const FrameHint& hint);
+Frame parse_classified(std::vector<uint8_t>&& frame, const FrameHint& hint) = delete;
+
 // ---- builders: whole Ethernet frames with correct lengths and checksums ----
 
 struct L2L3Spec {

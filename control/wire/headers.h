@@ -57,6 +57,25 @@ struct HeaderWalk {
   uint32_t upper_len() const { return l3_end - upper_offset; }
 };
 
+// What a classifier that already walked a frame (the data plane's worker, dataplane/classify.h)
+// hands to parse_classified() (frame.h), so the control core does not walk the headers again.
+// Only positions and what the walk found: the parser still checks the frame against them.
+struct FrameHint {
+  enum class Kind : uint8_t {
+    // walk_headers() accepted the frame, it is not a fragment, and upper_offset,
+    // upper_protocol and the Router Alert are what the walk found.
+    control,
+    // Multicast data to a routable group that the walk accepted: only l3_offset is known.
+    data,
+  };
+  Kind kind = Kind::control;
+  uint32_t l3_offset = 0;
+  uint32_t upper_offset = 0;
+  uint8_t upper_protocol = kProtoNoNext;
+  bool router_alert = false;
+  uint16_t router_alert_value = 0;
+};
+
 namespace detail {
 // Options of a hop-by-hop or destination header: TLVs must stay inside the header.
 inline bool walk_options(const uint8_t* p, uint32_t len, HeaderWalk& w, bool hop_by_hop) {

@@ -48,7 +48,7 @@ if "$tandemd" --check-config "$dir/bad.cfg" 2> "$dir/err"; then fail "--check-co
 [ "$(wc -l < "$dir/err")" = 2 ] || fail "--check-config: expected 2 errors, got $(cat "$dir/err")"
 
 "$tandemd" --config "$dir/a.cfg" --socket "$sock" -- --no-huge --no-shconf -l 0 -m 256 \
-  --file-prefix "tandem-daemon-test-$$" > "$dir/tandemd.log" 2>&1 &
+  --file-prefix "${TANDEM_FILE_PREFIX:-tandem}-daemon-test-$$" > "$dir/tandemd.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do [ -S "$sock" ] && break; kill -0 "$pid" 2>/dev/null || fail "tandemd exited"; sleep 0.1; done
 [ -S "$sock" ] || fail "no CLI socket after 10 s"

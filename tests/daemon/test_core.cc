@@ -11,6 +11,7 @@
 #include "control/daemon/core/mld_group_store.h"
 #include "control/daemon/core/router_core.h"
 #include "control/wire/frame.h"
+#include "dataplane/classify.h"
 #include "tests/daemon/fake_io.h"
 
 namespace tandem::daemon {
@@ -126,6 +127,30 @@ TEST_F(Fixture, StartupSendsGeneralQueriesAndVrrpBecomesMaster) {
     logged |= l.find("vrrp6 ge0/1: Initialize -> Backup") == 0 ||
               l.find("vrrp6 ge0/1: Backup -> Master") == 0;
   EXPECT_TRUE(logged);
+}
+
+// The data plane's path: the worker's walk rides with the frame (dataplane::PuntTag) and the
+// core parses from it; a fault the worker does not check is still a parse drop.
+TEST_F(Fixture, PuntedFrameIsParsedFromTheWorkersWalk) {
+  const Ipv6Address g = Ipv6Address::must_parse("ff05::db8:7");
+  auto frame = wire::build_mld_v2_report_frame(*MacAddress::parse("02:00:00:00:aa:01"),
+                                               Ipv6Address::must_parse("fe80::aa"),
+                                               {{wire::MldRecordType::to_ex, g, {}}});
+  auto hint_of = [](const std::vector<uint8_t>& f) {
+    wire::HeaderWalk hw;
+    const auto k = dataplane::classify(f.data(), static_cast<uint32_t>(f.size()), hw);
+    EXPECT_EQ(k.verdict, dataplane::Verdict::punt);
+    return dataplane::PuntTag::control(k.cls, hw).hint();
+  };
+  auto bad = frame;
+  bad[bad.size() - 1] ^= 0x01;  // the body no longer matches its checksum
+  const uint64_t drops = core.counters().parse_drops;
+  core.on_frame(ge0(), bad, hint_of(bad), now);
+  EXPECT_EQ(core.counters().parse_drops, drops + 1);
+  EXPECT_EQ(io.fib_.entries.count({Ipv6Address{}, g}), 0u);
+  core.on_frame(ge0(), frame, hint_of(frame), now);
+  EXPECT_EQ(core.counters().parse_drops, drops + 1);
+  EXPECT_EQ(io.fib_.entries.count({Ipv6Address{}, g}), 1u);
 }
 
 TEST_F(Fixture, Mldv2ReportInstallsFibEntryAndLeaveRemovesIt) {

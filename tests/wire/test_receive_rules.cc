@@ -9,6 +9,7 @@
 #include "control/wire/byte_io.h"
 #include "control/wire/checksum.h"
 #include "control/wire/frame.h"
+#include "tests/wire/classified_check.h"
 
 namespace tandem::wire {
 namespace {
@@ -57,7 +58,10 @@ Frame parsed(std::vector<uint8_t> b) {
   return keep.back()->frame;
 }
 
+// Also checks that the control core's path for a punted frame (the worker's walk carried as
+// a hint, parse_classified) refuses it for the same reason.
 DropReason reason(const std::vector<uint8_t>& f) {
+  testing::expect_classified_agrees(f, "receive rule");
   Frame p = parse_frame(f);
   seen_reasons().insert(p.walk.drop);
   DropReason r = p.kind == PacketKind::drop ? p.drop_reason : DropReason::none;

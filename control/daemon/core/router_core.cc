@@ -48,14 +48,24 @@ ReloadResult RouterCore::reload(const config::Config& next, TimePoint now) {
 
 // ---- inputs ----
 
-void RouterCore::on_frame(uint32_t ifindex, std::span<const uint8_t> bytes, TimePoint now) {
+bool RouterCore::count_frame(uint32_t ifindex) {
   ++counters_.frames;
-  if (!interfaces_.by_ifindex(ifindex)) {
-    ++counters_.unknown_interface;
-    return;
-  }
+  if (interfaces_.by_ifindex(ifindex)) return true;
+  ++counters_.unknown_interface;
+  return false;
+}
+
+void RouterCore::on_frame(uint32_t ifindex, std::span<const uint8_t> bytes, TimePoint now) {
+  if (count_frame(ifindex)) on_parsed(ifindex, wire::parse_frame(bytes), now);
+}
+
+void RouterCore::on_frame(uint32_t ifindex, std::span<const uint8_t> bytes,
+                          const wire::FrameHint& hint, TimePoint now) {
+  if (count_frame(ifindex)) on_parsed(ifindex, wire::parse_classified(bytes, hint), now);
+}
+
+void RouterCore::on_parsed(uint32_t ifindex, const wire::Frame& f, TimePoint now) {
   Engines& e = engines_;
-  wire::Frame f = wire::parse_frame(bytes);
   switch (f.kind) {
     case wire::PacketKind::drop: ++counters_.parse_drops; return;
     case wire::PacketKind::mld_query:

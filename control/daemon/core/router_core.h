@@ -42,6 +42,7 @@
 #include "control/daemon/core/split_brain_watch.h"
 #include "control/daemon/core/statistics_baselines.h"
 #include "control/daemon/metrics/snapshot.h"
+#include "control/wire/frame.h"
 #include "replication/rbs_endpoint.h"
 
 namespace tandem::daemon {
@@ -60,6 +61,10 @@ class RouterCore {
   ReloadResult reload(const config::Config& next, TimePoint now);
 
   void on_frame(uint32_t ifindex, std::span<const uint8_t> bytes, TimePoint now);
+  // A frame the data plane punted, with the worker's walk of it (dataplane::PuntTag): parsed
+  // from the hint's offsets (wire::parse_classified), the chain is not walked again.
+  void on_frame(uint32_t ifindex, std::span<const uint8_t> bytes, const wire::FrameHint& hint,
+                TimePoint now);
   void on_link(uint32_t ifindex, bool up, TimePoint now);
   void on_timer(TimePoint now);
   TimePoint next_deadline() const;
@@ -110,6 +115,10 @@ class RouterCore {
   std::string replication_digest() const;
 
  private:
+  // Counts a received frame; false (counted as unknown_interface) when `ifindex` is not ours.
+  bool count_frame(uint32_t ifindex);
+  // A parsed frame to its engine, then drain.
+  void on_parsed(uint32_t ifindex, const wire::Frame& f, TimePoint now);
   // Engines feed each other; the dispatchers (dispatch.h) run in rounds until all is said.
   void drain(TimePoint now);
 
