@@ -37,7 +37,7 @@ done
 storm_window off "$window"
 
 # BFD is judged up to here; the table is read after: rendering tens of thousands of groups
-# holds the control loop for a while (see README, control-plane protection).
+# holds the control loop for a while (see docs/status.md, "Control-plane protection under an MLD storm").
 frr_down_after=$(frr_down_count)
 bfd_both_up || iop_fail "BFD not Up at both ends after the storm"
 echo "FRR bfdd: session-down count $frr_down_before before the storm, $frr_down_after after"

@@ -26,8 +26,8 @@ inline constexpr uint32_t kMaxSourcesPerGroup = 512;
 
 // Router-wide bounds on MLD state (`mld global limit groups|sources N`, issue #9): the
 // per-interface access-limit cannot bound the sum over many interfaces, nor the source lists.
-// The defaults are a bound, never "unlimited": at the measured cost (README, perf/mld) 1M
-// groups and 4M sources stay well under 1 GiB of control-plane memory.
+// The defaults are a bound, never "unlimited": at the measured cost (docs/status.md "Memory
+// bounds", perf/mld) 1M groups and 4M sources stay well under 1 GiB of control-plane memory.
 inline constexpr uint32_t kDefaultGlobalGroupLimit = 1000000;
 inline constexpr uint32_t kDefaultGlobalSourceLimit = 4000000;
 inline constexpr uint32_t kMaxGlobalGroupLimit = 16000000;

@@ -2,8 +2,9 @@
 // the same group at the same time (issue #9 part 4). Sans-IO: evidence and `now` come in, the
 // alarm state and one deadline go out; the Instance owning it logs the raise and the clear.
 //
-// What counts as evidence (README "Split brain"); every kind needs us to have been Master for
-// at least one Advertisement_Interval, so adverts that crossed ours at a takeover never count:
+// What counts as evidence (docs/architecture.md "Split brain"); every kind needs us to have
+// been Master for at least one Advertisement_Interval, so adverts that crossed ours at a
+// takeover never count:
 //   advert_we_win    an ADVERTISEMENT for our VRID whose priority does not beat ours. Only a
 //                    Master advertises, so its sender believes it is Master too (RFC 5798
 //                    §6.4.3, the "discard" branch; we re-announce). The alarm holds until that

@@ -9,7 +9,7 @@
 //               print `rows` entries at a time, resuming after the last group printed.
 //
 // Output is byte for byte what render_text/render_json print for a table that does not
-// change; README "Large displays" says what a listing shows when it does.
+// change; docs/status.md "Large displays" says what a listing shows when it does.
 #include "control/daemon/core/display_stream.h"
 
 #include <algorithm>

@@ -38,7 +38,7 @@ void fill_forwarding_row(const wire::Ipv6Address& group, const InstalledEntry& e
 
 // The two displays as producers: each call of the returned function appends one piece and
 // returns false after the last. `clock` gives the time each piece's rows are read at. What a
-// listing shows when the tables change meanwhile: README "Large displays".
+// listing shows when the tables change meanwhile: docs/status.md "Large displays".
 cli::MoreOutput mld_group_stream(mld::MldRouter& mld, const InterfaceMap& interfaces,
                                  const MldGroupStore& store, const std::string& interface,
                                  bool json, bool verbose, std::function<TimePoint()> clock,

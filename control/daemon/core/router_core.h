@@ -95,7 +95,7 @@ class RouterCore {
   // The same two displays rendered a bounded step per call (display_stream.cc): each call of
   // the returned function appends one piece and returns false after the last. `clock` gives
   // the time each piece's rows are read at. What a listing shows when the tables change
-  // meanwhile: README "Large displays".
+  // meanwhile: docs/status.md "Large displays".
   cli::MoreOutput mld_group_stream(const std::string& interface, bool json, bool verbose,
                                    std::function<TimePoint()> clock, DisplayChunk chunk = {});
   cli::MoreOutput forwarding_stream(bool json, DisplayChunk chunk = {});
