@@ -36,8 +36,8 @@ uint32_t MldRouter::create_record(Interface& itf, const Ipv6Address& group, Time
 }
 
 void MldRouter::handle_record(Interface& itf, const Ipv6Address& src, wire::MldRecordType type,
-                           const Ipv6Address& group, const wire::AddressList& sources,
-                           bool v1_message, TimePoint now) {
+                              const Ipv6Address& group, const wire::AddressList& sources,
+                              bool v1_message, TimePoint now) {
   ++counters_.records_processed;
   if (!group.is_multicast()) return ignore(itf, IgnoreReason::group_not_multicast);
   // Link-scope groups (ff02::1, solicited-node, ...) are never routed off the link.
@@ -155,7 +155,8 @@ void MldRouter::execute_actions(Interface& itf, GroupRecord& r, TimePoint now) {
   send_pending_queries(itf, r, now, true);
 }
 
-void MldRouter::send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now, bool fresh_only) {
+void MldRouter::send_pending_queries(Interface& itf, GroupRecord& r, TimePoint now,
+                                     bool fresh_only) {
   if (itf.passive) {
     // The peer owns the link: drop what was pending when the interface went passive.
     r.group_query_left = 0;
@@ -307,7 +308,8 @@ void MldRouter::expire_record(uint32_t slot, TimePoint now) {
   finish_record_change(*itf, slot, changed, "timers expired (RFC 3810 7.2.3, 7.5)");
 }
 
-void MldRouter::finish_record_change(Interface& itf, uint32_t slot, bool changed, const char* cause) {
+void MldRouter::finish_record_change(Interface& itf, uint32_t slot, bool changed,
+                                     const char* cause) {
   GroupRecord& r = table_.at(slot);
   if (r.mode == FilterMode::include && r.sources.empty()) {
     after_.clear();
@@ -502,7 +504,7 @@ std::vector<GroupRecordView> MldRouter::snapshot(TimePoint now) const {
 }
 
 void MldRouter::for_each_group(const std::function<void(const GroupRecordView&)>& fn, TimePoint now,
-                            std::optional<uint32_t> ifindex) const {
+                               std::optional<uint32_t> ifindex) const {
   for (uint32_t slot = 0; slot < table_.slot_limit(); ++slot) {
     const GroupRecord& r = table_.at(slot);
     if (!r.in_use || (ifindex && r.ifindex != *ifindex)) continue;
@@ -511,8 +513,8 @@ void MldRouter::for_each_group(const std::function<void(const GroupRecordView&)>
 }
 
 uint32_t MldRouter::for_each_group_in_slots(uint32_t from, uint32_t count,
-                                         const std::function<void(const GroupRecordView&)>& fn,
-                                         TimePoint now) const {
+                                            const std::function<void(const GroupRecordView&)>& fn,
+                                            TimePoint now) const {
   const uint32_t end =
       static_cast<uint32_t>(std::min<uint64_t>(table_.slot_limit(), uint64_t{from} + count));
   for (uint32_t slot = from; slot < end; ++slot) {
@@ -523,14 +525,14 @@ uint32_t MldRouter::for_each_group_in_slots(uint32_t from, uint32_t count,
 }
 
 std::optional<GroupRecordView> MldRouter::find_group(uint32_t ifindex, const Ipv6Address& group,
-                                                  TimePoint now) const {
+                                                     TimePoint now) const {
   const uint32_t slot = table_.find(ifindex, group);
   if (slot == GroupTable::kNone) return std::nullopt;
   return make_view(table_.at(slot), now);
 }
 
 std::vector<uint32_t> MldRouter::egress_interfaces(const Ipv6Address& group,
-                                                const Ipv6Address& source) const {
+                                                   const Ipv6Address& source) const {
   std::vector<uint32_t> out;
   for (const auto& itf : interfaces_) {
     if (!itf.alive) continue;

@@ -179,7 +179,7 @@ cli::BfdSnapshot DisplaySnapshots::bfd() const {
 }
 
 cli::MldGroupSnapshot DisplaySnapshots::mld_group(const std::string& interface,
-                                                     TimePoint now) const {
+                                                  TimePoint now) const {
   cli::MldGroupSnapshot out;
   std::optional<uint32_t> only;
   if (!interface.empty()) only = interfaces_.ifindex(interface);
@@ -201,7 +201,7 @@ cli::MldGroupSnapshot DisplaySnapshots::mld_group(const std::string& interface,
 }
 
 cli::MldInterfaceSnapshot DisplaySnapshots::mld_interface(const std::string& interface,
-                                                             TimePoint now) const {
+                                                          TimePoint now) const {
   cli::MldInterfaceSnapshot out;
   for (uint32_t ifindex : e_.mld.interfaces()) {
     auto st = e_.mld.interface_status(ifindex, now);
