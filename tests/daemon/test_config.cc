@@ -62,9 +62,16 @@ const Case kCases[] = {
     {"", "bfd", true},
     {"", "bfd s1 bind peer-ipv6 2001:db8::1 track-interface interface ge0", true},
     {"",
-     "bfd s1 bind peer-ipv6 2001:db8::1 vpn-instance v1 source-ipv6 2001:db8::2 "
+     "bfd s1 bind peer-ipv6 2001:db8::1 vpn-instance _public_ source-ipv6 2001:db8::2 "
      "track-interface interface GigabitEthernet 0/1/0",
      true},
+    {"",
+     "bfd s1 bind peer-ipv6 2001:db8::1 vpn-instance v1 source-ipv6 2001:db8::2 "
+     "track-interface interface GigabitEthernet 0/1/0",
+     false,
+     "vpn-instance v1: tandem has one routing table (no VRFs yet); only the public "
+     "instance `_public_` is accepted",
+     48},
     {"", "bfd s1 bind peer-ipv6 2001:db8::zz track-interface interface ge0", false,
      "not a valid IPv6 address", 23},
     {"", "bfd s1234567890123456 bind peer-ipv6 2001:db8::1 track-interface interface ge0", false,
@@ -198,7 +205,10 @@ const Case kCases[] = {
     {"remote-backup-profile p", "backup-id 4096 remote-backup-service rbs1", false,
      "out of range 1-4095", 11},
     {"remote-backup-profile p", "peer-backup hot", true},
-    {"remote-backup-profile p", "peer-backup cold", false, "unexpected 'cold'", 13},
+    {"remote-backup-profile p", "peer-backup HOT", true},
+    {"remote-backup-profile p", "peer-backup cold", false,
+     "peer-backup cold: only `peer-backup hot` is implemented", 13},
+    {"remote-backup-profile p", "peer-backup", false, "incomplete command", 13},
     {"remote-backup-profile p", "vrrp6-id 1 interface ge0", true},
     {"remote-backup-profile p", "vrrp6-id 256 interface ge0", false, "out of range 1-255", 10},
     // BFD session view
@@ -566,9 +576,10 @@ TEST(ConfigCrossChecks, BaseConfigIsValid) {
 
 TEST(ConfigCrossChecks, NameMayBeUsedBeforeItsDeclaration) {
   auto r = parse_config(
-      "interface ge1\n device net_null1\n remote-backup-profile rbp1\nquit\n"
+      "interface ge1\n device net_null1\n remote-backup-profile rbp1\n"
+      " vrrp6 vrid 2 virtual-ip fe80::2 link-local\n multicast ipv6 track vrrp6 vrid 2\nquit\n"
       "remote-backup-profile rbp1\n backup-id 1 remote-backup-service rbs1\n"
-      " vrrp6-id 1 interface ge0\nquit\n"
+      " vrrp6-id 2 interface ge1\nquit\n"
       "remote-backup-service rbs1\n peer-ipv6 2001:db8::2 source-ipv6 2001:db8::1 port "
       "2046\nquit\n" +
           base_config(),
@@ -592,12 +603,17 @@ TEST(ConfigCrossChecks, UnknownReferencesPointAtTheName) {
       "interface ge0\n remote-backup-profile nope\n"
       " vrrp6 vrid 1 track bfd-session 99\nquit\n");
   std::vector<std::string> msgs = messages(r);
-  ASSERT_EQ(r.errors.size(), 4u) << format_errors(r.errors);
+  ASSERT_EQ(r.errors.size(), 5u) << format_errors(r.errors);
   EXPECT_EQ(msgs[0], "t.cfg:14:36: remote-backup-service nosuch does not exist");
   EXPECT_EQ(msgs[1], "t.cfg:15:11: interface ge0 has no VRRP6 group 9");
   EXPECT_EQ(msgs[2], "t.cfg:18:24: remote-backup-profile nope does not exist");
-  EXPECT_NE(msgs[3].find("t.cfg:19:33: VRID 1 on ge0 tracks bfd-session 99"), std::string::npos)
+  // The interface also lacks the gate binding any RBP needs (validate_pairing.cc).
+  EXPECT_NE(msgs[3].find("t.cfg:18:24: interface ge0 binds remote-backup-profile nope but has no "
+                         "`multicast ipv6 track"),
+            std::string::npos)
       << msgs[3];
+  EXPECT_NE(msgs[4].find("t.cfg:19:33: VRID 1 on ge0 tracks bfd-session 99"), std::string::npos)
+      << msgs[4];
 }
 
 TEST(ConfigCrossChecks, BackupIdIsUniqueAcrossProfiles) {

@@ -1,6 +1,7 @@
 #include "control/daemon/config/command_table.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "replication/auth_key.h"
 
@@ -66,6 +67,13 @@ void h_bfd_session(ParseContext& c, const Match& m) {
   s.pos = c.pos(m.col("name"));
   s.peer_ipv6 = m.get("peer")->ipv6;
   s.vpn_instance = m.text("vpn");
+  if (!s.vpn_instance.empty() && s.vpn_instance != kPublicVpnInstance) {
+    c.error(m.col("vpn"), "vpn-instance " + s.vpn_instance +
+                              ": tandem has one routing table (no VRFs yet); only the public "
+                              "instance `" +
+                              std::string(kPublicVpnInstance) + "` is accepted");
+    // The session view is still entered, so its body does not become follow-on errors.
+  }
   if (const Value* v = m.get("source")) s.source_ipv6 = v->ipv6;
   s.interface = NameRef{m.text("interface"), c.pos(m.col("interface"))};
   auto it = c.config.bfd_sessions.find(name);
@@ -320,7 +328,15 @@ void h_rbp_backup_id(ParseContext& c, const Match& m) {
   r.backup_id_pos = c.pos(m.col("id"));
   r.service = NameRef{m.text("service"), c.pos(m.col("service"))};
 }
-void h_rbp_hot(ParseContext& c, const Match&) {
+void h_rbp_peer_backup(ParseContext& c, const Match& m) {
+  std::string mode = m.text("mode");
+  for (auto& ch : mode) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (mode != "hot") {
+    c.error(m.col("mode"), "peer-backup " + mode +
+                               ": only `peer-backup hot` is implemented (entries replicated as "
+                               "they change)");
+    return;
+  }
   rbp(c).peer_backup_hot = true;
 }
 void h_rbp_vrrp(ParseContext& c, const Match& m) {
@@ -661,8 +677,9 @@ const std::vector<CommandSpec> kSpecs = {
     {View::rbp, "backup-id <id:int:1-4095> remote-backup-service <service:str:1-32>",
      "backup ID (equal on both devices, unique per RBP) and the RBS that carries it",
      h_rbp_backup_id},
-    {View::rbp, "peer-backup hot", "hot backup: entries built as messages arrive (default)",
-     h_rbp_hot},
+    {View::rbp, "peer-backup <mode:word>",
+     "hot backup: entries built as messages arrive (default); `hot` is the only mode",
+     h_rbp_peer_backup},
     {View::rbp, "vrrp6-id <vrid:int:1-255> interface <interface:ifname>",
      "the RBP's role follows this VRRP6 group", h_rbp_vrrp},
 

@@ -64,11 +64,14 @@ struct RbpConfig {
 inline constexpr uint32_t kBfdDefaultIntervalMs = 10;
 inline constexpr uint8_t kBfdDefaultDetectMultiplier = 3;
 
+// VRP's name for the public (default) instance, the only one tandem has until VRFs exist.
+inline constexpr const char* kPublicVpnInstance = "_public_";
+
 struct BfdSessionConfig {
   std::string name;
   SourcePos pos;
   wire::Ipv6Address peer_ipv6;
-  std::string vpn_instance;  // accepted and shown; tandem has one routing table
+  std::string vpn_instance;  // empty or kPublicVpnInstance: tandem has one routing table
   std::optional<wire::Ipv6Address> source_ipv6;
   NameRef interface;
   std::optional<uint32_t> discriminator_local;  // 1-16384

@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "control/daemon/config/validate_pairing.h"
+
 namespace tandem::config {
 
 const InterfaceConfig* Config::find_interface(const std::string& name) const {
@@ -247,6 +249,7 @@ void validate(const Config& config, const std::string& file, std::vector<ConfigE
   c.interfaces();
   c.pim();
   c.static_routes();
+  validate_pairing(config, file, errors);
 }
 
 }  // namespace tandem::config
