@@ -3,6 +3,7 @@
 #include "control/daemon/cli/commands.h"
 #include "control/daemon/cli/json.h"
 #include "control/daemon/cli/render.h"
+#include "control/daemon/config/printer.h"
 
 namespace tandem::daemon {
 
@@ -65,6 +66,14 @@ cli::WireResponse dispatch_cli(const cli::WireRequest& req, RouterCore& core,
     case CliCommand::display_pim_rp_info: {
       auto s = core.pim_rp_snapshot();
       return {true, json ? cli::render_json(s) : cli::render_text(s)};
+    }
+    case CliCommand::display_current_configuration: {
+      if (!json) return {true, config::print_config(core.config())};
+      cli::JsonWriter w;  // {"lines":["#","multicast ipv6 routing-enable",...]}
+      w.begin_object().key("lines").begin_array();
+      for (const std::string& line : config::print_config_lines(core.config())) w.value(line);
+      w.end_array().end_object();
+      return {true, w.str() + "\n"};
     }
     case CliCommand::batch_backup:
       core.batch_backup(now);

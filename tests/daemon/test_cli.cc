@@ -84,6 +84,9 @@ TEST(CliCommands, EveryDisplayParses) {
   EXPECT_EQ(parse("display pim ipv6 routing-table")->command,
             CliCommand::display_pim_routing_table);
   EXPECT_EQ(parse("display pim ipv6 rp-info")->command, CliCommand::display_pim_rp_info);
+  EXPECT_EQ(parse("display current-configuration")->command,
+            CliCommand::display_current_configuration);
+  EXPECT_FALSE(parse("display current-configuration all"));
   EXPECT_EQ(parse("batch-backup now")->command, CliCommand::batch_backup);
   EXPECT_EQ(parse("reset statistics")->subsystem, "all");
   EXPECT_EQ(parse("reset mld statistics")->subsystem, "mld");

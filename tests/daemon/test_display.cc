@@ -25,6 +25,7 @@
 #include "control/daemon/cli/server.h"
 #include "control/daemon/cli_dispatch.h"
 #include "control/daemon/config/parser.h"
+#include "control/daemon/config/printer.h"
 #include "control/daemon/core/router_core.h"
 #include "control/daemon/io/event_loop.h"
 #include "replication/digest.h"
@@ -740,6 +741,21 @@ TEST_F(PimDisplayTest, MetricsCarryTheNeighborTheDrAndTheEntry) {
   }
   EXPECT_EQ(m.pim.star_g, 1u);
   EXPECT_EQ(m.pim.s_g, 0u);
+}
+
+// The running config in the input syntax: what parses back to the applied model.
+TEST_F(PimDisplayTest, CurrentConfigurationPrintsTheAppliedConfig) {
+  const std::string t = ask("display current-configuration", false);
+  EXPECT_HAS(t, "interface ge0\n");
+  EXPECT_HAS(t, " pim ipv6 ignore dr-state\n");
+  auto again = config::parse_config(t, "printed");
+  ASSERT_TRUE(again.ok()) << config::format_errors(again.errors) << t;
+  EXPECT_TRUE(again.config == core.config()) << t;
+  // --json: the same lines, one string each.
+  std::string json = "{\"lines\":[";
+  for (const std::string& line : config::print_config_lines(core.config()))
+    json += (json.back() == '[' ? "\"" : ",\"") + line + "\"";
+  EXPECT_EQ(ask("display current-configuration", true), json + "]}\n");
 }
 
 }  // namespace

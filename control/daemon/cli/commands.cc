@@ -25,6 +25,7 @@ const CliSpec kCliSpecs[] = {
     {"display pim ipv6 interface [verbose]", CliCommand::display_pim_interface},
     {"display pim ipv6 routing-table", CliCommand::display_pim_routing_table},
     {"display pim ipv6 rp-info", CliCommand::display_pim_rp_info},
+    {"display current-configuration", CliCommand::display_current_configuration},
     {"batch-backup now", CliCommand::batch_backup},
     {"reset [{mld|vrrp6|bfd|remote-backup-service|dataplane}] statistics",
      CliCommand::reset_statistics},

@@ -21,6 +21,7 @@ enum class CliCommand {
   display_pim_interface,
   display_pim_routing_table,
   display_pim_rp_info,
+  display_current_configuration,
   batch_backup,
   reset_statistics,
   commit,
