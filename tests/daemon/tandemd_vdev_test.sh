@@ -62,12 +62,15 @@ for cmd in "display remote-backup-service" "display remote-backup-profile" "disp
            "display mld interface ge0" "display multicast ipv6 forwarding-table" \
            "display pim ipv6 neighbor" "display pim ipv6 interface" \
            "display pim ipv6 interface verbose" "display pim ipv6 routing-table" \
-           "display pim ipv6 rp-info"; do
+           "display pim ipv6 rp-info" "display current-configuration"; do
   ctl $cmd > "$dir/out.txt" || fail "$cmd"
   ctl --json $cmd > "$dir/out.json" || fail "--json $cmd"
   python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/out.json" || fail "bad JSON from $cmd"
 done
 ctl display bfd session all for-ipv6 | grep -q "fe80::99" || fail "bfd session missing"
+ctl display current-configuration > "$dir/running.cfg"
+"$tandemd" --check-config "$dir/running.cfg" > /dev/null || fail "the running config does not parse back"
+grep -q "^ vrrp6 vrid 1 priority 120$" "$dir/running.cfg" || fail "running config lacks the priority"
 ctl --json display mld interface ge0 | grep -q '"interface":"ge0"' || fail "mld interface ge0"
 ctl --json display pim ipv6 interface verbose | grep -q '"ignore_dr_state":' || fail "pim ignore flags not shown"
 { ctl display mld group interface nosuch 2>&1 || true; } | grep -q "interface nosuch does not exist" || fail "unknown interface"
