@@ -1,5 +1,6 @@
 #include "control/daemon/daemon.h"
 
+#include <grp.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "control/daemon/config/parser.h"
 #include "control/daemon/dataplane_io.h"
 #include "control/daemon/fib_sizing.h"
+#include "control/daemon/io/passed_file.h"
 #include "control/daemon/log_sink.h"
 #include "control/wire/drop_reason.h"
 
@@ -100,13 +102,18 @@ int Daemon::start() {
   // e.g. an RBS whose source-ipv6 is not configured on the host cannot listen.
   size_t problems = core_->apply(config_, macs, now).size();
 
-  cli_ = std::make_unique<cli::CliServer>(loop_, [this](const cli::WireRequest& req) {
-    CliActions actions;
-    actions.commit = [this](const std::string& path) { return reload(path); };
-    actions.reset_dataplane = [this] { dataplane_.reset_counters(); };
-    actions.clock = [] { return Clock::now(); };
-    return dispatch_cli(req, *core_, actions, Clock::now());
-  });
+  cli_ = std::make_unique<cli::CliServer>(
+      loop_,
+      [this](const cli::WireRequest& req) {
+        CliActions actions;
+        actions.commit = [this, fd = req.file_fd](const std::string& path) {
+          return commit_passed_file(path, fd);
+        };
+        actions.reset_dataplane = [this] { dataplane_.reset_counters(); };
+        actions.clock = [] { return Clock::now(); };
+        return dispatch_cli(req, *core_, actions, Clock::now());
+      },
+      cli_access());
   std::string err;
   if (!cli_->listen(opts_.socket_path, err)) {
     return start_failed("tandemd: " + err + "\n");
@@ -153,6 +160,23 @@ void Daemon::notify_systemd(TimePoint now) {
     next_status_ = now + kStatusPeriod;
     systemd_.status(role_status(now));
   }
+}
+
+// Resolved once at start (NSS may block; the control loop must not).
+cli::CliAccess Daemon::cli_access() {
+  cli::CliAccess access;
+  if (opts_.cli_group.empty()) return access;
+  std::vector<char> buf(16384);
+  group gr{};
+  group* found = nullptr;
+  if (::getgrnam_r(opts_.cli_group.c_str(), &gr, buf.data(), buf.size(), &found) == 0 && found) {
+    access.admin_gid = found->gr_gid;
+    access.admin_group = opts_.cli_group;
+  } else {
+    log_(LogLevel::notice, "cli",
+         "group " + opts_.cli_group + " does not exist: only root may change the router");
+  }
+  return access;
 }
 
 void Daemon::open_metrics() {
@@ -212,14 +236,28 @@ std::string Daemon::metrics_body() {
 }
 
 cli::WireResponse Daemon::reload(const std::string& path) {
+  return notified_reload(config::load_config_file(path), path);
+}
+
+// `commit`: the file comes as the descriptor tandemctl opened, never by the path, so a caller
+// commits only a file it can read (cli/protocol.h).
+cli::WireResponse Daemon::commit_passed_file(const std::string& path, int fd) {
+  if (fd < 0) return {false, "commit needs the file passed by tandemctl (none came along)\n"};
+  std::string error;
+  auto text = read_passed_file(fd, error);
+  if (!text) return {false, path + ": " + error + "\n"};
+  return notified_reload(config::parse_config(*text, path), path);
+}
+
+cli::WireResponse Daemon::notified_reload(const config::ParseResult& parsed,
+                                          const std::string& path) {
   systemd_.reloading();
-  cli::WireResponse r = apply_reload(path);
+  cli::WireResponse r = apply_reload(parsed, path);
   systemd_.ready(role_status(Clock::now()));
   return r;
 }
 
-cli::WireResponse Daemon::apply_reload(const std::string& path) {
-  auto parsed = config::load_config_file(path);
+cli::WireResponse Daemon::apply_reload(const config::ParseResult& parsed, const std::string& path) {
   if (!parsed.ok()) {
     for (const auto& e : parsed.errors) log_(LogLevel::error, "reload", e.to_string());
     return {false, config::format_errors(parsed.errors) + "nothing applied (" +

@@ -11,6 +11,7 @@
 #include "control/common/log.h"
 #include "control/daemon/cli/server.h"
 #include "control/daemon/config/model.h"
+#include "control/daemon/config/parser.h"
 #include "control/daemon/core/router_core.h"
 #include "control/daemon/io/event_loop.h"
 #include "control/daemon/metrics/exporter.h"
@@ -23,6 +24,9 @@ namespace tandem::daemon {
 struct DaemonOptions {
   std::string config_path;
   std::string socket_path;
+  // Members of this group may change the router over the CLI socket besides root (--cli-group;
+  // empty: root only). A name that is not a group leaves root only, with a notice.
+  std::string cli_group = "tandem";
   std::vector<std::string> eal_args;
   LogLevel log_level = LogLevel::info;
 };
@@ -43,13 +47,18 @@ class Daemon {
  private:
   int setup_signals();
   void on_signal();
+  // SIGHUP: re-reads `path`.
+  cli::WireResponse reload(const std::string& path);
+  // `commit`: the file tandemctl passed as a descriptor.
+  cli::WireResponse commit_passed_file(const std::string& path, int fd);
   // A reload as systemd sees it: RELOADING=1, the reload, READY=1 (the daemon serves on
   // with the old config when the new one is refused).
-  cli::WireResponse reload(const std::string& path);
-  cli::WireResponse apply_reload(const std::string& path);
+  cli::WireResponse notified_reload(const config::ParseResult& parsed, const std::string& path);
+  cli::WireResponse apply_reload(const config::ParseResult& parsed, const std::string& path);
   // STATUS= for `systemctl status`: the role of each remote backup profile and VRRP6 group.
   std::string role_status(TimePoint now) const;
   void notify_systemd(TimePoint now);
+  cli::CliAccess cli_access();
   void open_metrics();
   void sync_rbs_fds();
   std::string metrics_body();

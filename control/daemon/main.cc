@@ -1,4 +1,5 @@
-// tandemd --config FILE [--socket PATH] [--log-level LEVEL] [-- EAL ARGS...]
+// tandemd --config FILE [--socket PATH] [--cli-group GROUP] [--log-level LEVEL]
+//         [-- EAL ARGS...]
 #include <iostream>
 #include <string>
 #include <vector>
@@ -10,9 +11,11 @@
 
 namespace {
 void usage(std::ostream& o) {
-  o << "usage: tandemd --config FILE [--socket PATH] [--log-level "
+  o << "usage: tandemd --config FILE [--socket PATH] [--cli-group GROUP] [--log-level "
        "debug|info|notice|warning|error]\n"
        "               [-- EAL ARGS...]\n"
+       "Over the CLI socket anyone may display; commit, reset and batch-backup need root or\n"
+       "membership of --cli-group (default tandem; '' for root only).\n"
        "Devices come from the config's `device` lines (PCI address: -a, otherwise --vdev);\n"
        "--no-pci is added unless a PCI device is named. Default socket: "
     << tandem::cli::kDefaultSocketPath << "\n";
@@ -44,6 +47,8 @@ int main(int argc, char** argv) {
       return r.ok() ? 0 : 1;
     } else if (a == "--socket") {
       opts.socket_path = value("--socket");
+    } else if (a == "--cli-group") {
+      opts.cli_group = value("--cli-group");
     } else if (a == "--log-level") {
       std::string l = value("--log-level");
       if (!tandem::daemon::parse_log_level(l, opts.log_level)) {

@@ -1,5 +1,6 @@
 // tandemctl [--socket PATH] [--json] COMMAND...
 // Operator commands against a running tandemd, and `decode FILE.pcap` offline.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <climits>
@@ -67,8 +68,15 @@ int main(int argc, char** argv) {
   if (req->command == CliCommand::decode)
     return tandem::wire::decode_pcap_file(req->path, std::cout, std::cerr);
 
+  int file_fd = -1;
   if (req->command == CliCommand::commit) {
-    // The daemon reads the file itself: send an absolute path.
+    // The daemon reads the file through this descriptor, opened with our own rights; the
+    // absolute path goes along for its messages and SIGHUP.
+    file_fd = ::open(req->path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (file_fd < 0) {
+      std::cerr << "tandemctl: cannot read " << req->path << ": " << std::strerror(errno) << "\n";
+      return 1;
+    }
     char buf[PATH_MAX];
     if (!::realpath(req->path.c_str(), buf)) {
       std::cerr << "tandemctl: cannot read " << req->path << ": " << std::strerror(errno) << "\n";
@@ -81,7 +89,8 @@ int main(int argc, char** argv) {
     }
     words.back() = abs;
   }
-  auto resp = send_request(socket_path, WireRequest{json, words}, 30000, error);
+  auto resp = send_request(socket_path, WireRequest{json, words, file_fd}, 30000, error);
+  if (file_fd >= 0) ::close(file_fd);
   if (!resp) {
     std::cerr << "tandemctl: " << error << "\n";
     return 1;

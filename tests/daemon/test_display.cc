@@ -532,7 +532,7 @@ TEST_F(DisplayTest, AReaderThatLeavesMidwayIsCleanedUp) {
   EXPECT_EQ(server->connections(), 0u);
   EXPECT_EQ(server->buffered_bytes(), 0u);
   EXPECT_TRUE(producer_alive.expired());
-  EXPECT_EQ(loop.size(), 1u);  // only the listening socket is watched
+  EXPECT_EQ(loop.size(), 2u);  // only the listening socket and the deadline timer are watched
   // The daemon answers the next request as usual.
   display_now = now;
   EXPECT_EQ(

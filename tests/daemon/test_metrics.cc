@@ -16,6 +16,7 @@
 
 #include "control/daemon/metrics/exporter.h"
 #include "control/daemon/metrics/http_server.h"
+#include "tests/daemon/loopback_connect.h"
 
 namespace tandem::metrics {
 namespace {
@@ -257,26 +258,8 @@ TEST(Metrics, GrafanaDashboardQueriesOnlyExportedFamilies) {
 // ---- HTTP ----
 
 std::string http_get(int family, const std::string& addr, uint16_t port, const std::string& req) {
-  int fd = ::socket(family, SOCK_STREAM, 0);
-  sockaddr_storage ss{};
-  socklen_t len;
-  if (family == AF_INET6) {
-    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
-    a->sin6_family = AF_INET6;
-    a->sin6_port = htons(port);
-    inet_pton(AF_INET6, addr.c_str(), &a->sin6_addr);
-    len = sizeof *a;
-  } else {
-    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
-    a->sin_family = AF_INET;
-    a->sin_port = htons(port);
-    inet_pton(AF_INET, addr.c_str(), &a->sin_addr);
-    len = sizeof *a;
-  }
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
-    ::close(fd);
-    return "connect failed";
-  }
+  int fd = testing::loopback_connect(family, addr, port);
+  if (fd < 0) return "connect failed";
   ::send(fd, req.data(), req.size(), 0);
   std::string out;
   char buf[4096];
@@ -294,10 +277,12 @@ struct LoopThread {
       while (!stop) loop.run_once(20);
     });
   }
-  ~LoopThread() {
+  // Before the servers on the loop go: their destructors unwatch from this thread.
+  void join() {
     stop = true;
     if (t.joinable()) t.join();
   }
+  ~LoopThread() { join(); }
 };
 
 TEST(MetricsHttp, AnswersOnIpv6AndIpv4Loopback) {
@@ -326,6 +311,7 @@ TEST(MetricsHttp, AnswersOnIpv6AndIpv4Loopback) {
   std::string junk = http_get(AF_INET6, "::1", p6, "garbage\r\n\r\n");
   EXPECT_EQ(junk.rfind("HTTP/1.1 400", 0), 0u) << junk;
   EXPECT_EQ(http.requests(), 5u);
+  lt.join();
 }
 
 TEST(MetricsHttp, RejectsANonAddress) {

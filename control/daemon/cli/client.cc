@@ -11,6 +11,26 @@
 
 namespace tandem::cli {
 
+namespace {
+// Sends the first bytes of the request with `fd` attached (SCM_RIGHTS); returns what
+// sendmsg returns.
+ssize_t send_with_fd(int sock, const std::string& out, int fd) {
+  iovec iov{const_cast<char*>(out.data()), out.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* cm = CMSG_FIRSTHDR(&msg);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+  return ::sendmsg(sock, &msg, MSG_NOSIGNAL);
+}
+}  // namespace
+
 std::optional<WireResponse> send_request(const std::string& socket_path, const WireRequest& req,
                                          int timeout_ms, std::string& error) {
   sockaddr_un addr{};
@@ -34,7 +54,9 @@ std::optional<WireResponse> send_request(const std::string& socket_path, const W
   std::string out = encode_request(req);
   size_t sent = 0;
   while (sent < out.size()) {
-    ssize_t n = ::send(fd, out.data() + sent, out.size() - sent, MSG_NOSIGNAL);
+    ssize_t n = sent == 0 && req.file_fd >= 0
+                    ? send_with_fd(fd, out, req.file_fd)
+                    : ::send(fd, out.data() + sent, out.size() - sent, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       error = std::string("cannot send the request: ") + std::strerror(errno);

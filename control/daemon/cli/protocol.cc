@@ -30,6 +30,10 @@ std::optional<WireRequest> decode_request(const std::string& line, std::string& 
   return r;
 }
 
+bool changes_state(const WireRequest& r) {
+  return r.words.empty() || r.words[0] != "display";
+}
+
 std::string encode_response(const WireResponse& r) {
   return std::string(r.ok ? "ok\n" : "error\n") + r.body;
 }

@@ -3,6 +3,10 @@
 //   response: "ok\n" or "error\n", then the body (the rendered display, or the error text),
 //             then the server closes the connection.
 // Words never contain whitespace (tandemctl rejects such a path before sending).
+// `commit PATH` also passes the file itself, opened by tandemctl, as a descriptor
+// (SCM_RIGHTS) with the request: the daemon reads that, never the path, so a caller commits
+// only what it can read itself (the kernel checked its access at open(2), with all its
+// groups, ACLs and mount options, and nothing can swap the file between a check and a read).
 #pragma once
 
 #include <functional>
@@ -18,7 +22,14 @@ inline constexpr size_t kMaxRequestBytes = 8192;
 struct WireRequest {
   bool json = false;
   std::vector<std::string> words;
+  // The file passed with the request (commit), -1 if none. Borrowed: the server closes it.
+  int file_fd = -1;
 };
+
+// Whether a request may change the router (commit, reset, batch-backup, ...): anything that
+// is not a display. Unknown commands count as changing, so a new command is guarded until it
+// is known to be a display.
+bool changes_state(const WireRequest& r);
 
 // The rest of a response too big to render at once (a display over the group or forwarding
 // table): each call appends one bounded piece to `out` and returns false after the last one.

@@ -5,30 +5,48 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
 #include <cerrno>
 #include <cstring>
+#include <sstream>
 
 namespace tandem::metrics {
 
-namespace {
-constexpr size_t kMaxHead = 8192;
-constexpr size_t kMaxConnections = 16;
+namespace http = boost::beast::http;
 
-std::string response(int code, const char* reason, const std::string& content_type,
-                     const std::string& body, bool head_only) {
-  std::string r = "HTTP/1.1 " + std::to_string(code) + " " + reason + "\r\n";
-  r += "Content-Type: " + content_type + "\r\n";
-  r += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  r += "Connection: close\r\n\r\n";
-  if (!head_only) r += body;
-  return r;
+namespace {
+// A scrape request is a line and a few headers; anything longer is refused (431).
+constexpr size_t kMaxHead = 8192;
+// The exposition format's content type (Prometheus text format 0.0.4).
+constexpr const char* kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+std::string response(http::status status, const char* content_type, std::string body,
+                     bool head_only) {
+  http::response<http::string_body> res{status, 11};
+  res.set(http::field::content_type, content_type);
+  res.keep_alive(false);  // "Connection: close": one request per connection
+  res.content_length(body.size());
+  std::ostringstream out;
+  if (head_only) {
+    out << res.base();  // RFC 9110 §9.3.2: HEAD gets the GET's header fields, no content
+  } else {
+    res.body() = std::move(body);
+    out << res;
+  }
+  return out.str();
 }
 }  // namespace
 
-HttpServer::HttpServer(daemon::EventLoop& loop, BodyFn metrics_body)
+HttpServer::HttpServer(daemon::EventLoop& loop, BodyFn metrics_body,
+                       daemon::OneShotConnections::Limits limits)
     : loop_(loop),
       body_(std::move(metrics_body)),
-      conns_(loop, kMaxConnections, [this](const std::string& in) { return on_bytes(in); }) {}
+      conns_(loop, limits, daemon::address_peer,
+             [this](daemon::OneShotConnections::Received& in) { return on_bytes(in.bytes); }) {}
 
 HttpServer::~HttpServer() {
   close();
@@ -63,7 +81,8 @@ bool HttpServer::listen(const std::string& address, uint16_t port, std::string& 
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   // "::" means IPv6 only; an IPv4 listener on the same port is a separate line.
   if (family == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) < 0 || ::listen(fd, 16) < 0) {
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) < 0 ||
+      ::listen(fd, daemon::OneShotConnections::kListenBacklog) < 0) {
     error = "metrics listen " + address + " " + std::to_string(port) + ": " + std::strerror(errno);
     ::close(fd);
     return false;
@@ -87,31 +106,35 @@ void HttpServer::close() {
   listeners_.clear();
 }
 
-std::string HttpServer::respond(const std::string& head) {
+// Beast parses everything received so far; need_more waits for the rest of the head. A GET
+// carries no content, so a request with a body is malformed here (400).
+std::optional<daemon::OneShotConnections::Reply> HttpServer::on_bytes(const std::string& in) {
+  http::request_parser<http::empty_body> parser;
+  parser.header_limit(kMaxHead);
+  parser.eager(true);
+  boost::system::error_code ec;
+  size_t used = 0;
+  while (!ec && !parser.is_done() && used < in.size())
+    used += parser.put(boost::asio::buffer(in.data() + used, in.size() - used), ec);
+  if (ec == http::error::header_limit)
+    return response(http::status::request_header_fields_too_large, "text/plain", "too large\n",
+                    false);
+  if (!parser.is_done() && (!ec || ec == http::error::need_more)) {
+    if (in.size() <= kMaxHead) return std::nullopt;
+    return response(http::status::request_header_fields_too_large, "text/plain", "too large\n",
+                    false);
+  }
   ++requests_;
-  size_t sp1 = head.find(' ');
-  size_t sp2 = sp1 == std::string::npos ? sp1 : head.find(' ', sp1 + 1);
-  size_t eol = head.find("\r\n");
-  if (sp1 == std::string::npos || sp2 == std::string::npos || sp2 > eol)
-    return response(400, "Bad Request", "text/plain", "bad request\n", false);
-  std::string method = head.substr(0, sp1);
-  std::string target = head.substr(sp1 + 1, sp2 - sp1 - 1);
-  size_t q = target.find('?');
-  std::string path = target.substr(0, q);
-  bool head_only = method == "HEAD";
-  if (method != "GET" && !head_only)
-    return response(405, "Method Not Allowed", "text/plain", "only GET\n", false);
+  if (ec) return response(http::status::bad_request, "text/plain", "bad request\n", false);
+  const auto& req = parser.get();
+  bool head_only = req.method() == http::verb::head;
+  if (req.method() != http::verb::get && !head_only)
+    return response(http::status::method_not_allowed, "text/plain", "only GET\n", false);
+  auto target = req.target();
+  auto path = target.substr(0, target.find('?'));
   if (path != "/metrics")
-    return response(404, "Not Found", "text/plain", "not found; try /metrics\n", head_only);
-  return response(200, "OK", "text/plain; version=0.0.4; charset=utf-8", body_(), head_only);
-}
-
-// The request head ends at the first empty line; a head over kMaxHead is refused (431).
-std::optional<std::string> HttpServer::on_bytes(const std::string& in) {
-  size_t end = in.find("\r\n\r\n");
-  if (end != std::string::npos) return respond(in.substr(0, end + 2));
-  if (in.size() <= kMaxHead) return std::nullopt;
-  return response(431, "Request Header Fields Too Large", "text/plain", "too large\n", false);
+    return response(http::status::not_found, "text/plain", "not found; try /metrics\n", head_only);
+  return response(http::status::ok, kMetricsContentType, body_(), head_only);
 }
 
 }  // namespace tandem::metrics
