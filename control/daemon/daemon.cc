@@ -236,7 +236,7 @@ std::string Daemon::metrics_body() {
 }
 
 cli::WireResponse Daemon::reload(const std::string& path) {
-  return notified_reload(config::load_config_file(path), path);
+  return notified_reload(config::load_config_file(path));
 }
 
 // `commit`: the file comes as the descriptor tandemctl opened, never by the path, so a caller
@@ -246,18 +246,19 @@ cli::WireResponse Daemon::commit_passed_file(const std::string& path, int fd) {
   std::string error;
   auto text = read_passed_file(fd, error);
   if (!text) return {false, path + ": " + error + "\n"};
-  return notified_reload(config::parse_config(*text, path), path);
+  return notified_reload(config::parse_config(*text, path));
 }
 
-cli::WireResponse Daemon::notified_reload(const config::ParseResult& parsed,
-                                          const std::string& path) {
+// opts_.config_path stays the --config file: SIGHUP re-reads it, never a committed path, which
+// would let a --cli-group member point root's next SIGHUP at a file swapped in after the commit.
+cli::WireResponse Daemon::notified_reload(const config::ParseResult& parsed) {
   systemd_.reloading();
-  cli::WireResponse r = apply_reload(parsed, path);
+  cli::WireResponse r = apply_reload(parsed);
   systemd_.ready(role_status(Clock::now()));
   return r;
 }
 
-cli::WireResponse Daemon::apply_reload(const config::ParseResult& parsed, const std::string& path) {
+cli::WireResponse Daemon::apply_reload(const config::ParseResult& parsed) {
   if (!parsed.ok()) {
     for (const auto& e : parsed.errors) log_(LogLevel::error, "reload", e.to_string());
     return {false, config::format_errors(parsed.errors) + "nothing applied (" +
@@ -277,7 +278,6 @@ cli::WireResponse Daemon::apply_reload(const config::ParseResult& parsed, const 
     body += fib_warning + "\n";
   }
   config_ = parsed.config;
-  opts_.config_path = path;
   if (r.metrics_changed) {
     http_.reset();
     open_metrics();

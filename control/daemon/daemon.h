@@ -53,8 +53,8 @@ class Daemon {
   cli::WireResponse commit_passed_file(const std::string& path, int fd);
   // A reload as systemd sees it: RELOADING=1, the reload, READY=1 (the daemon serves on
   // with the old config when the new one is refused).
-  cli::WireResponse notified_reload(const config::ParseResult& parsed, const std::string& path);
-  cli::WireResponse apply_reload(const config::ParseResult& parsed, const std::string& path);
+  cli::WireResponse notified_reload(const config::ParseResult& parsed);
+  cli::WireResponse apply_reload(const config::ParseResult& parsed);
   // STATUS= for `systemctl status`: the role of each remote backup profile and VRRP6 group.
   std::string role_status(TimePoint now) const;
   void notify_systemd(TimePoint now);

@@ -108,8 +108,10 @@ grep -q "interface ge0 changed: mld" "$dir/out" || { cat "$dir/out"; fail "reloa
 ctl --json display mld interface ge0 | grep -q '"robustness":3' || fail "robust-count not applied"
 ctl --json display vrrp6 | grep -q '"state":"Master"' || fail "VRRP6 disturbed by an MLD-only reload"
 
-# SIGHUP re-reads the (last committed) file.
-write_config "$dir/b.cfg" 120 "mld robust-count 4"
+# SIGHUP re-reads the --config file (a.cfg), not the last committed one (b.cfg, which says
+# robust-count 3 and is rewritten here to say 5: a SIGHUP that followed it would apply 5).
+write_config "$dir/b.cfg" 120 "mld robust-count 5"
+write_config "$dir/a.cfg" 120 "mld robust-count 4"
 kill -HUP "$pid"
 for _ in $(seq 50); do ctl --json display mld interface ge0 | grep -q '"robustness":4' && break; sleep 0.1; done
 ctl --json display mld interface ge0 | grep -q '"robustness":4' || fail "SIGHUP reload"
