@@ -122,18 +122,34 @@ void TrackTable::update_gate(GateState& g, const std::string& why) {
     const bool kind_ok = !g.admin || inst->config().type == vrrp6::ConfigType::admin;
     open = kind_ok && inst->state() == vrrp6::State::master;
   }
+  open = open && !service_held(g.ifindex);
   if (open == g.open && g.changes != 0) return;
   g.open = open;
   ++g.changes;
+  emit_gate(g.ifindex, g.vrid, open, why);
+}
+
+void TrackTable::emit_gate(uint32_t ifindex, uint8_t vrid, bool open, const std::string& why) {
   log_(LogLevel::notice, "track",
-       format_string("gate if%u %s (%s)", g.ifindex, open ? "open" : "closed", why.c_str()));
+       format_string("gate if%u %s (%s)", ifindex, open ? "open" : "closed", why.c_str()));
   TrackEvent ev;
   ev.kind = EventKind::gate_changed;
-  ev.ifindex = g.ifindex;
-  ev.vrid = g.vrid;
+  ev.ifindex = ifindex;
+  ev.vrid = vrid;
   ev.open = open;
   ev.reason = why;
   events_.push_back(ev);
+}
+
+void TrackTable::set_service_hold(uint32_t ifindex, bool held, const std::string& why) {
+  const bool changed = held ? held_.insert(ifindex).second : held_.erase(ifindex) != 0;
+  if (!changed) return;
+  auto it = gates_.find(ifindex);
+  if (it != gates_.end()) {
+    update_gate(it->second, why);
+  } else {
+    emit_gate(ifindex, 0, !held, why);  // unbound: open unless held
+  }
 }
 
 void TrackTable::set_gate_vrrp(uint32_t ifindex, uint8_t vrid) {
@@ -161,17 +177,12 @@ void TrackTable::clear_gate(uint32_t ifindex) {
   if (it == gates_.end()) return;
   const bool was_open = it->second.open;
   gates_.erase(it);
-  if (!was_open) {
-    TrackEvent ev;
-    ev.kind = EventKind::gate_changed;
-    ev.ifindex = ifindex;
-    ev.open = true;  // an unbound interface forwards
-    ev.reason = "gate binding removed";
-    events_.push_back(ev);
-  }
+  // An unbound interface forwards unless a service group holds it.
+  if (!was_open && !service_held(ifindex)) emit_gate(ifindex, 0, true, "gate binding removed");
 }
 
 bool TrackTable::gate_open(uint32_t ifindex) const {
+  if (service_held(ifindex)) return false;
   auto it = gates_.find(ifindex);
   return it == gates_.end() || it->second.open;
 }

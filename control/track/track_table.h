@@ -7,6 +7,7 @@
 //   multicast ipv6 track vrrp6 vrid N                               set_gate_vrrp
 //   multicast ipv6 track admin-vrrp6 interface IF vrid N            set_gate_admin_vrrp
 //   track bfd-session ID (RBS view)                                 set_rbs_track
+//   vrrp6 vrid N track admin-vrrp6 ... [unflowdown]                 set_service_hold
 //
 // A tracked session counts as down once it has left Up for a reason other than an
 // administrative one: RFC 5882 §3.2 says AdminDown (ours or the peer's) must not be taken as
@@ -71,6 +72,11 @@ class TrackTable {
   void set_gate_vrrp(uint32_t ifindex, uint8_t vrid);
   void set_gate_admin_vrrp(uint32_t ifindex, uint32_t admin_ifindex, uint8_t vrid);
   void clear_gate(uint32_t ifindex);
+  // A service group following an mVRRP6 holds its interface's gate closed while the mVRRP6
+  // is not Master (vrrp6::FlowdownChange), on top of any binding: an unbound interface is
+  // then closed too. Emits gate_changed when the interface's gate changes.
+  void set_service_hold(uint32_t ifindex, bool held, const std::string& why);
+  bool service_held(uint32_t ifindex) const { return held_.count(ifindex) != 0; }
   bool gate_open(uint32_t ifindex) const;
   std::optional<GateState> gate(uint32_t ifindex) const;
   std::vector<GateState> gates() const;
@@ -92,12 +98,14 @@ class TrackTable {
  private:
   void apply_priority(vrrp6::Instance& inst, TimePoint now, const std::string& why);
   void update_gate(GateState& g, const std::string& why);
+  void emit_gate(uint32_t ifindex, uint8_t vrid, bool open, const std::string& why);
 
   vrrp6::Manager& vrrp_;
   LogSink log_;
   std::set<uint32_t> down_;    // tracked as down (see the header comment)
   std::set<uint32_t> was_up_;  // sessions seen Up at least once
   std::map<uint32_t, GateState> gates_;
+  std::set<uint32_t> held_;  // interfaces held closed by a service group (set_service_hold)
   std::map<std::string, uint32_t> rbs_tracks_;
   std::vector<TrackEvent> events_;
 };

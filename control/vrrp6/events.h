@@ -102,13 +102,18 @@ struct VmacChange {
   bool add = false;
 };
 
-// Flowdown of a service (member) group: the service interface goes down while its mVRRP6 is
-// Backup or Initialize, up again when it is Master. Only with flowdown (the default).
-// The daemon must not feed this back into the member as an interface-down event.
+// A service (member) group's hold on its interface: held while its mVRRP6 is Backup or
+// Initialize, released when it is Master (the member follows it). The multicast gate of the
+// service interface is closed while held, in both modes; with flowdown (the default) the
+// interface also carries no MLD service (passive: no queries, reports left alone, replicated
+// state still applied) while held. The member's virtual addresses are answered only while it
+// is Master, so ND needs no extra event. The daemon must not feed this back into the member
+// as an interface-down event.
 struct FlowdownChange {
   uint32_t ifindex = 0;  // the service interface
   uint8_t vrid = 0;      // the service group
-  bool down = false;
+  bool down = false;     // held: the mVRRP6 is not Master
+  bool flowdown = true;  // false with `unflowdown`: only the gate follows the mVRRP6
   Reason reason = Reason::admin_backup;
 };
 

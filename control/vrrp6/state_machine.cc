@@ -97,14 +97,17 @@ void Instance::leave_master(TimePoint) {
 }
 
 void Instance::update_flowdown(Reason reason) {
-  if (!cfg_.admin || !cfg_.admin->flowdown) return;
+  if (!cfg_.admin) return;
   const bool down = state_ != State::master;
   if (flowdown_known_ && down == flowdown_down_) return;
   flowdown_known_ = true;
   flowdown_down_ = down;
-  log(LogLevel::notice, format_string("flowdown: service interface %s (%s)", down ? "down" : "up",
-                                      reason_text(reason)));
-  out_.flowdown_changes.push_back({cfg_.ifindex, cfg_.vrid, down, reason});
+  const bool flowdown = cfg_.admin->flowdown;
+  log(LogLevel::notice,
+      format_string("%s: service interface %s (%s)", flowdown ? "flowdown" : "unflowdown",
+                    down ? (flowdown ? "down" : "gate closed") : (flowdown ? "up" : "gate open"),
+                    reason_text(reason)));
+  out_.flowdown_changes.push_back({cfg_.ifindex, cfg_.vrid, down, flowdown, reason});
 }
 
 // ---- outputs ----

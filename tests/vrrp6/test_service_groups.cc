@@ -1,6 +1,7 @@
 // mVRRP6 (admin-vrrp6) and service groups (`vrrp6 vrid N1 track admin-vrrp6 interface IF
 // vrid N2 [unflowdown]`): members send no adverts and take their state from the mVRRP6;
-// flowdown puts the service interface down while the mVRRP6 is Backup or Initialize.
+// both modes hold the service interface's gate while the mVRRP6 is Backup or Initialize, and
+// flowdown (the default) also takes the interface's service down (FlowdownChange::flowdown).
 #include <gtest/gtest.h>
 
 #include "tests/vrrp6/vrrp6_harness.h"
@@ -70,7 +71,10 @@ TEST(Vrrp6ServiceGroup, FlowdownPutsServiceInterfaceDownWhileAdminNotMaster) {
   ASSERT_EQ(h.add(member_config(/*flowdown=*/true)), "");
   ASSERT_EQ(h.seen.flowdown_changes.size(), 1u);
   EXPECT_TRUE(h.seen.flowdown_changes[0].down);
+  EXPECT_TRUE(h.seen.flowdown_changes[0].flowdown);
   EXPECT_EQ(h.seen.flowdown_changes[0].ifindex, 2u);
+  // Backup: no NS answered for the member's virtual addresses.
+  EXPECT_FALSE(h.mgr.should_answer_ns(2, A("2001:db8:2::1")).has_value());
   h.advance(milliseconds(3600));
   ASSERT_EQ(h.seen.flowdown_changes.size(), 2u);
   EXPECT_FALSE(h.seen.flowdown_changes[1].down);
@@ -82,14 +86,21 @@ TEST(Vrrp6ServiceGroup, FlowdownPutsServiceInterfaceDownWhileAdminNotMaster) {
   EXPECT_TRUE(h.seen.flowdown_changes[2].down);
 }
 
-TEST(Vrrp6ServiceGroup, UnflowdownKeepsServiceInterfaceUp) {
+// `unflowdown`: the same holds come out, marked gate-only, so the daemon leaves the
+// interface's MLD and ND service alone and only closes the gate.
+TEST(Vrrp6ServiceGroup, UnflowdownHoldsOnlyTheGate) {
   Harness h;
   ASSERT_EQ(h.add(admin_config()), "");
   ASSERT_EQ(h.add(member_config(/*flowdown=*/false)), "");
   h.advance(milliseconds(3600));
   h.advert(A("fe80::9"), Advert(1, 200, vips()));
   EXPECT_EQ(h.state(2, 2), State::backup);
-  EXPECT_TRUE(h.seen.flowdown_changes.empty());
+  ASSERT_EQ(h.seen.flowdown_changes.size(), 3u);  // held at start, released, held again
+  for (const auto& f : h.seen.flowdown_changes) EXPECT_FALSE(f.flowdown);
+  EXPECT_TRUE(h.seen.flowdown_changes[0].down);
+  EXPECT_FALSE(h.seen.flowdown_changes[1].down);
+  EXPECT_TRUE(h.seen.flowdown_changes[2].down);
+  EXPECT_EQ(h.seen.flowdown_changes[2].reason, Reason::admin_backup);
 }
 
 TEST(Vrrp6ServiceGroup, MemberConfiguredBeforeAdminLinksWhenAdminArrives) {

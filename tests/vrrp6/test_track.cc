@@ -36,6 +36,10 @@ struct TrackHarness : Harness {
   void pump() {
     collect();
     for (; fed_ < seen.state_changes.size(); ++fed_) table.on_vrrp_change(seen.state_changes[fed_]);
+    for (; holds_fed_ < seen.flowdown_changes.size(); ++holds_fed_) {
+      const FlowdownChange& f = seen.flowdown_changes[holds_fed_];
+      table.set_service_hold(f.ifindex, f.down, "service hold");
+    }
     auto e = table.take_events();
     events.insert(events.end(), e.begin(), e.end());
   }
@@ -57,6 +61,7 @@ struct TrackHarness : Harness {
                          [k](const TrackEvent& e) { return e.kind == k; });
   }
   size_t fed_ = 0;
+  size_t holds_fed_ = 0;
 };
 
 InstanceConfig tracked(uint8_t priority, std::vector<BfdTrack> tracks, uint32_t ifindex = 1,
@@ -230,6 +235,47 @@ TEST(Track, AdminGateNeedsAnAdminGroup) {
   h.pump();
   EXPECT_FALSE(h.table.gate(5)->admin);
   EXPECT_FALSE(h.table.gate_open(5));  // no group 1 on interface 5
+}
+
+// A service group holds its interface's gate closed while its mVRRP6 is not Master, in both
+// modes: an interface with no binding (which would always forward) and one bound to a group
+// that is Master are both closed by the hold, and reopen together when the mVRRP6 is Master.
+TEST(Track, ServiceHoldClosesBoundAndUnboundGatesUntilAdminIsMaster) {
+  for (const bool flowdown : {true, false}) {
+    SCOPED_TRACE(flowdown ? "flowdown" : "unflowdown");
+    TrackHarness h;
+    InstanceConfig admin = make_config(100, /*ifindex=*/1, /*vrid=*/9);
+    admin.type = ConfigType::admin;
+    ASSERT_EQ(h.add(admin), "");
+    ASSERT_EQ(h.add(make_config(kPriorityOwner, /*ifindex=*/3, /*vrid=*/4)), "");  // Master
+    for (const uint32_t service_if : {2u, 3u}) {
+      InstanceConfig member = make_config(100, service_if, /*vrid=*/1, "fe80::22");
+      member.type = ConfigType::member;
+      member.admin = AdminRef{1, "ge0", 9, flowdown};
+      ASSERT_EQ(h.add(member), "");
+    }
+    h.table.set_gate_vrrp(3, 4);  // bound to the owner group, Master from the start
+    h.pump();
+    EXPECT_FALSE(h.table.gate_open(2));  // unbound, held
+    EXPECT_FALSE(h.table.gate_open(3));  // bound group Master, held
+    EXPECT_FALSE(h.table.gate(3)->open);
+    h.step(milliseconds(3600));
+    EXPECT_EQ(h.state(1, 9), State::master);
+    EXPECT_TRUE(h.table.gate_open(2));
+    EXPECT_TRUE(h.table.gate_open(3));
+    const size_t opened = h.count(EventKind::gate_changed);
+    h.advert(A("fe80::9"), Advert(9, 200, vips()));  // a better mVRRP6 elsewhere
+    h.pump();
+    EXPECT_FALSE(h.table.gate_open(2));
+    EXPECT_FALSE(h.table.gate_open(3));
+    EXPECT_EQ(h.count(EventKind::gate_changed), opened + 2);
+    EXPECT_FALSE(h.events.back().open);
+    // Removing the binding leaves the held interface closed: no event says otherwise.
+    h.table.clear_gate(3);
+    h.pump();
+    EXPECT_FALSE(h.table.gate_open(3));
+    EXPECT_EQ(h.count(EventKind::gate_changed), opened + 2);
+  }
 }
 
 // The admin flavour of the reference procedure as the lab configures it (scripts/lab/

@@ -10,6 +10,7 @@
 #include "control/daemon/core/engines.h"
 #include "control/daemon/core/fib_sync.h"
 #include "control/daemon/core/mld_group_store.h"
+#include "control/daemon/core/mld_passivity.h"
 #include "control/daemon/core/rbp_roles.h"
 #include "control/daemon/core/rbs_services.h"
 
@@ -26,9 +27,10 @@ void dispatch_pim(pim::PimRouter& pim, const mld::MldRouter& mld, FibSync& fib_s
 // changes to tracking.
 void dispatch_bfd(bfd::Manager& bfd, nd::NeighborCache& neighbors, track::TrackTable& track,
                   CoreOutput& out, TimePoint now);
-// VRRP6: adverts, unsolicited NAs and virtual MACs; state changes to tracking and roles.
-void dispatch_vrrp(vrrp6::Manager& vrrp, track::TrackTable& track, RbpRoles& roles, CoreOutput& out,
-                   TimePoint now);
+// VRRP6: adverts, unsolicited NAs and virtual MACs; state changes to tracking and roles;
+// service groups' holds to their interface's gate and, with flowdown, to MLD passivity.
+void dispatch_vrrp(vrrp6::Manager& vrrp, track::TrackTable& track, RbpRoles& roles,
+                   MldPassivity& passivity, CoreOutput& out, TimePoint now);
 // Tracking: forwarding gates to the FIB and PIM, BFD verdicts to the RBS links.
 void dispatch_track(track::TrackTable& track, pim::PimRouter& pim, RbsServices& rbs,
                     CoreOutput& out, TimePoint now);

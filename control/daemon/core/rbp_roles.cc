@@ -19,7 +19,7 @@ void RbpRoles::update(TimePoint now) {
     // interfaces; its state comes from the RBS. Becoming Master sends one general query.
     for (const auto& [ifname, itf] : config_.interfaces) {
       if (!itf.rbp || itf.rbp->name != name || !itf.mld_enable) continue;
-      mld_.set_passive(interfaces_.ifindex(ifname), !master, now);
+      mld_.set(interfaces_.ifindex(ifname), PassiveCause::rbp_backup, !master, now);
     }
     log_(LogLevel::notice, "rbp " + name,
          std::string("role ") + (master ? "master" : "backup") + " (vrrp6 " +

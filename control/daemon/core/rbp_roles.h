@@ -10,8 +10,8 @@
 #include "control/common/log.h"
 #include "control/daemon/config/model.h"
 #include "control/daemon/core/interfaces.h"
+#include "control/daemon/core/mld_passivity.h"
 #include "control/daemon/core/rbs_services.h"
-#include "control/mld/router.h"
 #include "control/vrrp6/manager.h"
 
 namespace tandem::daemon {
@@ -19,7 +19,7 @@ namespace tandem::daemon {
 class RbpRoles {
  public:
   RbpRoles(const config::Config& config, const InterfaceMap& interfaces, const vrrp6::Manager& vrrp,
-           mld::MldRouter& mld, RbsServices& rbs, LogSink log)
+           MldPassivity& mld, RbsServices& rbs, LogSink log)
       : config_(config),
         interfaces_(interfaces),
         vrrp_(vrrp),
@@ -36,7 +36,7 @@ class RbpRoles {
   const config::Config& config_;
   const InterfaceMap& interfaces_;
   const vrrp6::Manager& vrrp_;
-  mld::MldRouter& mld_;
+  MldPassivity& mld_;
   RbsServices& rbs_;
   LogSink log_;
   std::map<std::string, bool> master_;  // RBP name → our group is Master

@@ -18,7 +18,8 @@ RouterCore::RouterCore(PacketIo& io, LogSink log, uint64_t seed)
       store_(engines_.mld, interfaces_),
       rbs_(store_, log_),
       out_(io_, interfaces_, counters_, log_),
-      roles_(config_, interfaces_, engines_.vrrp, engines_.mld, rbs_, log_),
+      passivity_(engines_.mld),
+      roles_(config_, interfaces_, engines_.vrrp, passivity_, rbs_, log_),
       split_brain_(config_, interfaces_, engines_.vrrp, engines_.bfd, rbs_),
       applier_(config_, interfaces_, engines_, store_, rbs_, roles_, fib_sync_, io_, counters_,
                log_),
@@ -150,7 +151,7 @@ void RouterCore::drain(TimePoint now) {
     dispatch_mld(e.mld, e.pim, fib_sync_, store_, rbs_, out_, now);
     dispatch_pim(e.pim, e.mld, fib_sync_, out_, now);
     dispatch_bfd(e.bfd, e.neighbors, e.track, out_, now);
-    dispatch_vrrp(e.vrrp, e.track, roles_, out_, now);
+    dispatch_vrrp(e.vrrp, e.track, roles_, passivity_, out_, now);
     dispatch_track(e.track, e.pim, rbs_, out_, now);
     dispatch_nd(e.neighbors, out_);
     dispatch_rbs(rbs_, e.vrrp, preempt_hold_, out_, now);

@@ -135,6 +135,7 @@ class RouterCore {
   StatisticsBaselines baselines_;
   // The units, one job each.
   CoreOutput out_;
+  MldPassivity passivity_;
   RbpRoles roles_;
   SplitBrainWatch split_brain_;
   ConfigApplier applier_;
