@@ -7,6 +7,7 @@ Run inside the switch namespace on the bridge port of one router (e.g. tdm-r2d):
 the router transmits arrive there as received frames (packet types other than OUTGOING).
 Counts IPv6 UDP datagrams to PORT per destination group, with the wall-clock time of the
 first and the last one, and VRRP (next header 112) and BFD (UDP 3784) frames by their
+Ethernet source, and MLD queries (ICMPv6 130 behind the hop-by-hop header) by their
 Ethernet source. Ends after --duration or on SIGTERM/SIGINT; SIGUSR1 prints a report and
 goes on. Reports are one JSON line (stdout, and --json FILE).
 """
@@ -50,6 +51,7 @@ def main():
     groups = {}          # dst -> [count, first wall, last wall, hop limit, src mac]
     vrrp = {}            # src mac -> count
     bfd = {}
+    mld_query = {}       # src mac -> count
     started = time.time()
 
     def emit(final):
@@ -58,7 +60,7 @@ def main():
                "groups": {g: {"count": v[0], "first": round(v[1], 3), "last": round(v[2], 3),
                               "hop_limit": v[3], "src_mac": v[4]} for g, v in groups.items()},
                "data_total": sum(v[0] for v in groups.values()),
-               "vrrp": vrrp, "bfd": bfd}
+               "vrrp": vrrp, "bfd": bfd, "mld_query": mld_query}
         line = json.dumps(rep)
         print(line, flush=True)
         if a.json:
@@ -93,6 +95,11 @@ def main():
             src = mac(data[6:12])
             if nh == 112:
                 vrrp[src] = vrrp.get(src, 0) + 1
+            elif nh == 0 and len(data) >= 64:
+                # MLD rides behind a hop-by-hop Router Alert (RFC 3810 §5); 130 = query
+                icmp = 54 + (data[55] + 1) * 8
+                if data[54] == 58 and len(data) > icmp and data[icmp] == 130:
+                    mld_query[src] = mld_query.get(src, 0) + 1
             elif nh == 17 and len(data) >= 62:
                 dport = struct.unpack_from("!H", data, 56)[0]
                 if dport == 3784:

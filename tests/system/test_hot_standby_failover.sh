@@ -9,13 +9,33 @@
 # Both flavours of the reference procedure run in the same lab, one after the other
 # (for_each_flavour, SYS_FLAVOURS, default "common admin"; see scripts/lab/lib.sh lab_flavour): in the admin
 # flavour BFD drives r2's mVRRP6 (vrid 2), and the service group vrid 1, the RBP and the
-# multicast gate follow it.
+# multicast gate follow it; flowdown (docs/configuration.md) keeps r2's service interface
+# silent while its mVRRP6 is Backup: no MLD query, no data, yet r1's groups from the RBS in
+# `display mld group`; on taking over it sends a general query at once.
 source "$(dirname "$0")/lib.sh"
 require_root_netns
 require_tandemd
 
 export TANDEM_LAB_PREEMPT_S=${TANDEM_LAB_PREEMPT_S:-4}
 LIMIT_MS=${SYS_FAILOVER_LIMIT_MS:-500}
+
+# sum of the MLD queries a port_watch report saw, whatever their source MAC
+watch_queries() { echo "$1" | jq '[.mld_query[]] | add // 0'; }
+
+# Admin flavour, r2's mVRRP6 Backup: flowdown holds the service interface ge0 (no query since
+# the watch started, no data) while the MLD engine there still takes r1's records.
+check_flowdown_backup() {
+  [ "$(elect_state r2)" = Backup ] || fail "r2's mVRRP6 is $(elect_state r2), not Backup"
+  local w2
+  w2=$(report watch-r2)
+  echo "$w2" | jq -e '.data_total == 0' >/dev/null || fail "r2 forwards under flowdown: $w2"
+  [ "$(watch_queries "$w2")" -eq 0 ] || fail "r2 sent MLD queries under flowdown: $w2"
+  has_group r2 "$G1" && has_group r2 "$G2" && has_group r2 "$G3" ||
+    fail "r2 lacks replicated groups under flowdown: <$(mld_table r2)>"
+  jctl r2 display mld group | jq -e '[.groups[].origin] | all(. == "backup")' >/dev/null ||
+    fail "r2's groups under flowdown are not all from the RBS"
+  pass "flowdown: r2 (mVRRP6 Backup) sent no MLD query and no data; holds $(mld_count r2) groups from r1"
+}
 
 failover_and_switchback() {
   start_pair
@@ -27,6 +47,7 @@ failover_and_switchback() {
   wait_until 2 "digests equal" digests_equal
   check_no_flap "after the joins"
   before=$(mld_table r2)
+  if [ "$TANDEM_LAB_FLAVOUR" = admin ]; then check_flowdown_backup; fi
   sleep 1.5
   for r in recv-h1 recv-h2 recv-h3; do reset_counters "$r"; done
   sleep 0.5
@@ -37,6 +58,11 @@ failover_and_switchback() {
   wait_until 2 "r2 VRRP6 Master" is_state r2 Master
   is_state r2 Master && [ "$(elect_state r2)" = Master ] ||
     fail "r2's electing group vrid $(lab_elect_vrid) is $(elect_state r2), the service group $(vrrp_state r2)"
+  if [ "$TANDEM_LAB_FLAVOUR" = admin ]; then
+    # flowdown released: the general query goes out with the takeover, not a QI later
+    wait_until 1 "r2 sent a general query after taking over" \
+      eval '[ "$(watch_queries "$(report watch-r2)")" -ge 1 ]'
+  fi
   sleep 2
   after=$(mld_table r2)
   [ "$before" = "$after" ] || fail "r2's groups changed: before <$before> after <$after>"
