@@ -38,10 +38,11 @@ std::string Manager::add_instance(InstanceConfig cfg, TimePoint now) {
   return {};
 }
 
-void Manager::remove_instance(uint32_t ifindex, uint8_t vrid, TimePoint now) {
+void Manager::remove_instance(uint32_t ifindex, uint8_t vrid, TimePoint now, bool release_hold) {
   auto it = instances_.find({ifindex, vrid});
   if (it == instances_.end()) return;
   it->second->shutdown(now);
+  if (release_hold) it->second->release_hold();
   const bool was_admin = it->second->config().type == ConfigType::admin;
   instances_.erase(it);
   if (was_admin) {

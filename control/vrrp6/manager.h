@@ -32,7 +32,9 @@ class Manager {
   // takes its mVRRP6's state). Returns the validate() message on error, empty on success.
   std::string add_instance(InstanceConfig cfg, TimePoint now);
   // Shutdown (priority-0 advert when Master), then forget it.
-  void remove_instance(uint32_t ifindex, uint8_t vrid, TimePoint now);
+  // `release_hold`: a service group lets go of its interface (false when tandemd stops: the
+  // interface must not open its gate or send a query on the way out).
+  void remove_instance(uint32_t ifindex, uint8_t vrid, TimePoint now, bool release_hold = true);
   void set_interface_up(uint32_t ifindex, bool up, TimePoint now);
 
   void on_advert(uint32_t ifindex, const wire::Ipv6Address& src, const wire::VrrpAdvert& advert,

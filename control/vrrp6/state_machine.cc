@@ -168,6 +168,12 @@ void Instance::shutdown(TimePoint now, Reason reason) {
   change_state(State::initialize, reason, now);
 }
 
+void Instance::release_hold(Reason reason) {
+  if (cfg_.type != ConfigType::member || !flowdown_down_) return;
+  flowdown_down_ = false;
+  out_.flowdown_changes.push_back({cfg_.ifindex, cfg_.vrid, false, cfg_.admin->flowdown, reason});
+}
+
 void Instance::set_interface_up(bool up, TimePoint now) {
   if (up == interface_up_) return;
   interface_up_ = up;

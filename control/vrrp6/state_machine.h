@@ -78,6 +78,9 @@ class Instance {
   // Startup / Shutdown events (RFC 5798 §6.4). Member groups instead follow their mVRRP6.
   void start(TimePoint now, Reason reason = Reason::startup);
   void shutdown(TimePoint now, Reason reason = Reason::shutdown);
+  // A service group about to be removed lets go of its interface (FlowdownChange down=false)
+  // if it holds it, so the interface returns to its own configuration.
+  void release_hold(Reason reason = Reason::shutdown);
   void set_interface_up(bool up, TimePoint now);
 
   // An advert the wire parser accepted (hop limit, version, type, length, checksum), received

@@ -162,6 +162,26 @@ TEST(CoreFlowdown, BackupServiceInterfaceCarriesNoServiceAndReturnsAtOnce) {
   EXPECT_EQ(f.nas_for(kVip), 1u);
 }
 
+// Stopping tandemd removes every group, yet a held interface must not wake on the way out;
+// a reload that changes the service group keeps it held throughout.
+TEST(CoreFlowdown, HeldInterfaceStaysSilentThroughReloadAndShutdown) {
+  ServiceFixture f(/*flowdown=*/true);
+  f.advance(seconds(10));
+  ASSERT_EQ(f.state(1), "Backup");
+  auto changed = config::parse_config(
+      config_text(true) + "interface ge0\n vrrp6 vrid 1 virtual-ip 2001:db8:1::7\nquit\n", "t.cfg");
+  ASSERT_TRUE(changed.ok()) << config::format_errors(changed.errors);
+  f.io.sent.clear();
+  ASSERT_TRUE(f.core.reload(changed.config, f.now).ok);
+  f.advance(seconds(1));
+  EXPECT_EQ(f.state(1), "Backup");
+  EXPECT_TRUE(f.passive());
+  EXPECT_FALSE(f.io.fib_.gate(0));
+  f.core.shutdown(f.now);
+  EXPECT_EQ(f.io.count(wire::PacketKind::mld_query), 0u);
+  EXPECT_FALSE(f.io.fib_.gate(0));
+}
+
 TEST(CoreFlowdown, UnflowdownClosesOnlyTheGate) {
   ServiceFixture f(/*flowdown=*/false);
   f.advance(seconds(10));

@@ -86,6 +86,19 @@ TEST(Vrrp6ServiceGroup, FlowdownPutsServiceInterfaceDownWhileAdminNotMaster) {
   EXPECT_TRUE(h.seen.flowdown_changes[2].down);
 }
 
+// A service group removed while it holds its interface (a reload, tandemd stopping) lets go.
+TEST(Vrrp6ServiceGroup, RemovedMemberReleasesItsHold) {
+  Harness h;
+  ASSERT_EQ(h.add(admin_config()), "");
+  ASSERT_EQ(h.add(member_config()), "");
+  ASSERT_TRUE(h.seen.flowdown_changes.back().down);
+  h.mgr.remove_instance(2, 2, h.now);
+  h.collect();
+  ASSERT_EQ(h.seen.flowdown_changes.size(), 2u);
+  EXPECT_FALSE(h.seen.flowdown_changes.back().down);
+  EXPECT_EQ(h.seen.flowdown_changes.back().ifindex, 2u);
+}
+
 // `unflowdown`: the same holds come out, marked gate-only, so the daemon leaves the
 // interface's MLD and ND service alone and only closes the gate.
 TEST(Vrrp6ServiceGroup, UnflowdownHoldsOnlyTheGate) {

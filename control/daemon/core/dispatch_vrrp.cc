@@ -1,3 +1,5 @@
+#include <map>
+
 #include "control/daemon/core/dispatch.h"
 #include "control/vrrp6/frames.h"
 
@@ -16,7 +18,12 @@ void dispatch_vrrp(vrrp6::Manager& vrrp, track::TrackTable& track, RbpRoles& rol
   // MLD goes passive too (no queries, the RBS still fills it), and comes back with one
   // general query when the mVRRP6 is Master again. ND for the group's virtual addresses
   // already follows the group's own state (vrrp6::Manager::should_answer_ns).
-  for (const auto& f : a.flowdown_changes) {
+  // Only the last change per interface counts: a group changed by a reload is removed
+  // (release) and added again (hold) in one batch, and the interface must not wake between.
+  std::map<uint32_t, const vrrp6::FlowdownChange*> last;
+  for (const auto& f : a.flowdown_changes) last[f.ifindex] = &f;
+  for (const auto& [ifindex, fp] : last) {
+    const vrrp6::FlowdownChange& f = *fp;
     const InterfaceInfo* info = out.interfaces().by_ifindex(f.ifindex);
     const std::string who = "vrrp6 " + (info ? info->name : "?") + "/" + std::to_string(f.vrid);
     const std::string why = std::string(f.flowdown ? "flowdown" : "unflowdown") + " " + who + " (" +

@@ -170,7 +170,8 @@ void RouterCore::shutdown(TimePoint now) {
   Engines& e = engines_;
   std::vector<std::pair<uint32_t, uint8_t>> groups;
   for (const auto& s : e.vrrp.status()) groups.emplace_back(s.ifindex, s.vrid);
-  for (const auto& [ifindex, vrid] : groups) e.vrrp.remove_instance(ifindex, vrid, now);
+  for (const auto& [ifindex, vrid] : groups)
+    e.vrrp.remove_instance(ifindex, vrid, now, /*release_hold=*/false);
   for (const auto& s : e.bfd.status()) e.bfd.set_admin_down(s.local_discriminator, true, now);
   e.pim.shutdown(now);  // Prunes for what we joined, then Hello holdtime 0 (RFC 7761 4.3.1)
   drain(now);
