@@ -19,7 +19,8 @@ namespace tandem::replication {
 enum class Role : uint8_t { backup, master };
 const char* role_name(Role r);  // "backup" / "master"
 
-inline constexpr uint16_t kProtocolVersion = 1;
+// 2: every frame after a side's AuthProof is sealed (frame_mac.h); 1 had no stream MAC.
+inline constexpr uint16_t kProtocolVersion = 2;
 
 // next_deadline() value meaning "work is waiting: call on_timer() at once". It is the clock's
 // epoch, earlier than any `now`, and safe to subtract from (TimePoint::min() is not).
@@ -45,6 +46,14 @@ struct ChannelConfig {
   // (its last Deltas, flushed as it stepped down) are merged for this long, for keys not
   // already learned locally, so a switchover loses nothing learned in between.
   Duration takeover_grace = milliseconds(3000);
+  // A peer's BatchBackupRequests (each costs a full snapshot) are honoured at most `burst` at
+  // once and one per `interval` after that; the rest are dropped and counted.
+  uint32_t batch_request_burst = 4;
+  Duration batch_request_interval = milliseconds(1000);
+  // Records a peer's snapshot may announce: the group limits of the profiles it covers
+  // (`mld global group-limit`); 0 = no bound. A larger SnapshotBegin is refused before
+  // anything is staged (snapshot_too_large).
+  uint64_t max_snapshot_records = 0;
   // `authentication-key`: empty = none. Both ends must hold the same key (auth.h); it is
   // never logged, displayed or exported. Without a key, a peer that offers one is refused.
   std::string authentication_key;
@@ -72,8 +81,9 @@ struct ChannelCounters {
   uint64_t epoch_changes = 0;      // peer restarted (new epoch in Hello)
   uint64_t backlog_overflows = 0;  // feed or unacked bound exceeded → snapshot
   uint64_t batch_requests_sent = 0, batch_requests_received = 0;
-  uint64_t records_ignored_role = 0;  // record for a profile we are Master of
-  uint64_t late_records_merged = 0;   // merged during takeover_grace
+  uint64_t batch_requests_limited = 0;  // dropped by the rate limit
+  uint64_t records_ignored_role = 0;    // record for a profile we are Master of
+  uint64_t late_records_merged = 0;     // merged during takeover_grace
   uint64_t errors_received = 0;
   std::array<uint64_t, kCloseReasonCount> closes{};  // by CloseReason
 };

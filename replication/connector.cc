@@ -34,7 +34,7 @@ void RbsConnector::on_link_healthy() {
   backoff_ = config_.backoff_min;
 }
 
-RbsConnector::Verdict RbsConnector::on_inbound(const wire::Ipv6Address& from) {
+RbsConnector::Verdict RbsConnector::on_inbound(const wire::Ipv6Address& from, TimePoint now) {
   if (from != config_.peer) {
     ++counters_.refused_wrong_peer;
     return Verdict::refuse_wrong_peer;
@@ -43,12 +43,21 @@ RbsConnector::Verdict RbsConnector::on_inbound(const wire::Ipv6Address& from) {
     ++counters_.refused_bfd_down;
     return Verdict::refuse_bfd_down;
   }
+  if (!inbound_.take(now)) {
+    ++counters_.refused_rate_limited;
+    return Verdict::refuse_rate_limited;
+  }
   return Verdict::accept;
 }
 
-bool RbsConnector::prefer_candidate(bool have_active, Direction active_dir,
-                                    Direction candidate_dir) {
+bool RbsConnector::prefer_candidate(bool have_active, Direction active_dir, Direction candidate_dir,
+                                    bool active_authenticated) {
   if (!have_active) return true;
+  // Before this rule, 20 short connects from the peer's address reset a live channel.
+  if (active_authenticated) {
+    ++counters_.refused_authenticated_live;
+    return false;
+  }
   // Same direction: the peer dropped the old one (restart, half-open) and dialed again.
   if (active_dir == candidate_dir) return true;
   const bool candidate_wins = initiated_by_lower(candidate_dir, config_.local, config_.peer) &&

@@ -56,7 +56,13 @@ fb::ErrorCode error_code_for(CloseReason r) {
     case CloseReason::auth_missing:
     case CloseReason::auth_failed:
     case CloseReason::auth_unexpected:
-    case CloseReason::auth_refused: return fb::ErrorCode::AuthFailed;
+    case CloseReason::auth_refused:
+    case CloseReason::mac_missing:
+    case CloseReason::mac_mismatch:
+    case CloseReason::mac_replayed:
+    case CloseReason::mac_reordered:
+    case CloseReason::mac_unexpected: return fb::ErrorCode::AuthFailed;
+    case CloseReason::snapshot_too_large: return fb::ErrorCode::BadRecord;
     default: return fb::ErrorCode::Shutdown;
   }
 }

@@ -12,7 +12,7 @@ namespace tandem::replication {
 namespace {
 
 HandshakeStep refused(CloseReason reason, std::string detail) {
-  return {refuse(reason, std::move(detail)), std::nullopt};
+  return {refuse(reason, std::move(detail)), std::nullopt, std::nullopt};
 }
 
 std::string id_list(const std::vector<uint16_t>& ids) {
@@ -99,6 +99,13 @@ HandshakeStep HelloHandshake::on_hello(const fb::Hello* h, FrameOutput& out, Tim
                    auth_proof(cfg_.authentication_key, side_, peer_nonce_, local_nonce_,
                               our_identity(), {pending_.node_id, pending_.epoch}),
                    now);
+  // Both nonces are known now: everything we send after the proof is sealed.
+  const bool dialer = side_ == TcpSide::dialer;
+  const StreamKeys keys =
+      derive_stream_keys(cfg_.authentication_key, dialer ? local_nonce_ : peer_nonce_,
+                         dialer ? peer_nonce_ : local_nonce_);
+  out.seal_with(FrameSealer(keys.sending(side_)));
+  inbound_key_ = keys.receiving(side_);
   return {};
 }
 
@@ -122,7 +129,9 @@ HandshakeStep HelloHandshake::on_auth_proof(const fb::AuthProof* p) {
   awaiting_proof_ = false;
   authenticated_ = true;
   log_(LogLevel::info, "peer authenticated");
-  return accept(std::move(pending_));
+  HandshakeStep step = accept(std::move(pending_));
+  if (!step.refusal) step.opener.emplace(inbound_key_);
+  return step;
 }
 
 HandshakeStep HelloHandshake::accept(PeerHello peer) {
@@ -144,7 +153,7 @@ HandshakeStep HelloHandshake::accept(PeerHello peer) {
   log_(LogLevel::info, format_string("peer hello ok: node %016llx epoch %016llx",
                                      static_cast<unsigned long long>(peer_node_),
                                      static_cast<unsigned long long>(peer_epoch_)));
-  return {std::nullopt, std::move(peer)};
+  return {std::nullopt, std::move(peer), std::nullopt};
 }
 
 Verdict HelloHandshake::on_timer(TimePoint now) const {

@@ -12,6 +12,7 @@
 #include "replication/auth.h"
 #include "replication/channel_log.h"
 #include "replication/channel_types.h"
+#include "replication/frame_mac.h"
 #include "replication/frame_output.h"
 #include "replication/refusal.h"
 
@@ -25,9 +26,11 @@ struct PeerHello {
 
 // The handshake's answer to a Hello or an AuthProof: a refusal closes the link; `accepted`
 // means the peer's Hello takes effect now (both Hellos exchanged, the proof matched).
+// With a key, `opener` checks every frame of the peer after its AuthProof (frame_mac.h).
 struct HandshakeStep {
   Verdict refusal;
   std::optional<PeerHello> accepted;
+  std::optional<FrameOpener> opener;
 };
 
 // What a frame received before hello_ok() may do: be dispatched (Hello, AuthProof, Error,
@@ -51,7 +54,8 @@ class HelloHandshake {
   void reset();
 
   EarlyFrame screen(fb::Message type) const;
-  // With a key, answers the peer's nonce with our AuthProof on `out`.
+  // With a key, answers the peer's nonce with our AuthProof on `out`, and seals every later
+  // frame on `out` with this connection's key of our direction.
   HandshakeStep on_hello(const fb::Hello* hello, FrameOutput& out, TimePoint now);
   HandshakeStep on_auth_proof(const fb::AuthProof* proof);
   // With a key, a connection that has not authenticated within the heartbeat detect time is
@@ -84,7 +88,8 @@ class HelloHandshake {
   bool awaiting_proof_ = false;  // peer Hello checked, its AuthProof not yet
   bool authenticated_ = false;
   bool hello_ok_ = false;
-  PeerHello pending_;  // the peer's Hello while its proof is awaited: nothing of it applies
+  FrameKey inbound_key_{};  // the peer's direction, used once its proof matched
+  PeerHello pending_;       // the peer's Hello while its proof is awaited: nothing of it applies
 
   // Across connections.
   uint64_t peer_epoch_ = 0, peer_node_ = 0;

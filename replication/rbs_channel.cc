@@ -12,11 +12,13 @@
 #include "replication/frame_output.h"
 #include "replication/hello_handshake.h"
 #include "replication/peer_record_applier.h"
+#include "replication/peer_text.h"
 #include "replication/rbp_roles.h"
 #include "replication/record_codec.h"
 #include "replication/refusal.h"
 #include "replication/stream_receiver.h"
 #include "replication/stream_sender.h"
+#include "replication/token_bucket.h"
 
 namespace tandem::replication {
 
@@ -68,6 +70,7 @@ struct RbsChannel::Impl {
   TimePoint last_rx{};
   CloseReason last_close = CloseReason::none;
   std::vector<uint16_t> peer_masters;  // from the peer's Hello and Heartbeats
+  TokenBucket batch_requests{cfg.batch_request_burst, cfg.batch_request_interval};
 
   Duration detect_time() const { return cfg.heartbeat_interval * cfg.heartbeat_multiplier; }
   bool past_handshake() const { return link_up && handshake.hello_ok(); }
@@ -160,6 +163,8 @@ struct RbsChannel::Impl {
 
   void on_handshake(HandshakeStep step, TimePoint now) {
     if (step.refusal) return fail(*step.refusal, now);
+    // The peer's frames after its AuthProof are sealed; the next one the reader takes is.
+    if (step.opener) reader.open_with(*step.opener);
     if (!step.accepted) return;
     peer_masters = std::move(step.accepted->master_backup_ids);
     push_event({ChannelEvent::Kind::peer_hello_ok, CloseReason::none, 0, 0});
@@ -210,6 +215,12 @@ struct RbsChannel::Impl {
         return;
       case fb::Message::BatchBackupRequest: {
         ++counters.batch_requests_received;
+        // Each request costs a full snapshot: beyond the bucket's rate they are dropped (the
+        // snapshot already due covers them), counted, the link kept.
+        if (!batch_requests.take(now)) {
+          ++counters.batch_requests_limited;
+          return;
+        }
         auto ids = decode_ids(f->message_as_BatchBackupRequest()->backup_ids());
         if (ids.empty()) ids = cfg.backup_ids;
         // Always answered, even with an empty snapshot, so the asker's stream resyncs.
@@ -219,7 +230,9 @@ struct RbsChannel::Impl {
       case fb::Message::Error: {
         ++counters.errors_received;
         const auto* e = f->message_as_Error();
-        const std::string text = e->text() ? e->text()->str() : "";
+        // The peer's words, cut and escaped: they go into our log.
+        const std::string text =
+            e->text() ? escaped_peer_text({e->text()->data(), e->text()->size()}) : "";
         const auto reason = e->code() == fb::ErrorCode::AuthFailed ? CloseReason::auth_refused
                                                                    : CloseReason::peer_error;
         return fail(

@@ -76,7 +76,13 @@ std::vector<PollFd> RbsEndpoint::poll_fds() const {
 
 void RbsEndpoint::promote(Conn conn, TimePoint now) {
   if (active_) {
-    const bool replace = connector_.prefer_candidate(true, active_->dir, conn.dir);
+    const bool live_authenticated = channel_.status().authenticated;
+    const bool replace =
+        connector_.prefer_candidate(true, active_->dir, conn.dir, live_authenticated);
+    if (!replace && live_authenticated) {
+      log(LogLevel::info, "new connection closed: the live link is authenticated");
+      return;
+    }
     if (!replace) {
       log(LogLevel::info,
           format_string("simultaneous connect: keeping the %s connection",
@@ -104,13 +110,14 @@ void RbsEndpoint::accept_all(TimePoint now) {
   while (listener_) {
     auto a = listener_->accept();
     if (!a) break;
-    const auto verdict = connector_.on_inbound(a->from);
+    const auto verdict = connector_.on_inbound(a->from, now);
     if (verdict == RbsConnector::Verdict::refuse_wrong_peer) {
       log(LogLevel::warning,
           format_string("refused connection from [%s]: not peer-ipv6 [%s]",
                         a->from.to_string().c_str(), config_.peer.to_string().c_str()));
       continue;  // closed when `a` goes out of scope
     }
+    if (verdict == RbsConnector::Verdict::refuse_rate_limited) continue;  // counted; no log flood
     if (verdict == RbsConnector::Verdict::refuse_bfd_down) {
       log(LogLevel::info, "refused connection: tracked BFD session is down");
       continue;

@@ -29,7 +29,13 @@ namespace tandem::replication {
   X(auth_missing, "peer did not authenticate, authentication-key configured here") \
   X(auth_failed, "peer's authentication proof does not match the key")             \
   X(auth_unexpected, "peer authenticates, no authentication-key configured here")  \
-  X(auth_refused, "peer refused our authentication")
+  X(auth_refused, "peer refused our authentication")                               \
+  X(mac_missing, "frame after the peer's AuthProof without a MAC")                 \
+  X(mac_mismatch, "frame MAC does not verify: altered, or another key")            \
+  X(mac_replayed, "frame replayed: its sequence number was already accepted")      \
+  X(mac_reordered, "frame out of order: an earlier one was dropped or moved")      \
+  X(mac_unexpected, "sealed frame where none is due")                              \
+  X(snapshot_too_large, "snapshot announces more records than the group limit")
 
 enum class CloseReason : uint8_t {
 #define TANDEM_X(sym, text) sym,
@@ -47,6 +53,12 @@ inline constexpr size_t kCloseReasonCount = 0
 inline constexpr CloseReason kAuthCloseReasons[] = {
     CloseReason::auth_missing, CloseReason::auth_failed, CloseReason::auth_unexpected,
     CloseReason::auth_refused};
+
+// The refusals of stream integrity (frame_mac.h): each means someone on the link altered,
+// replayed, reordered, dropped or injected a frame, or the peer holds another key.
+inline constexpr CloseReason kIntegrityCloseReasons[] = {
+    CloseReason::mac_missing, CloseReason::mac_mismatch, CloseReason::mac_replayed,
+    CloseReason::mac_reordered, CloseReason::mac_unexpected};
 
 const char* close_reason_name(CloseReason r);  // symbol, e.g. "oversized_frame"
 const char* close_reason_text(CloseReason r);  // human text

@@ -26,6 +26,12 @@ Verdict StreamReceiver::on_snapshot_begin(const fb::SnapshotBegin* b, uint64_t p
       return refuse(CloseReason::bad_record, format_string("snapshot of unknown backup-id %u", id));
     }
   }
+  if (cfg_.max_snapshot_records != 0 && b->record_count() > cfg_.max_snapshot_records) {
+    return refuse(CloseReason::snapshot_too_large,
+                  format_string("snapshot of %llu records, group limit %llu",
+                                static_cast<unsigned long long>(b->record_count()),
+                                static_cast<unsigned long long>(cfg_.max_snapshot_records)));
+  }
   staging_ = true;
   staging_seq_ = b->seq();
   staging_count_ = b->record_count();

@@ -333,6 +333,7 @@ TEST_F(Pair, SecondHelloIsAnUnexpectedMessage) {
   EXPECT_EQ(backup.closes(CloseReason::unexpected_message), 1u);
 }
 
+// Version 1 (no stream MAC) is refused by version 2.
 TEST(Hello, OtherProtocolVersionIsRefused) {
   Router a{1, 0x1};
   TimePoint now = kT0;
@@ -340,7 +341,7 @@ TEST(Hello, OtherProtocolVersionIsRefused) {
   flatbuffers::FlatBufferBuilder fbb;
   std::vector<uint16_t> ids = {kBackupId};
   fbb.Finish(fb::CreateFrame(fbb, fb::Message::Hello,
-                             fb::CreateHello(fbb, 2, 9, 0x5, fbb.CreateVector(ids)).Union()),
+                             fb::CreateHello(fbb, 1, 9, 0x5, fbb.CreateVector(ids)).Union()),
              fb::FrameIdentifier());
   a.channel.on_bytes(frame_bytes(fbb), now);
   EXPECT_EQ(a.closes(CloseReason::bad_version), 1u);
