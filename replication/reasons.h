@@ -49,16 +49,13 @@ inline constexpr size_t kCloseReasonCount = 0
 #undef TANDEM_X
     ;
 
-// The refusals of peer authentication (auth.h), each counted, displayed and exported.
+// The refusals of peer authentication (auth.h) and of stream integrity (frame_mac.h: someone
+// on the link altered, replayed, reordered, dropped or injected a frame), each counted,
+// displayed and exported (`Auth failures`, tandem_rbs_auth_failures_total{reason}).
 inline constexpr CloseReason kAuthCloseReasons[] = {
-    CloseReason::auth_missing, CloseReason::auth_failed, CloseReason::auth_unexpected,
-    CloseReason::auth_refused};
-
-// The refusals of stream integrity (frame_mac.h): each means someone on the link altered,
-// replayed, reordered, dropped or injected a frame, or the peer holds another key.
-inline constexpr CloseReason kIntegrityCloseReasons[] = {
-    CloseReason::mac_missing, CloseReason::mac_mismatch, CloseReason::mac_replayed,
-    CloseReason::mac_reordered, CloseReason::mac_unexpected};
+    CloseReason::auth_missing, CloseReason::auth_failed,   CloseReason::auth_unexpected,
+    CloseReason::auth_refused, CloseReason::mac_missing,   CloseReason::mac_mismatch,
+    CloseReason::mac_replayed, CloseReason::mac_reordered, CloseReason::mac_unexpected};
 
 const char* close_reason_name(CloseReason r);  // symbol, e.g. "oversized_frame"
 const char* close_reason_text(CloseReason r);  // human text

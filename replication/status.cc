@@ -38,6 +38,8 @@ std::string service_status_json(const ServiceStatus& s) {
   j += ",\"digest\":" + quoted(s.digest);
   // Whether a key is configured; the key itself is never shown.
   j += ",\"authentication\":" + quoted(authentication_text(s.channel));
+  // Without a key the link works, but its frames carry no MAC: say so.
+  j += ",\"authenticated\":" + std::string(s.channel.authenticated ? "true" : "false");
   // Verbose extras.
   j += ",\"track_bfd\":" + std::string(s.track_bfd ? "true" : "false");
   j += ",\"last_up_ms_ago\":" + std::to_string(s.last_up_ms_ago);
@@ -60,6 +62,9 @@ std::string service_status_json(const ServiceStatus& s) {
   j += ",\"refused_wrong_peer\":" + u64(s.connector.refused_wrong_peer);
   j += ",\"connect_attempts\":" + u64(s.connector.connect_attempts);
   j += ",\"connect_failures\":" + u64(s.connector.connect_failures);
+  j += ",\"refused_rate_limited\":" + u64(s.connector.refused_rate_limited);
+  j += ",\"refused_authenticated_live\":" + u64(s.connector.refused_authenticated_live);
+  j += ",\"batch_requests_limited\":" + u64(c.batch_requests_limited);
   j += ",\"profiles\":[";
   for (size_t i = 0; i < s.channel.roles.size(); ++i) {
     if (i) j += ",";
@@ -97,6 +102,9 @@ std::string service_status_text(const ServiceStatus& s, bool verbose) {
        s.last_up_ms_ago < 0 ? "-" : std::to_string(s.last_up_ms_ago / 1000) + "s ago");
   line("Batch-backup", s.channel.snapshot_complete ? "Finished" : "Unfinished");
   line("Authentication", s.channel.authentication ? "Configured" : "None");
+  line("Channel", !s.channel.link_up        ? "-"
+                  : s.channel.authenticated ? "Authenticated"
+                                            : "Unauthenticated");
   if (!verbose) return t;
   line("Role", s.role);
   line("Last-seq-sent", u64(s.channel.last_seq_sent));
@@ -110,6 +118,9 @@ std::string service_status_text(const ServiceStatus& s, bool verbose) {
   line("Seq gaps", u64(c.seq_gaps));
   line("Backlog overflows", u64(c.backlog_overflows));
   line("Refused (not peer)", u64(s.connector.refused_wrong_peer));
+  line("Refused (rate)", u64(s.connector.refused_rate_limited));
+  line("Refused (live auth)", u64(s.connector.refused_authenticated_live));
+  line("Batch req. limited", u64(c.batch_requests_limited));
   for (size_t i = 1; i < kCloseReasonCount; ++i) {
     if (c.closes[i] == 0) continue;
     line(format_string("Closed %s", close_reason_name(static_cast<CloseReason>(i))).c_str(),

@@ -122,7 +122,8 @@ std::string render_text(const RbsSnapshot& s, bool verbose) {
              r.last_up_ms_ago < 0 ? "--" : format_duration_ms(r.last_up_ms_ago) + " ago")
         .add("Batch-backup", capitalized(dash(r.batch_backup)))
         .add("Role", capitalized(r.role))
-        .add("Authentication", capitalized(r.authentication));
+        .add("Authentication", capitalized(r.authentication))
+        .add("Channel", r.channel);
     if (verbose) {
       f.add("Last-Seq-Sent", r.last_seq_sent)
           .add("Last-Seq-Acked", r.last_seq_acked)
@@ -159,7 +160,8 @@ std::string render_json(const RbsSnapshot& s, bool verbose) {
         .field("last_seq_sent", r.last_seq_sent)
         .field("last_seq_acked", r.last_seq_acked)
         .field("digest", r.digest)
-        .field("authentication", r.authentication);
+        .field("authentication", r.authentication)
+        .field("channel", r.channel);
     if (verbose) {
       w.field("snapshots_sent", r.snapshots_sent)
           .field("snapshots_received", r.snapshots_received)

@@ -26,6 +26,8 @@ struct RbsRow {
   std::string digest;  // 16 hex chars
   // configured | none: whether an authentication-key is set (never the key itself)
   std::string authentication = "none";
+  // authenticated | unauthenticated (no key: frames carry no MAC) | - (no live link)
+  std::string channel = "-";
   // verbose
   uint64_t snapshots_sent = 0, snapshots_received = 0;
   uint64_t deltas_sent = 0, deltas_received = 0;

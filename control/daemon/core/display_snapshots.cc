@@ -49,6 +49,9 @@ cli::RbsSnapshot DisplaySnapshots::rbs(const std::string& name, TimePoint now) c
       else if (!r.shutdown)
         row.tcp_state = "down";
       row.role = s.role;
+      row.channel = !s.channel.link_up        ? "-"
+                    : s.channel.authenticated ? "authenticated"
+                                              : "unauthenticated";
       row.last_up_ms_ago = s.last_up_ms_ago;
       row.digest = s.digest;
       row.last_seq_sent = s.channel.last_seq_sent;

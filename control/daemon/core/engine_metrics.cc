@@ -31,6 +31,7 @@ void fill_engine_metrics(metrics::MetricsSnapshot& m, TimePoint now, const Engin
     if (r.endpoint) {
       auto st = r.endpoint->channel().status();
       x.connected = st.link_up;
+      x.authenticated = st.link_up && st.authenticated;
       for (const auto& [id, role] : st.roles) x.master |= role == replication::Role::master;
       x.last_seq_sent = st.last_seq_sent;
       x.last_seq_acked = st.last_seq_acked;

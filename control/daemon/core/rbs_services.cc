@@ -16,6 +16,8 @@ std::string RbsServices::start(const config::RbsConfig& r, const config::Config&
   ec.track_bfd = r.track_bfd_session.has_value();
   ec.channel.name = r.name;
   ec.channel.authentication_key = r.authentication_key;
+  // A peer's snapshot cannot hold more than our own table may (`mld global limit groups`).
+  ec.channel.max_snapshot_records = cfg.mld.global_group_limit;
   // A stable node id from our RBS address; a fresh epoch per start so the peer sees restarts.
   ec.channel.node_id = std::hash<std::string>{}(r.source_ipv6->to_string()) | 1;
   ec.channel.epoch = static_cast<uint64_t>(now.time_since_epoch().count()) ^ 0x9e3779b97f4a7c15ULL;

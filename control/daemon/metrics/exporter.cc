@@ -75,6 +75,8 @@ Exporter::Exporter() : registry_(std::make_shared<prometheus::Registry>()) {
           "Split-brain alarms raised for the VRRP6 group.");
   gauge(bfd_state_, "tandem_bfd_state", "BFD state: 0 AdminDown, 1 Down, 2 Init, 3 Up.");
   gauge(rbs_connected_, "tandem_rbs_connected", "1 when the RBS TCP connection is up.");
+  gauge(rbs_authenticated_, "tandem_rbs_authenticated",
+        "1 when the live RBS link is authenticated and MAC-protected, 0 when it is not.");
   gauge(rbs_master_, "tandem_rbs_master", "1 when this router sends the RBS state (master).");
   gauge(rbs_seq_sent_, "tandem_rbs_last_seq_sent", "Last delta sequence number sent.");
   gauge(rbs_seq_acked_, "tandem_rbs_last_seq_acked", "Last delta sequence number acknowledged.");
@@ -210,6 +212,7 @@ void Exporter::update(const MetricsSnapshot& s) {
   for (const auto& r : s.rbs) {
     prometheus::Labels l{{"service", r.service}};
     set_gauge(rbs_connected_, l, r.connected ? 1 : 0);
+    set_gauge(rbs_authenticated_, l, r.authenticated ? 1 : 0);
     set_gauge(rbs_master_, l, r.master ? 1 : 0);
     set_gauge(rbs_seq_sent_, l, static_cast<double>(r.last_seq_sent));
     set_gauge(rbs_seq_acked_, l, static_cast<double>(r.last_seq_acked));

@@ -57,8 +57,8 @@ class Exporter {
       lcore_punted_, lcore_dropped_, mld_joins_, mld_leaves_, vrrp_transitions_, bfd_flaps_,
       rbs_reconnects_, rbs_snapshots_sent_, rbs_snapshots_received_, reloads_, reload_failures_;
   Series<prometheus::Gauge> mld_groups_, mld_querier_, vrrp_state_, vrrp_priority_, bfd_state_,
-      rbs_connected_, rbs_master_, rbs_seq_sent_, rbs_seq_acked_, rbs_lag_, rbs_digest_,
-      fib_entries_;
+      rbs_connected_, rbs_authenticated_, rbs_master_, rbs_seq_sent_, rbs_seq_acked_, rbs_lag_,
+      rbs_digest_, fib_entries_;
   // VRRP6 split brain (control/vrrp6/split_brain.h)
   Series<prometheus::Counter> vrrp_split_brain_events_;
   Series<prometheus::Gauge> vrrp_split_brain_;

@@ -54,6 +54,7 @@ struct BfdMetrics {
 struct RbsMetrics {
   std::string service;
   bool connected = false;
+  bool authenticated = false;  // the live link's peer proved the key and its frames are MACed
   bool master = false;
   uint64_t last_seq_sent = 0, last_seq_acked = 0;
   uint64_t digest = 0;  // exposed as its low 32 bits (a gauge holds a double)
