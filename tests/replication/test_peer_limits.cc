@@ -114,27 +114,26 @@ TEST_F(Accepted, BatchBackupRequestFloodIsLimited) {
   EXPECT_LE(c.snapshots_sent - before, 14u);
 }
 
-TEST_F(Accepted, SnapshotAboveTheGroupLimitIsRefusedBeforeStaging) {
+// A SnapshotBegin announcing `records` records.
+std::vector<uint8_t> snapshot_begin(uint64_t records) {
   flatbuffers::FlatBufferBuilder fbb;
   const std::vector<uint16_t> ids = {kBackupId};
-  fbb.Finish(
-      fb::CreateFrame(fbb, fb::Message::SnapshotBegin,
-                      fb::CreateSnapshotBegin(fbb, 1, 0x9999, fbb.CreateVector(ids), 101).Union()),
-      fb::FrameIdentifier());
-  r.channel.on_bytes(frame_of(fbb), now);
+  fbb.Finish(fb::CreateFrame(
+                 fbb, fb::Message::SnapshotBegin,
+                 fb::CreateSnapshotBegin(fbb, 1, 0x9999, fbb.CreateVector(ids), records).Union()),
+             fb::FrameIdentifier());
+  return frame_of(fbb);
+}
+
+TEST_F(Accepted, SnapshotAboveTheGroupLimitIsRefusedBeforeStaging) {
+  r.channel.on_bytes(snapshot_begin(101), now);
   EXPECT_EQ(r.closes(CloseReason::snapshot_too_large), 1u);
   EXPECT_TRUE(r.channel.wants_close());
   EXPECT_EQ(r.store.size(), 0u);
 }
 
 TEST_F(Accepted, SnapshotAtTheGroupLimitIsStaged) {
-  flatbuffers::FlatBufferBuilder fbb;
-  const std::vector<uint16_t> ids = {kBackupId};
-  fbb.Finish(
-      fb::CreateFrame(fbb, fb::Message::SnapshotBegin,
-                      fb::CreateSnapshotBegin(fbb, 1, 0x9999, fbb.CreateVector(ids), 100).Union()),
-      fb::FrameIdentifier());
-  r.channel.on_bytes(frame_of(fbb), now);
+  r.channel.on_bytes(snapshot_begin(100), now);
   EXPECT_EQ(r.closes(CloseReason::snapshot_too_large), 0u);
   EXPECT_TRUE(r.channel.link_up());
 }
