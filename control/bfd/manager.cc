@@ -56,7 +56,7 @@ bool Manager::on_packet(uint32_t ifindex, const wire::Ipv6Address& src,
     // RFC 5880 §6.8.6: Your Discriminator selects the session.
     s = find(c.your_disc);
     if (s == nullptr) {
-      ++rx_drops_[static_cast<size_t>(RxDrop::unknown_discriminator)];
+      ++rx_drops_[ifindex][static_cast<size_t>(RxDrop::unknown_discriminator)];
       return false;
     }
     // RFC 5881 §3: the session is bound to an interface and peer address.
@@ -82,11 +82,18 @@ bool Manager::on_packet(uint32_t ifindex, const wire::Ipv6Address& src,
       if (matches == 1) s = only;
     }
     if (s == nullptr) {
-      ++rx_drops_[static_cast<size_t>(RxDrop::no_session)];
+      ++rx_drops_[ifindex][static_cast<size_t>(RxDrop::no_session)];
       return false;
     }
   }
   return s->on_packet(c, now);
+}
+
+RxDropCounters Manager::rx_drops() const {
+  RxDropCounters sum{};
+  for (const auto& [ifindex, drops] : rx_drops_)
+    for (size_t d = 0; d < kRxDropCount; ++d) sum[d] += drops[d];
+  return sum;
 }
 
 void Manager::on_timer(TimePoint now) {

@@ -49,8 +49,10 @@ class Manager {
   Session* find(uint32_t ifindex, const wire::Ipv6Address& local, const wire::Ipv6Address& peer);
   std::vector<SessionStatus> status() const;  // sorted by local discriminator
 
-  // Drops that have no session to be charged to.
-  const RxDropCounters& rx_drops() const { return rx_drops_; }
+  // Drops that have no session to be charged to: in all, and by receiving interface (the
+  // daemon's drop table has a row per interface).
+  RxDropCounters rx_drops() const;
+  const std::map<uint32_t, RxDropCounters>& rx_drops_by_interface() const { return rx_drops_; }
 
  private:
   struct Key {
@@ -63,7 +65,7 @@ class Manager {
   Actions actions_;
   std::map<uint32_t, std::unique_ptr<Session>> by_discr_;
   std::map<Key, uint32_t> by_key_;
-  RxDropCounters rx_drops_{};
+  std::map<uint32_t, RxDropCounters> rx_drops_;  // by ifindex
 };
 
 }  // namespace tandem::bfd

@@ -7,6 +7,13 @@
 
 namespace tandem::daemon {
 
+namespace {
+DropTable dataplane_drops(const CliActions& actions, const RouterCore& core) {
+  return actions.dataplane_drops ? actions.dataplane_drops()
+                                 : dataplane_drop_table({}, core.interfaces());
+}
+}  // namespace
+
 cli::WireResponse dispatch_cli(const cli::WireRequest& req, RouterCore& core,
                                const CliActions& actions, TimePoint now) {
   using cli::CliCommand;
@@ -75,6 +82,12 @@ cli::WireResponse dispatch_cli(const cli::WireRequest& req, RouterCore& core,
       w.end_array().end_object();
       return {true, w.str() + "\n"};
     }
+    case CliCommand::display_drop_statistics: {
+      if (!r->interface.empty() && !core.interfaces().by_name(r->interface))
+        return not_found("interface " + r->interface + " does not exist");
+      auto s = core.drop_snapshot(r->interface, dataplane_drops(actions, core), now);
+      return {true, json ? cli::render_json(s) : cli::render_text(s)};
+    }
     case CliCommand::batch_backup:
       core.batch_backup(now);
       return {true, json ? "{\"batch_backup\":\"started\"}\n" : "Info: batch backup started.\n"};
@@ -82,6 +95,8 @@ cli::WireResponse dispatch_cli(const cli::WireRequest& req, RouterCore& core,
       core.reset_statistics(r->subsystem);
       if ((r->subsystem == "all" || r->subsystem == "dataplane") && actions.reset_dataplane)
         actions.reset_dataplane();
+      // After the data plane's own reset, so its drop baseline is taken from the restarted counts.
+      core.reset_drop_statistics(r->subsystem, dataplane_drops(actions, core), now);
       return {true, json ? "{\"reset\":\"" + r->subsystem + "\"}\n"
                          : "Info: " + r->subsystem + " statistics reset.\n"};
     case CliCommand::commit: {

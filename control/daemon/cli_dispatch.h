@@ -15,6 +15,8 @@ struct CliActions {
   std::function<cli::WireResponse(const std::string& path)> commit;
   // `reset dataplane|all statistics` also resets the data plane's counters.
   std::function<void()> reset_dataplane;
+  // The data plane's drops by port (dataplane_drop_table); unset: every port at zero.
+  std::function<DropTable()> dataplane_drops;
   // The clock the big displays read each piece's rows at (they are produced over many
   // event-loop turns); unset: the `now` of the request.
   std::function<TimePoint()> clock;

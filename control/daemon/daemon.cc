@@ -110,6 +110,9 @@ int Daemon::start() {
           return commit_passed_file(path, fd);
         };
         actions.reset_dataplane = [this] { dataplane_.reset_counters(); };
+        actions.dataplane_drops = [this] {
+          return dataplane_drop_table(dataplane_.counters().per_port, core_->interfaces());
+        };
         actions.clock = [] { return Clock::now(); };
         return dispatch_cli(req, *core_, actions, Clock::now());
       },
@@ -215,12 +218,9 @@ std::string Daemon::metrics_body() {
     pm.punted_nd = by_class(dataplane::PuntClass::nd);
     pm.punted_pim = by_class(dataplane::PuntClass::pim);
     pm.punted_data = by_class(dataplane::PuntClass::data);
-    for (size_t r = 1; r < wire::kDropReasonCount; ++r)
-      if (pc.drops[r])
-        pm.drops[std::string(wire::drop_reason_name(static_cast<wire::DropReason>(r)))] =
-            pc.drops[r];
     m.ports.push_back(std::move(pm));
   }
+  m.drops.push_back(dataplane_drop_table(c.per_port, core_->interfaces()));
   for (size_t row = 0; row < c.per_lcore.size(); ++row) {
     for (size_t p = 0; p < c.per_lcore[row].size(); ++p) {
       const auto& pc = c.per_lcore[row][p];

@@ -140,7 +140,11 @@ void PimRouter::set_membership(const Ipv6Address& group, std::vector<Membership>
 void PimRouter::on_message(uint32_t ifindex, const Ipv6Address& src, const wire::PimMessage& m,
                            TimePoint now) {
   Interface* itf = find_interface(ifindex);
-  if (itf == nullptr) return;
+  if (itf == nullptr || !itf->cfg.pim_enabled) {
+    // Not shown by interfaces(): counted where the displays and metrics can see it.
+    ++unconfigured_drops_[ifindex];
+    return;
+  }
   auto drop = [&](RxDrop d) { ++itf->counters.rx_drops[static_cast<size_t>(d)]; };
   if (!itf->running) return drop(RxDrop::interface_not_pim);
   if (src == itf->cfg.link_local) return drop(RxDrop::own_message);

@@ -133,6 +133,10 @@ class PimRouter {
   std::vector<RouteStatus> routes(TimePoint now) const;
   std::vector<RpStatus> rp_info() const;
   Totals totals() const;
+  // PIM messages received on an interface without `pim ipv6 sm` (interfaces() leaves it out),
+  // by ifindex: RxDrop::interface_not_pim. An enabled interface that is down counts the same
+  // reason in its own InterfaceCounters.
+  const std::map<uint32_t, uint64_t>& unconfigured_drops() const { return unconfigured_drops_; }
   const RpfTable& rpf_table() const { return rpf_; }
   const RpMap& rp_map() const { return rp_map_; }
   bool is_dr(uint32_t ifindex) const;
@@ -257,6 +261,7 @@ class PimRouter {
   Actions actions_;
   std::set<Ipv6Address> changed_;
   Totals totals_;
+  std::map<uint32_t, uint64_t> unconfigured_drops_;
 };
 
 }  // namespace tandem::pim

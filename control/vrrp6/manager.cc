@@ -65,10 +65,16 @@ void Manager::on_advert(uint32_t ifindex, const wire::Ipv6Address& src,
   auto it = instances_.find({ifindex, advert.vrid});
   if (it == instances_.end()) {
     // RFC 5798 §7.1: the VRID must be configured on the receiving interface.
-    ++unknown_vrid_drops_;
+    ++unknown_vrid_drops_[ifindex];
     return;
   }
   it->second->on_advert(src, advert, now);
+}
+
+uint64_t Manager::unknown_vrid_drops() const {
+  uint64_t n = 0;
+  for (const auto& [ifindex, drops] : unknown_vrid_drops_) n += drops;
+  return n;
 }
 
 void Manager::on_timer(TimePoint now) {

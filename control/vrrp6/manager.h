@@ -58,8 +58,12 @@ class Manager {
   Actions take_actions() { return std::exchange(actions_, Actions{}); }
   const Actions& pending_actions() const { return actions_; }
 
-  // Adverts for a VRID configured nowhere on that interface (RFC 5798 §7.1).
-  uint64_t unknown_vrid_drops() const { return unknown_vrid_drops_; }
+  // Adverts for a VRID configured nowhere on that interface (RFC 5798 §7.1): in all, and
+  // by receiving interface (the daemon's drop table has a row per interface).
+  uint64_t unknown_vrid_drops() const;
+  const std::map<uint32_t, uint64_t>& unknown_vrid_drops_by_interface() const {
+    return unknown_vrid_drops_;
+  }
 
  private:
   using Key = std::pair<uint32_t, uint8_t>;
@@ -71,7 +75,7 @@ class Manager {
   std::map<Key, std::unique_ptr<Instance>> instances_;
   std::map<uint32_t, bool> interface_up_;
   bool preempt_hold_ = false;
-  uint64_t unknown_vrid_drops_ = 0;
+  std::map<uint32_t, uint64_t> unknown_vrid_drops_;  // by ifindex
 };
 
 }  // namespace tandem::vrrp6

@@ -62,7 +62,8 @@ for cmd in "display remote-backup-service" "display remote-backup-profile" "disp
            "display mld interface ge0" "display multicast ipv6 forwarding-table" \
            "display pim ipv6 neighbor" "display pim ipv6 interface" \
            "display pim ipv6 interface verbose" "display pim ipv6 routing-table" \
-           "display pim ipv6 rp-info" "display current-configuration"; do
+           "display pim ipv6 rp-info" "display current-configuration" \
+           "display drop statistics" "display drop statistics interface ge0"; do
   ctl $cmd > "$dir/out.txt" || fail "$cmd"
   ctl --json $cmd > "$dir/out.json" || fail "--json $cmd"
   python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$dir/out.json" || fail "bad JSON from $cmd"
@@ -86,6 +87,21 @@ curl -sf -g "http://[::1]:$port/metrics" > "$dir/m6" || fail "metrics on ::1"
 curl -sf "http://127.0.0.1:$port/metrics" > "$dir/m4" || fail "metrics on 127.0.0.1"
 grep -q '^tandem_vrrp6_state{interface="ge0",vrid="1"} 2$' "$dir/m6" || fail "vrrp6 state metric"
 grep -q '^tandem_port_rx_packets_total{port="ge0"}' "$dir/m4" || fail "port rx metric"
+# Every drop layer's family, every reason from zero (rpf_fail, a wire reason, stands for them).
+for series in 'tandem_drops_total{port="ge0",reason="rpf_fail"}' \
+              'tandem_control_drops_total{interface="ge0",reason="mld_bad_length"}' \
+              'tandem_vrrp6_rx_drops_total{interface="ge0",reason="vrid_not_configured"}' \
+              'tandem_mld_ignored_total{interface="ge0",reason="link_scope_group"}'; do
+  grep -qF "$series" "$dir/m6" || fail "$series not exported"
+done
+ctl --json display drop statistics | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+layers = {l["layer"]: l for l in d["layers"]}
+for name in ("dataplane", "control", "mld", "vrrp6", "bfd", "pim", "rbs"):
+    assert name in layers, name
+assert any(r["port"] == "ge0" for r in layers["dataplane"]["rows"])
+' || fail "display drop statistics JSON"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/nope")
 [ "$code" = 404 ] || fail "GET /nope gave $code"
 if command -v promtool >/dev/null; then
@@ -118,6 +134,7 @@ ctl --json display mld interface ge0 | grep -q '"robustness":4' || fail "SIGHUP 
 
 ctl batch-backup now > /dev/null || fail "batch-backup now"
 ctl reset statistics > /dev/null || fail "reset statistics"
+ctl reset drop statistics > /dev/null || fail "reset drop statistics"
 
 # Clean stop: priority-0 advert, exit status 0, socket removed.
 kill -TERM "$pid"

@@ -736,9 +736,14 @@ TEST_F(PimDisplayTest, MetricsCarryTheNeighborTheDrAndTheEntry) {
     SCOPED_TRACE(p.interface);
     EXPECT_TRUE(p.dr);
     EXPECT_EQ(p.neighbors, p.interface == "up0" ? 1u : 0u);
-    EXPECT_EQ(p.rx_drops.size(), pim::kRxDropCount);
     EXPECT_GE(p.hellos_sent, 1u);
   }
+  // Receive drops: the PIM drop table has both interfaces with every reason.
+  const auto pim_drops = std::find_if(m.drops.begin(), m.drops.end(),
+                                      [](const DropTable& t) { return t.layer == "pim"; });
+  ASSERT_NE(pim_drops, m.drops.end());
+  EXPECT_EQ(pim_drops->rows.size(), 2u);
+  EXPECT_EQ(pim_drops->reasons.size(), pim::kRxDropCount);
   EXPECT_EQ(m.pim.star_g, 1u);
   EXPECT_EQ(m.pim.s_g, 0u);
 }

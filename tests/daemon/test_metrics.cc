@@ -32,11 +32,14 @@ MetricsSnapshot sample() {
   p.punted_mld = 5;
   p.punted_pim = 1;
   p.punted_data = 1;
-  p.drops = {{"rpf_fail", 3}, {"no_route", 1}};
   s.ports.push_back(p);
+  // Drop tables as the control core builds them (core/drop_counters.h), two reasons each.
+  s.drops.push_back({"dataplane", "port", {"rpf_fail", "no_route"}, {{"ge0", {3, 1}}}});
+  s.drops.push_back(
+      {"mld", "interface", {"global_group_limit", "access_limit"}, {{"ge0", {4, 0}}}});
+  s.drops.push_back({"pim", "interface", {"own_message", "unsupported_type"}, {{"up0", {6, 0}}}});
   s.lcores.push_back(LcorePortMetrics{"1", "ge0", 100, 200, 150, 7, 4});
-  s.mld.push_back(
-      MldInterfaceMetrics{"ge0", 3, 5, 2, true, {{"global_group_limit", 4}, {"access_limit", 0}}});
+  s.mld.push_back(MldInterfaceMetrics{"ge0", 3, 5, 2, true});
   s.vrrp6.push_back(Vrrp6Metrics{"ge0", 1, 2, 120, 3});
   s.bfd.push_back(BfdMetrics{"tomaster", 3, 1});
   RbsMetrics r;
@@ -64,7 +67,6 @@ MetricsSnapshot sample() {
   pim.asserts_received = 2;
   pim.asserts_won = 1;
   pim.asserts_lost = 1;
-  pim.rx_drops = {{"own_message", 6}, {"unsupported_type", 0}};
   s.pim.interfaces.push_back(pim);
   s.pim.star_g = 2;
   s.pim.s_g = 3;
@@ -157,18 +159,28 @@ TEST(Metrics, FamiliesCarryTheContractNamesAndLabels) {
   EXPECT_GT(families, 30);
 }
 
-// RPF failures are a data-plane drop reason: every port has the series, from zero.
-TEST(Metrics, RpfFailuresArePresentOnEveryPortFromZero) {
+// Every row of a drop table has every reason of its layer, from zero (an alert on RPF
+// failures works before the first one); each layer has its own family.
+TEST(Metrics, DropSeriesArePresentForEveryRowAndReasonFromZero) {
   Exporter e;
   auto s = sample();
-  PortMetrics quiet;
-  quiet.port = "ge1";
-  s.ports.push_back(quiet);
+  s.drops[0].rows.push_back({"ge1", {0, 0}});
+  s.drops.push_back({"control", "interface", {"ipv6_bad_version"}, {{"ge0", {2}}}});
+  s.drops.push_back({"vrrp6", "interface", {"vrid_not_configured"}, {{"ge0", {1}}}});
+  s.drops.push_back({"bfd", "interface", {"no_session"}, {{"ge0", {0}}}});
+  s.drops.push_back({"rbs", "service", {"oversized_frame"}, {{"rbs1", {5}}}});
   e.update(s);
   const std::string t = e.serialize();
   EXPECT_TRUE(has_line(t, "tandem_drops_total{port=\"ge0\",reason=\"rpf_fail\"} 3")) << t;
   EXPECT_TRUE(has_line(t, "tandem_drops_total{port=\"ge1\",reason=\"rpf_fail\"} 0")) << t;
-  EXPECT_EQ(t.find("tandem_drops_total{port=\"ge1\",reason=\"no_route\"}"), std::string::npos);
+  EXPECT_TRUE(has_line(t, "tandem_drops_total{port=\"ge1\",reason=\"no_route\"} 0")) << t;
+  EXPECT_TRUE(
+      has_line(t, "tandem_control_drops_total{interface=\"ge0\",reason=\"ipv6_bad_version\"} 2"));
+  EXPECT_TRUE(has_line(
+      t, "tandem_vrrp6_rx_drops_total{interface=\"ge0\",reason=\"vrid_not_configured\"} 1"));
+  EXPECT_TRUE(has_line(t, "tandem_bfd_rx_drops_total{interface=\"ge0\",reason=\"no_session\"} 0"));
+  EXPECT_TRUE(
+      has_line(t, "tandem_rbs_closes_total{reason=\"oversized_frame\",service=\"rbs1\"} 5"));
 }
 
 TEST(Metrics, PimSeriesOfARemovedInterfaceDisappear) {
@@ -176,6 +188,7 @@ TEST(Metrics, PimSeriesOfARemovedInterfaceDisappear) {
   auto s = sample();
   e.update(s);
   s.pim.interfaces.clear();
+  s.drops[2].rows.clear();  // the PIM drop table loses the interface too
   e.update(s);
   const std::string t = e.serialize();
   EXPECT_EQ(t.find("tandem_pim_neighbors{"), std::string::npos) << t;

@@ -26,8 +26,9 @@ const CliSpec kCliSpecs[] = {
     {"display pim ipv6 routing-table", CliCommand::display_pim_routing_table},
     {"display pim ipv6 rp-info", CliCommand::display_pim_rp_info},
     {"display current-configuration", CliCommand::display_current_configuration},
+    {"display drop statistics [interface <interface:ifname>]", CliCommand::display_drop_statistics},
     {"batch-backup now", CliCommand::batch_backup},
-    {"reset [{mld|vrrp6|bfd|remote-backup-service|dataplane}] statistics",
+    {"reset [{mld|vrrp6|bfd|remote-backup-service|dataplane|drop}] statistics",
      CliCommand::reset_statistics},
     {"commit <file:word>", CliCommand::commit},
     {"decode <file:word>", CliCommand::decode},
@@ -74,7 +75,7 @@ std::optional<CliRequest> parse_cli_command(const std::vector<std::string>& word
     r.brief = m.has_keyword("brief");
     if (r.command == CliCommand::reset_statistics) {
       r.subsystem = "all";
-      for (const char* s : {"mld", "vrrp6", "bfd", "remote-backup-service", "dataplane"})
+      for (const char* s : {"mld", "vrrp6", "bfd", "remote-backup-service", "dataplane", "drop"})
         if (m.has_keyword(s)) r.subsystem = s;
     }
     return r;

@@ -22,6 +22,7 @@ enum class CliCommand {
   display_pim_routing_table,
   display_pim_rp_info,
   display_current_configuration,
+  display_drop_statistics,
   batch_backup,
   reset_statistics,
   commit,
@@ -31,9 +32,11 @@ enum class CliCommand {
 struct CliRequest {
   CliCommand command = CliCommand::display_rbs;
   std::string name;       // RBS / RBP name
-  std::string interface;  // display mld ... interface IF
+  std::string interface;  // display mld|drop ... interface IF
   std::string path;       // commit FILE, decode FILE
-  std::string subsystem;  // reset SUBSYSTEM statistics: all | mld | vrrp6 | bfd | rbs | dataplane
+  // reset SUBSYSTEM statistics: all | mld | vrrp6 | bfd | remote-backup-service | dataplane |
+  // drop (every layer's drop display, core/drop_counters.h)
+  std::string subsystem;
   bool verbose = false;
   bool brief = false;
 };

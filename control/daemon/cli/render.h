@@ -35,6 +35,9 @@ std::string render_text(const PimRoutingSnapshot& s);
 std::string render_json(const PimRoutingSnapshot& s);
 std::string render_text(const PimRpSnapshot& s);
 std::string render_json(const PimRpSnapshot& s);
+// render_drops.cc
+std::string render_text(const DropSnapshot& s);
+std::string render_json(const DropSnapshot& s);
 
 // The displays that grow with the group and forwarding tables, in pieces: header, one row at
 // a time, footer (a chunked producer writes them over several event-loop turns; the

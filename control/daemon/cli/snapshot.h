@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "control/daemon/drop_table.h"
+
 namespace tandem::cli {
 
 // display remote-backup-service [NAME] [verbose]
@@ -249,6 +251,12 @@ struct PimRpRow {
 };
 struct PimRpSnapshot {
   std::vector<PimRpRow> rps;
+};
+
+// display drop statistics [interface IF]: every layer's drops since the last reset, each row
+// with every reason of its layer (zero included).
+struct DropSnapshot {
+  std::vector<daemon::DropTable> layers;
 };
 
 }  // namespace tandem::cli

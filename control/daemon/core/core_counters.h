@@ -8,7 +8,6 @@ namespace tandem::daemon {
 
 struct CoreCounters {
   uint64_t frames = 0;
-  uint64_t parse_drops = 0;     // wire::parse_frame said drop
   uint64_t pim_data = 0;        // data packets sampled for PIM (SPT switch, SPT bit, Assert)
   uint64_t unhandled_kind = 0;  // kinds the control core does not process (data, other)
   uint64_t unknown_interface = 0;

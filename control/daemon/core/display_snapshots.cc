@@ -286,6 +286,9 @@ cli::PimInterfaceSnapshot DisplaySnapshots::pim_interface(TimePoint now) const {
     r.propagation_delay_ms = to_ms(i.effective_propagation_delay);
     r.join_suppression = i.join_suppression;
     copy_pim_counters(i.counters, r);
+    for (size_t d = 0; d < pim::kRxDropCount; ++d)
+      r.rx_drops.emplace_back(pim::rx_drop_name(static_cast<pim::RxDrop>(d)),
+                              i.counters.rx_drops[d]);
     r.neighbor_ups = i.counters.neighbor_ups;
     r.neighbor_downs = i.counters.neighbor_downs;
   }

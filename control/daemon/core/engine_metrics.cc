@@ -10,14 +10,7 @@ void fill_engine_metrics(metrics::MetricsSnapshot& m, TimePoint now, const Engin
   for (uint32_t ifindex : e.mld.interfaces()) {
     auto st = e.mld.interface_status(ifindex, now);
     if (!st) continue;
-    m.mld.push_back({st->name, st->groups, st->joins, st->leaves, st->is_querier, {}});
-    for (size_t i = 1; i < mld::kIgnoreReasonCount; ++i) {
-      const auto reason = static_cast<mld::IgnoreReason>(i);
-      const uint64_t n = st->counters.ignored_count(reason);
-      // Limit refusals are always exported, so an alert on them works from zero.
-      if (n != 0 || mld::is_limit_reason(reason))
-        m.mld.back().ignored[std::string(mld::ignore_reason_name(reason))] = n;
-    }
+    m.mld.push_back({st->name, st->groups, st->joins, st->leaves, st->is_querier});
   }
   m.mld_source_entries = e.mld.source_count();
   for (const auto& s : e.vrrp.status())

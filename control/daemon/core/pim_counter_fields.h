@@ -1,25 +1,11 @@
 // A PIM interface's counters into its display row or its metrics: both carry the same
-// field names, so one template fills either. Receive drops go in by every reason, zero
-// included (an alert works from zero).
+// field names, so one template fills either. Receive drops are not among them: the display
+// lists them itself and the metrics take them from the pim drop table (drop_statistics.h).
 #pragma once
-
-#include <cstdint>
-#include <map>
-#include <string>
-#include <utility>
-#include <vector>
 
 #include "control/pim/router.h"
 
 namespace tandem::daemon {
-
-inline void put_drop(std::vector<std::pair<std::string, uint64_t>>& to, const char* reason,
-                     uint64_t n) {
-  to.emplace_back(reason, n);
-}
-inline void put_drop(std::map<std::string, uint64_t>& to, const char* reason, uint64_t n) {
-  to[reason] = n;
-}
 
 template <typename To>
 void copy_pim_counters(const pim::InterfaceCounters& c, To& to) {
@@ -33,8 +19,6 @@ void copy_pim_counters(const pim::InterfaceCounters& c, To& to) {
   to.asserts_received = c.asserts_received;
   to.asserts_won = c.asserts_won;
   to.asserts_lost = c.asserts_lost;
-  for (size_t d = 0; d < pim::kRxDropCount; ++d)
-    put_drop(to.rx_drops, pim::rx_drop_name(static_cast<pim::RxDrop>(d)), c.rx_drops[d]);
 }
 
 }  // namespace tandem::daemon

@@ -23,7 +23,8 @@ RouterCore::RouterCore(PacketIo& io, LogSink log, uint64_t seed)
       split_brain_(config_, interfaces_, engines_.vrrp, engines_.bfd, rbs_),
       applier_(config_, interfaces_, engines_, store_, rbs_, roles_, fib_sync_, io_, counters_,
                log_),
-      snapshots_(config_, interfaces_, engines_, rbs_, store_, fib_sync_, io_, baselines_) {
+      snapshots_(config_, interfaces_, engines_, rbs_, store_, fib_sync_, io_, baselines_),
+      drops_(interfaces_, engines_, rbs_) {
   fib_sync_.set_pim(&engines_.pim);
 }
 
@@ -68,7 +69,7 @@ void RouterCore::on_frame(uint32_t ifindex, std::span<const uint8_t> bytes,
 void RouterCore::on_parsed(uint32_t ifindex, const wire::Frame& f, TimePoint now) {
   Engines& e = engines_;
   switch (f.kind) {
-    case wire::PacketKind::drop: ++counters_.parse_drops; return;
+    case wire::PacketKind::drop: drops_.count_parse_drop(ifindex, f.drop_reason); return;
     case wire::PacketKind::mld_query:
     case wire::PacketKind::mld_report_v1:
     case wire::PacketKind::mld_done:
@@ -184,7 +185,7 @@ void RouterCore::batch_backup(TimePoint now) {
 
 void RouterCore::reset_statistics(const std::string& subsystem) {
   if (subsystem == "all" || subsystem == "dataplane") {
-    counters_.frames = counters_.parse_drops = counters_.unhandled_kind = 0;
+    counters_.frames = counters_.unhandled_kind = 0;
     counters_.unknown_interface = counters_.tx_failed = counters_.bfd_no_neighbor = 0;
   }
   baselines_.reset(subsystem, engines_);
@@ -244,6 +245,23 @@ cli::MoreOutput RouterCore::forwarding_stream(bool json, DisplayChunk chunk) {
 
 void RouterCore::fill_metrics(metrics::MetricsSnapshot& m, TimePoint now) const {
   fill_engine_metrics(m, now, engines_, rbs_, store_, fib_sync_, counters_);
+  for (auto& t : drops_.tables(now)) m.drops.push_back(std::move(t));
+}
+
+// ---- drops ----
+
+std::vector<DropTable> RouterCore::drop_tables(TimePoint now) const {
+  return drops_.tables(now);
+}
+
+cli::DropSnapshot RouterCore::drop_snapshot(const std::string& interface, DropTable dataplane,
+                                            TimePoint now) const {
+  return drops_.snapshot(interface, std::move(dataplane), now);
+}
+
+void RouterCore::reset_drop_statistics(const std::string& subsystem, const DropTable& dataplane,
+                                       TimePoint now) {
+  drops_.reset(subsystem, dataplane, now);
 }
 
 }  // namespace tandem::daemon

@@ -13,7 +13,8 @@
 // (config → engines), the per-engine dispatchers (dispatch.h: outputs → frames, FIB, other
 // engines), RbsServices (the replication endpoints), RbpRoles (RBP role from VRRP6),
 // SplitBrainWatch (BFD/RBS evidence → VRRP6), DisplaySnapshots and display_stream.h (the
-// displays), fill_engine_metrics (metrics) and StatisticsBaselines (`reset statistics`).
+// displays), fill_engine_metrics (metrics), StatisticsBaselines (`reset statistics`) and
+// DropStatistics (every layer's drop table).
 #pragma once
 
 #include <functional>
@@ -32,6 +33,7 @@
 #include "control/daemon/core/core_output.h"
 #include "control/daemon/core/display_snapshots.h"
 #include "control/daemon/core/display_stream.h"
+#include "control/daemon/core/drop_statistics.h"
 #include "control/daemon/core/engines.h"
 #include "control/daemon/core/fib_sync.h"
 #include "control/daemon/core/interfaces.h"
@@ -101,6 +103,17 @@ class RouterCore {
   cli::MoreOutput forwarding_stream(bool json, DisplayChunk chunk = {});
   // Engine parts of the metrics (ports and lcores come from the data plane).
   void fill_metrics(metrics::MetricsSnapshot& m, TimePoint now) const;
+  // ---- drops (DropStatistics) ----
+  // Every layer's drop table but the data plane's (its caller owns the data plane): since
+  // start, as the metrics show them.
+  std::vector<DropTable> drop_tables(TimePoint now) const;
+  // display drop statistics [interface IF]: `dataplane` (dataplane_drop_table) and every
+  // other layer, counted since the last reset; rows of other interfaces left out.
+  cli::DropSnapshot drop_snapshot(const std::string& interface, DropTable dataplane,
+                                  TimePoint now) const;
+  // `reset SUBSYSTEM statistics`: the drop layers it covers count from zero in the display.
+  void reset_drop_statistics(const std::string& subsystem, const DropTable& dataplane,
+                             TimePoint now);
 
   const config::Config& config() const { return config_; }
   const InterfaceMap& interfaces() const { return interfaces_; }
@@ -140,6 +153,7 @@ class RouterCore {
   SplitBrainWatch split_brain_;
   ConfigApplier applier_;
   DisplaySnapshots snapshots_;
+  DropStatistics drops_;
   std::map<uint32_t, bool> link_up_;
   bool preempt_hold_ = false;
   bool shut_down_ = false;

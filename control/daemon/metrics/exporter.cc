@@ -7,7 +7,29 @@
 namespace tandem::metrics {
 
 namespace {
-constexpr const char* kRpfFail = "rpf_fail";  // wire::DropReason::rpf_fail
+// The family of each drop layer; its labels are the table's row key and `reason`. The names
+// of the data plane's, MLD's and PIM's families predate the drop tables: kept as they were.
+struct DropFamily {
+  const char* layer;
+  const char* name;
+  const char* help;
+};
+constexpr DropFamily kDropFamilies[] = {
+    {daemon::drop_layer::kDataplane, "tandem_drops_total",
+     "Frames the workers dropped, by port and reason (every reason present)."},
+    {daemon::drop_layer::kControl, "tandem_control_drops_total",
+     "Punted frames the control core's parser refused, by interface and reason."},
+    {daemon::drop_layer::kMld, "tandem_mld_ignored_total",
+     "MLD messages, records and entries ignored or refused, by reason (limits included)."},
+    {daemon::drop_layer::kVrrp6, "tandem_vrrp6_rx_drops_total",
+     "VRRP6 adverts received and not used, by interface and reason."},
+    {daemon::drop_layer::kBfd, "tandem_bfd_rx_drops_total",
+     "BFD control packets received and not used, by interface and reason."},
+    {daemon::drop_layer::kPim, "tandem_pim_rx_drops_total",
+     "PIM messages received and not used, by reason (every reason present)."},
+    {daemon::drop_layer::kRbs, "tandem_rbs_closes_total",
+     "RBS connections closed or refused, by service and reason."},
+};
 
 template <typename Builder>
 auto& build(Builder b, const char* name, const char* help, prometheus::Registry& r) {
@@ -42,7 +64,7 @@ Exporter::Exporter() : registry_(std::make_shared<prometheus::Registry>()) {
   counter(port_punted_data_, "tandem_port_punted_data_packets_total",
           "Multicast data frames punted for PIM: copies of frames forwarded on a (*,G) entry "
           "that notifies sources, and frames that failed RPF on a PIM interface.");
-  counter(drops_, "tandem_drops_total", "Frames dropped, by port and reason.");
+  for (const auto& f : kDropFamilies) counter(drop_families_[f.layer], f.name, f.help);
   counter(lcore_rx_, "tandem_lcore_rx_packets_total", "Frames received by the lcore on the port.");
   counter(lcore_tx_, "tandem_lcore_tx_packets_total", "Frames sent by the lcore on the port.");
   counter(lcore_copies_, "tandem_lcore_copies_total", "Replicas made by the lcore for the port.");
@@ -50,8 +72,6 @@ Exporter::Exporter() : registry_(std::make_shared<prometheus::Registry>()) {
   counter(lcore_dropped_, "tandem_lcore_dropped_packets_total", "Frames the lcore dropped.");
   counter(mld_joins_, "tandem_mld_joins_total", "Group entries created on the interface.");
   counter(mld_leaves_, "tandem_mld_leaves_total", "Group entries removed on the interface.");
-  counter(mld_ignored_, "tandem_mld_ignored_total",
-          "MLD messages, records and entries ignored or refused, by reason (limits included).");
   gauge(mld_source_entries_, "tandem_mld_source_entries",
         "MLD source entries on all interfaces (bounded by mld global limit sources).");
   counter(vrrp_transitions_, "tandem_vrrp6_transitions_total", "VRRP6 state changes.");
@@ -99,8 +119,6 @@ Exporter::Exporter() : registry_(std::make_shared<prometheus::Registry>()) {
   counter(pim_asserts_received_, "tandem_pim_asserts_received_total", "PIM Asserts received.");
   counter(pim_asserts_won_, "tandem_pim_asserts_won_total", "PIM Assert elections won.");
   counter(pim_asserts_lost_, "tandem_pim_asserts_lost_total", "PIM Assert elections lost.");
-  counter(pim_rx_drops_, "tandem_pim_rx_drops_total",
-          "PIM messages received and not used, by reason (every reason present).");
   gauge(pim_routes_, "tandem_pim_routes",
         "PIM upstream entries by kind: star_g (*,G), s_g (S,G), s_g_rpt (S,G,rpt) pruned.");
   counter(pim_spt_switches_, "tandem_pim_spt_switches_total",
@@ -173,11 +191,6 @@ void Exporter::update(const MetricsSnapshot& s) {
     set_counter(port_punted_nd_, l, p.punted_nd);
     set_counter(port_punted_pim_, l, p.punted_pim);
     set_counter(port_punted_data_, l, p.punted_data);
-    for (const auto& [reason, n] : p.drops)
-      set_counter(drops_, {{"port", p.port}, {"reason", reason}}, n);
-    // Frames that failed RPF (PIM's RPF check on the entry's incoming interface): present
-    // from zero, so an alert on them works before the first one.
-    if (!p.drops.count(kRpfFail)) set_counter(drops_, {{"port", p.port}, {"reason", kRpfFail}}, 0);
   }
   for (const auto& c : s.lcores) {
     prometheus::Labels l{{"lcore", c.lcore}, {"port", c.port}};
@@ -193,8 +206,6 @@ void Exporter::update(const MetricsSnapshot& s) {
     set_gauge(mld_querier_, l, m.querier ? 1 : 0);
     set_counter(mld_joins_, l, m.joins);
     set_counter(mld_leaves_, l, m.leaves);
-    for (const auto& [reason, n] : m.ignored)
-      set_counter(mld_ignored_, {{"interface", m.interface}, {"reason", reason}}, n);
   }
   for (const auto& v : s.vrrp6) {
     prometheus::Labels l{{"interface", v.interface}, {"vrid", std::to_string(v.vrid)}};
@@ -241,8 +252,6 @@ void Exporter::update(const MetricsSnapshot& s) {
     set_counter(pim_asserts_received_, l, p.asserts_received);
     set_counter(pim_asserts_won_, l, p.asserts_won);
     set_counter(pim_asserts_lost_, l, p.asserts_lost);
-    for (const auto& [reason, n] : p.rx_drops)
-      set_counter(pim_rx_drops_, {{"interface", p.interface}, {"reason", reason}}, n);
   }
   for (const auto& [kind, n] :
        {std::pair{"star_g", s.pim.star_g}, {"s_g", s.pim.s_g}, {"s_g_rpt", s.pim.s_g_rpt}})
@@ -253,6 +262,13 @@ void Exporter::update(const MetricsSnapshot& s) {
   set_counter(reload_failures_, {}, s.config_reload_failures);
   set_gauge(fib_entries_, {}, static_cast<double>(s.fib_entries));
   set_gauge(mld_source_entries_, {}, static_cast<double>(s.mld_source_entries));
+  for (const auto& t : s.drops) {
+    auto family = drop_families_.find(t.layer);
+    if (family == drop_families_.end()) continue;  // a layer without a family is not exported
+    for (const auto& row : t.rows)
+      for (size_t i = 0; i < t.reasons.size() && i < row.counts.size(); ++i)
+        set_counter(family->second, {{t.key, row.name}, {"reason", t.reasons[i]}}, row.counts[i]);
+  }
   end_round();
 }
 

@@ -53,9 +53,9 @@ class Exporter {
 
   Series<prometheus::Counter> port_rx_, port_tx_, port_forwarded_, port_copies_, port_clones_,
       port_punted_, port_punted_mld_, port_punted_vrrp_, port_punted_bfd_, port_punted_nd_,
-      port_punted_pim_, port_punted_data_, drops_, lcore_rx_, lcore_tx_, lcore_copies_,
-      lcore_punted_, lcore_dropped_, mld_joins_, mld_leaves_, vrrp_transitions_, bfd_flaps_,
-      rbs_reconnects_, rbs_snapshots_sent_, rbs_snapshots_received_, reloads_, reload_failures_;
+      port_punted_pim_, port_punted_data_, lcore_rx_, lcore_tx_, lcore_copies_, lcore_punted_,
+      lcore_dropped_, mld_joins_, mld_leaves_, vrrp_transitions_, bfd_flaps_, rbs_reconnects_,
+      rbs_snapshots_sent_, rbs_snapshots_received_, reloads_, reload_failures_;
   Series<prometheus::Gauge> mld_groups_, mld_querier_, vrrp_state_, vrrp_priority_, bfd_state_,
       rbs_connected_, rbs_authenticated_, rbs_master_, rbs_seq_sent_, rbs_seq_acked_, rbs_lag_,
       rbs_digest_, fib_entries_;
@@ -64,15 +64,15 @@ class Exporter {
   Series<prometheus::Gauge> vrrp_split_brain_;
   // RBS connections refused by peer authentication, by close reason (replication/auth.h).
   Series<prometheus::Counter> rbs_auth_failures_;
-  // MLD: ignored items by reason (limits included) and the router-wide source entries.
-  Series<prometheus::Counter> mld_ignored_;
+  // MLD: the router-wide source entries.
   Series<prometheus::Gauge> mld_source_entries_;
   // PIM-SM (control/pim): per interface, receive drops by reason, entries by kind.
   Series<prometheus::Counter> pim_hellos_sent_, pim_hellos_received_, pim_jp_sent_,
       pim_jp_received_, pim_joins_sent_, pim_prunes_sent_, pim_asserts_sent_, pim_asserts_received_,
-      pim_asserts_won_, pim_asserts_lost_, pim_rx_drops_, pim_spt_switches_,
-      pim_data_notifications_;
+      pim_asserts_won_, pim_asserts_lost_, pim_spt_switches_, pim_data_notifications_;
   Series<prometheus::Gauge> pim_neighbors_, pim_is_dr_, pim_routes_;
+  // One family per drop layer (MetricsSnapshot::drops), by DropTable::layer.
+  std::map<std::string, Series<prometheus::Counter>> drop_families_;
   prometheus::Histogram* loop_latency_ = nullptr;
 };
 

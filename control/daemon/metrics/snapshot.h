@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "control/daemon/drop_table.h"
+
 namespace tandem::metrics {
 
 struct PortMetrics {
@@ -15,7 +17,6 @@ struct PortMetrics {
   uint64_t rx = 0, tx = 0, forwarded = 0, copies = 0, clones = 0, punted = 0;
   uint64_t punted_mld = 0, punted_vrrp = 0, punted_bfd = 0, punted_nd = 0, punted_pim = 0,
            punted_data = 0;
-  std::map<std::string, uint64_t> drops;  // by drop reason name (wire::drop_reason_name)
 };
 
 struct LcorePortMetrics {
@@ -29,10 +30,6 @@ struct MldInterfaceMetrics {
   uint64_t groups = 0;
   uint64_t joins = 0, leaves = 0;
   bool querier = false;
-  // Ignored messages/records by reason name (control/mld/counters.h): the limit reasons
-  // (access_limit, source_limit, global_group_limit, global_source_limit) always, others
-  // once non-zero.
-  std::map<std::string, uint64_t> ignored;
 };
 
 struct Vrrp6Metrics {
@@ -71,8 +68,6 @@ struct PimInterfaceMetrics {
   uint64_t join_prunes_sent = 0, join_prunes_received = 0;
   uint64_t joins_sent = 0, prunes_sent = 0;  // entries inside the Join/Prune messages
   uint64_t asserts_sent = 0, asserts_received = 0, asserts_won = 0, asserts_lost = 0;
-  // PIM messages read and not used, by reason name (control/pim/events.h): every reason.
-  std::map<std::string, uint64_t> rx_drops;
 };
 
 struct PimMetrics {
@@ -93,6 +88,8 @@ struct MetricsSnapshot {
   uint64_t fib_entries = 0;
   uint64_t mld_source_entries = 0;  // all interfaces (mld global limit sources bounds it)
   PimMetrics pim;
+  // Every layer's drops (data plane first), one `reason`-labelled family each (exporter.cc).
+  std::vector<daemon::DropTable> drops;
 };
 
 }  // namespace tandem::metrics
