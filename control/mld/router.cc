@@ -165,6 +165,7 @@ void MldRouter::on_message(uint32_t ifindex, const Ipv6Address& src, const wire:
   Interface* itf = find_interface(ifindex);
   if (itf == nullptr) {
     ignore(IgnoreReason::unknown_interface);
+    ++unknown_interface_drops_[ifindex];
     return;
   }
   switch (msg.kind) {

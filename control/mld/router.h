@@ -22,6 +22,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -151,6 +152,11 @@ class MldRouter {
   // Source entries over all records (INCLUDE sources, EXCLUDE requested and exclude lists).
   size_t source_count() const { return source_entries_; }
   const Counters& counters() const { return counters_; }
+  // Messages on an interface without MLD (IgnoreReason::unknown_interface), by ifindex: the
+  // daemon's drop table shows them on the interface they came in on.
+  const std::map<uint32_t, uint64_t>& unknown_interface_drops() const {
+    return unknown_interface_drops_;
+  }
   // Per-group debug lines (created/deleted with the rule that decided it); off by default.
   void set_debug(bool on) { debug_ = on; }
   // Bytes the group table, the timer heap and source lists hold (the benchmark's figure).
@@ -215,6 +221,7 @@ class MldRouter {
   LogSink log_;
   bool debug_ = false;  // per-group lines; off by default (1M groups churn)
   Counters counters_;
+  std::map<uint32_t, uint64_t> unknown_interface_drops_;  // IgnoreReason::unknown_interface
   GlobalLimits limits_;
   size_t source_entries_ = 0;  // sum of every record's sources.size()
   GroupTable table_;

@@ -30,12 +30,18 @@ bool Responder::is_own_address(uint32_t ifindex, const wire::Ipv6Address& a) con
   return std::find(v.begin(), v.end(), a) != v.end();
 }
 
+uint64_t Responder::ignored(NsIgnore r) const {
+  uint64_t n = 0;
+  for (const auto& [ifindex, counts] : ignored_) n += counts[static_cast<size_t>(r)];
+  return n;
+}
+
 // RFC 4861 §7.2.3 (is the target ours?) and §7.2.4 (how to answer).
 std::optional<NaSpec> Responder::on_ns(uint32_t ifindex, const wire::Ipv6Address& src,
                                        const wire::MacAddress& eth_src, const wire::NdMessage& ns) {
   auto it = interfaces_.find(ifindex);
   if (it == interfaces_.end()) {
-    ++ignored_[static_cast<size_t>(NsIgnore::unknown_interface)];
+    ignore(ifindex, NsIgnore::unknown_interface);
     return std::nullopt;
   }
   NaSpec na;
@@ -52,7 +58,7 @@ std::optional<NaSpec> Responder::on_ns(uint32_t ifindex, const wire::Ipv6Address
     na.target_lla = *vmac;
     is_virtual = true;
   } else {
-    ++ignored_[static_cast<size_t>(NsIgnore::not_our_target)];
+    ignore(ifindex, NsIgnore::not_our_target);
     return std::nullopt;
   }
   na.src_mac = na.target_lla;
@@ -66,7 +72,7 @@ std::optional<NaSpec> Responder::on_ns(uint32_t ifindex, const wire::Ipv6Address
     std::optional<wire::MacAddress> dst_mac = ns.source_lla;
     if (!dst_mac && !eth_src.is_zero() && !eth_src.is_multicast()) dst_mac = eth_src;
     if (!dst_mac) {
-      ++ignored_[static_cast<size_t>(NsIgnore::no_link_layer_address)];
+      ignore(ifindex, NsIgnore::no_link_layer_address);
       return std::nullopt;
     }
     na.dst = src;

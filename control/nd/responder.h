@@ -3,6 +3,8 @@
 // predicate (the VRRP6 engine, which nd/ may not include) says this router is Master.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -39,7 +41,13 @@ enum class NsIgnore : uint8_t {
   TANDEM_ND_FOREACH_NS_IGNORE(TANDEM_ND_NS_IGNORE_ENUM)
 #undef TANDEM_ND_NS_IGNORE_ENUM
 };
+inline constexpr size_t kNsIgnoreCount = 0
+#define TANDEM_ND_NS_IGNORE_COUNT(sym, text) +1
+    TANDEM_ND_FOREACH_NS_IGNORE(TANDEM_ND_NS_IGNORE_COUNT)
+#undef TANDEM_ND_NS_IGNORE_COUNT
+    ;
 const char* ns_ignore_name(NsIgnore r);
+using NsIgnoreCounters = std::array<uint64_t, kNsIgnoreCount>;
 
 class Responder {
  public:
@@ -64,7 +72,9 @@ class Responder {
   uint64_t answered_virtual() const { return answered_virtual_; }
   // NS from :: (DAD) for an address we hold: answered to ff02::1 with S=0 (§7.2.4).
   uint64_t dad_defended() const { return dad_defended_; }
-  uint64_t ignored(NsIgnore r) const { return ignored_[static_cast<size_t>(r)]; }
+  // Ignored NS: in all, and by receiving interface (the daemon's drop table has a row each).
+  uint64_t ignored(NsIgnore r) const;
+  const std::map<uint32_t, NsIgnoreCounters>& ignored_by_interface() const { return ignored_; }
 
  private:
   struct Interface {
@@ -74,7 +84,8 @@ class Responder {
   std::map<uint32_t, Interface> interfaces_;
   VirtualPredicate virtual_;
   uint64_t answered_ = 0, answered_virtual_ = 0, dad_defended_ = 0;
-  uint64_t ignored_[3] = {};
+  std::map<uint32_t, NsIgnoreCounters> ignored_;  // by ifindex
+  void ignore(uint32_t ifindex, NsIgnore r) { ++ignored_[ifindex][static_cast<size_t>(r)]; }
 };
 
 }  // namespace tandem::nd

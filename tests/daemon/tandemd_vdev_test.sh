@@ -98,7 +98,7 @@ ctl --json display drop statistics | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 layers = {l["layer"]: l for l in d["layers"]}
-for name in ("dataplane", "control", "mld", "vrrp6", "bfd", "pim", "rbs"):
+for name in ("dataplane", "control", "mld", "vrrp6", "bfd", "pim", "nd", "rbs"):
     assert name in layers, name
 assert any(r["port"] == "ge0" for r in layers["dataplane"]["rows"])
 ' || fail "display drop statistics JSON"

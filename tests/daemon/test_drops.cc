@@ -12,6 +12,7 @@
 #include "control/daemon/core/router_core.h"
 #include "control/daemon/metrics/exporter.h"
 #include "control/wire/frame.h"
+#include "control/wire/nd.h"
 #include "dataplane/classify.h"
 #include "dataplane/counters.h"
 #include "tests/daemon/fake_io.h"
@@ -52,6 +53,7 @@ const std::map<std::string, std::pair<std::string, std::string>> kFamily = {
     {"vrrp6", {"tandem_vrrp6_rx_drops_total", "interface"}},
     {"bfd", {"tandem_bfd_rx_drops_total", "interface"}},
     {"pim", {"tandem_pim_rx_drops_total", "interface"}},
+    {"nd", {"tandem_nd_solicitations_ignored_total", "interface"}},
     {"rbs", {"tandem_rbs_closes_total", "service"}},
 };
 
@@ -185,6 +187,25 @@ TEST_F(Drops, MldRecordForALinkScopeGroupIsCountedOnItsInterface) {
   expect_counted("mld", "ge0", "", "link_scope_group");
 }
 
+TEST_F(Drops, MldReportOnAnInterfaceWithoutMldIsCountedThere) {
+  auto frame = wire::build_mld_v2_report_frame(
+      kHostMac, Ipv6Address::must_parse("fe80::aa"),
+      {{wire::MldRecordType::to_ex, Ipv6Address::must_parse("ff05::7"), {}}});
+  core.on_frame(ifindex("up0"), frame, now);  // up0 has no `mld enable`
+  expect_counted("mld", "up0", "ge0", "unknown_interface");
+}
+
+TEST_F(Drops, NeighborSolicitationForAnotherHostIsCountedOnItsInterface) {
+  wire::L2L3Spec l;
+  l.src_mac = kHostMac;
+  l.src = Ipv6Address::must_parse("fe80::5");
+  l.dst = Ipv6Address::must_parse("ff02::1:ff00:77");  // solicited-node of the target
+  l.hop_limit = 255;                                   // RFC 4861 7.1.1
+  auto body = wire::build_ns_body(Ipv6Address::must_parse("fe80::77"), kHostMac);
+  core.on_frame(ifindex("ge0"), wire::build_icmpv6_frame(l, body), now);
+  expect_counted("nd", "ge0", "up0", "not_our_target");
+}
+
 TEST_F(Drops, WorkerDropsAreSummedOverLcoresByPort) {
   // Two workers classify the same broken frame on port 1 (up0) and count it on their own
   // per-lcore block; the control core reads both and sums (as Dataplane::counters does).
@@ -245,6 +266,7 @@ TEST_F(Drops, EveryReasonHasANameAndIsExportedFromZero) {
       {"vrrp6", vrrp6::kRxDropCount},
       {"bfd", bfd::kRxDropCount},
       {"pim", pim::kRxDropCount},
+      {"nd", nd::kNsIgnoreCount},
       {"rbs", replication::kCloseReasonCount - 1},  // without CloseReason::none
   };
   std::vector<DropTable> tables = core.drop_tables(now);

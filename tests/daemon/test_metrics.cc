@@ -235,7 +235,22 @@ TEST(Metrics, PromtoolAcceptsTheExposition) {
   const char* promtool = "/usr/bin/promtool";
   if (::access(promtool, X_OK) != 0) GTEST_SKIP() << "promtool not installed (prometheus package)";
   Exporter e;
-  e.update(sample());
+  auto s = sample();
+  // Every drop layer's family, so promtool lints each name (e.g. no "ns" read as a unit).
+  for (const std::string layer : daemon::drop_layer::kAll) {
+    const char* key = layer == daemon::drop_layer::kDataplane ? "port"
+                      : layer == daemon::drop_layer::kRbs     ? "service"
+                                                              : "interface";
+    s.drops.push_back({layer, key, {"some_reason"}, {{"x9", {1}}}});
+  }
+  e.update(s);
+  // Each layer has a family of its own: one some_reason sample each.
+  const std::string text = e.serialize();
+  size_t samples = 0;
+  for (size_t at = text.find("reason=\"some_reason\""); at != std::string::npos;
+       at = text.find("reason=\"some_reason\"", at + 1))
+    ++samples;
+  EXPECT_EQ(samples, std::size(daemon::drop_layer::kAll));
   e.observe_loop_latency(0.001);
   std::string path = "/tmp/tandem-metrics-" + std::to_string(::getpid()) + ".prom";
   std::ofstream(path) << e.serialize();

@@ -79,12 +79,14 @@ DropTable ParseDropCounters::table(const InterfaceMap& ifs) const {
   return std::move(b).finish();
 }
 
-DropTable mld_drop_table(const mld::MldRouter& mld, TimePoint now) {
+DropTable mld_drop_table(const mld::MldRouter& mld, const InterfaceMap& ifs, TimePoint now) {
   // IgnoreReason::none is value 0.
   auto b = TableBuilder::of<mld::IgnoreReason>(drop_layer::kMld, "interface",
                                                mld::kIgnoreReasonCount, 1, mld::ignore_reason_name);
   for (uint32_t ifindex : mld.interfaces())
     if (auto st = mld.interface_status(ifindex, now)) b.add(st->name, st->counters.ignored);
+  for (const auto& [ifindex, n] : mld.unknown_interface_drops())
+    b.add(interface_name(ifs, ifindex), mld::IgnoreReason::unknown_interface, n);
   return std::move(b).finish();
 }
 
@@ -112,6 +114,15 @@ DropTable pim_drop_table(const pim::PimRouter& pim, const InterfaceMap& ifs, Tim
   for (const auto& i : pim.interfaces(now)) b.add(i.interface, i.counters.rx_drops);
   for (const auto& [ifindex, n] : pim.unconfigured_drops())
     b.add(interface_name(ifs, ifindex), pim::RxDrop::interface_not_pim, n);
+  return std::move(b).finish();
+}
+
+DropTable nd_drop_table(const nd::Responder& responder, const InterfaceMap& ifs) {
+  auto b = TableBuilder::of<nd::NsIgnore>(drop_layer::kNd, "interface", nd::kNsIgnoreCount, 0,
+                                          nd::ns_ignore_name);
+  for (const auto& info : ifs.all()) b.row(info.name);
+  for (const auto& [ifindex, counts] : responder.ignored_by_interface())
+    b.add(interface_name(ifs, ifindex), counts);
   return std::move(b).finish();
 }
 

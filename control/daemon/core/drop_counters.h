@@ -4,10 +4,11 @@
 //   layer      rows        reasons (one enum each, names from its own table)
 //   dataplane  port        wire::DropReason   workers' per-lcore counters, summed by Dataplane
 //   control    interface   wire::DropReason   the control core's parser (ParseDropCounters)
-//   mld        interface   mld::IgnoreReason  MldRouter, per interface
+//   mld        interface   mld::IgnoreReason  MldRouter, per interface (+ ones without MLD)
 //   vrrp6      interface   vrrp6::RxDrop      instances + the manager's unknown VRIDs
 //   bfd        interface   bfd::RxDrop        sessions + the manager's unmatched packets
 //   pim        interface   pim::RxDrop        PimRouter, per interface (+ unconfigured ones)
+//   nd         interface   nd::NsIgnore       the NS responder, per interface
 //   rbs        service     CloseReason        each RBS channel's close counters
 //
 // Nothing here runs on a worker: workers keep plain per-lcore counters (dataplane/counters.h)
@@ -27,6 +28,7 @@
 #include "control/daemon/core/interfaces.h"
 #include "control/daemon/drop_table.h"
 #include "control/mld/router.h"
+#include "control/nd/responder.h"
 #include "control/pim/router.h"
 #include "control/vrrp6/manager.h"
 #include "control/wire/drop_reason.h"
@@ -52,10 +54,11 @@ class ParseDropCounters {
   std::map<uint32_t, std::array<uint64_t, wire::kDropReasonCount>> by_ifindex_;
 };
 
-DropTable mld_drop_table(const mld::MldRouter& mld, TimePoint now);
+DropTable mld_drop_table(const mld::MldRouter& mld, const InterfaceMap& ifs, TimePoint now);
 DropTable vrrp6_drop_table(const vrrp6::Manager& vrrp, const InterfaceMap& ifs);
 DropTable bfd_drop_table(const bfd::Manager& bfd, const InterfaceMap& ifs);
 DropTable pim_drop_table(const pim::PimRouter& pim, const InterfaceMap& ifs, TimePoint now);
+DropTable nd_drop_table(const nd::Responder& responder, const InterfaceMap& ifs);
 // One row per RBS service: its channel's counters, or none while it has no channel.
 DropTable rbs_drop_table(
     const std::vector<std::pair<std::string, const replication::ChannelCounters*>>& services);

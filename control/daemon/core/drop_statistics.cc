@@ -15,10 +15,11 @@ std::vector<DropTable> DropStatistics::tables(TimePoint now) const {
   }
   std::vector<DropTable> out;
   out.push_back(parse_drops_.table(interfaces_));
-  out.push_back(mld_drop_table(e_.mld, now));
+  out.push_back(mld_drop_table(e_.mld, interfaces_, now));
   out.push_back(vrrp6_drop_table(e_.vrrp, interfaces_));
   out.push_back(bfd_drop_table(e_.bfd, interfaces_));
   out.push_back(pim_drop_table(e_.pim, interfaces_, now));
+  out.push_back(nd_drop_table(e_.responder, interfaces_));
   out.push_back(rbs_drop_table(services));
   return out;
 }

@@ -27,6 +27,8 @@ constexpr DropFamily kDropFamilies[] = {
      "BFD control packets received and not used, by interface and reason."},
     {daemon::drop_layer::kPim, "tandem_pim_rx_drops_total",
      "PIM messages received and not used, by reason (every reason present)."},
+    {daemon::drop_layer::kNd, "tandem_nd_solicitations_ignored_total",
+     "Neighbor Solicitations received and not answered, by interface and reason."},
     {daemon::drop_layer::kRbs, "tandem_rbs_closes_total",
      "RBS connections closed or refused, by service and reason."},
 };
