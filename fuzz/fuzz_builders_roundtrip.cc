@@ -88,7 +88,6 @@ void expect_drop(const Frame& f, DropReason r) {
 std::optional<DropReason> mld_envelope_drop(const L2L3Spec& l, uint8_t type) {
   if (auto d = ipv6_drop(l)) return d;
   if (l.hop_limit != 1) return DropReason::mld_hop_limit_not_one;
-  if (!l.router_alert_mld) return DropReason::mld_no_router_alert;
   if (type == kIcmpMldQuery && l.src.is_unspecified())
     return DropReason::mld_query_from_unspecified;
   if (!l.src.is_unspecified() && !l.src.is_link_local_unicast())

@@ -1,6 +1,7 @@
 #include "control/mld/config.h"
 
 #include "control/common/log.h"
+#include "control/mld/policy.h"
 
 namespace tandem::mld {
 
@@ -37,6 +38,19 @@ std::string InterfaceConfig::validate() const {
   }
   if (access_limit > kMaxAccessLimit) {
     return format_string("mld access-limit %u outside 1-%u", access_limit, kMaxAccessLimit);
+  }
+  if (!valid_acl_reference(group_policy_acl) || !valid_acl_reference(prompt_leave_acl)) {
+    return format_string("mld group-policy / prompt-leave ACL outside %u-%u", acl::kMinBasicAcl6,
+                         acl::kMaxBasicAcl6);
+  }
+  for (const auto& s : static_groups) {
+    // Link-scope groups are never routed (RFC 4291 §2.7); a source must be a sender.
+    if (!s.group.is_multicast() || s.group.is_link_scope_multicast()) {
+      return "mld static-group " + s.group.to_string() + " is not a routable multicast group";
+    }
+    if (s.source.is_multicast()) {
+      return "mld static-group source " + s.source.to_string() + " is not a unicast address";
+    }
   }
   return {};
 }

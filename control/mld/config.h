@@ -7,8 +7,10 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "control/common/time.h"
+#include "control/wire/address.h"
 
 namespace tandem::mld {
 
@@ -42,6 +44,16 @@ struct GlobalLimits {
   bool operator==(const GlobalLimits&) const = default;
 };
 
+// `mld static-group GROUP [source SOURCE]`: forwarded on the interface without a listener,
+// never aged, never replicated (each router has its own configuration). Source :: = every
+// source of the group ((*,G), EXCLUDE({})).
+struct StaticGroup {
+  wire::Ipv6Address group;
+  wire::Ipv6Address source;
+  auto operator<=>(const StaticGroup&) const = default;
+  bool operator==(const StaticGroup&) const = default;
+};
+
 struct InterfaceConfig {
   MldVersion version = MldVersion::v2;
   std::chrono::seconds query_interval{125};              // QI, §9.2
@@ -50,6 +62,12 @@ struct InterfaceConfig {
   std::chrono::seconds last_listener_query_interval{1};  // LLQI, §9.8
   uint8_t last_listener_query_count = 0;                 // LLQC, §9.9; 0 = follow RV
   uint32_t access_limit = 0;                             // groups per interface; 0 = none
+  // Policies (docs/mld-controls.md); ACL numbers are 2000-2999, 0 = none.
+  uint32_t group_policy_acl = 0;           // reports for groups the ACL denies are ignored
+  bool prompt_leave = false;               // a Done / TO_IN({}) removes the group at once
+  uint32_t prompt_leave_acl = 0;           // ... only for groups this ACL permits (0 = all)
+  bool require_router_alert = true;        // RFC 3810 §5: ignore MLD without the hop-by-hop RA
+  std::vector<StaticGroup> static_groups;  // sorted, no duplicates
 
   // Empty when valid, else a one-line reason naming the parameter and its range.
   std::string validate() const;

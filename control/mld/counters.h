@@ -22,6 +22,7 @@ namespace tandem::mld {
   _(own_query, "query carrying this router's own address (looped back)")                  \
   _(v2_query_in_v1_mode, "MLDv2 query on an MLDv1 interface: election only (8.3.1)")      \
   _(v2_report_in_v1_mode, "MLDv2 report on an interface set to MLDv1")                    \
+  _(no_router_alert, "MLD message without a hop-by-hop Router Alert (RFC 3810 5)")        \
   /* records */                                                                           \
   _(group_not_multicast, "record for an address that is not multicast")                   \
   _(link_scope_group, "record for a link-scope group, never routed (RFC 4291 2.7)")       \
@@ -32,6 +33,9 @@ namespace tandem::mld {
   _(bad_source_address, "record source that is ::, multicast or loopback (not a sender)") \
   _(v1_mode_block, "BLOCK ignored: group in MLDv1 compatibility mode (RFC 3810 8.3.2)")   \
   _(v1_mode_to_ex_sources, "TO_EX sources ignored: MLDv1 compatibility mode (8.3.2)")     \
+  _(ssm_exclude, "EXCLUDE join or MLDv1 report for an SSM group (RFC 4604 2.2, 3)")       \
+  _(group_policy, "group denied by the interface's mld group-policy ACL")                 \
+  _(static_group, "report or peer record for a group set by mld static-group")            \
   /* queries and actions */                                                               \
   _(s_flag_suppressed, "timer update suppressed by a query's S flag (RFC 3810 7.6.1)")    \
   _(not_querier, "specific query not sent: this router is not the querier (7.6.3)")       \

@@ -11,7 +11,12 @@ const char* compat_mode_name(CompatMode m) {
 }
 
 const char* origin_name(Origin o) {
-  return o == Origin::backup ? "backup" : "local";
+  switch (o) {
+    case Origin::local: return "local";
+    case Origin::backup: return "backup";
+    case Origin::static_config: return "static";
+  }
+  return "local";
 }
 
 const char* event_kind_name(EventKind k) {

@@ -18,12 +18,14 @@ namespace tandem::mld {
 using wire::Ipv6Address;
 
 enum class FilterMode : uint8_t { include, exclude };
-enum class CompatMode : uint8_t { v2, v1 };     // per group, RFC 3810 §8.3.2
-enum class Origin : uint8_t { local, backup };  // learned from hosts, or from the RBS peer
+enum class CompatMode : uint8_t { v2, v1 };  // per group, RFC 3810 §8.3.2
+// Learned from hosts, from the RBS peer, or set by `mld static-group` (never aged, never
+// replicated: each router has its own configuration).
+enum class Origin : uint8_t { local, backup, static_config };
 
 const char* filter_mode_name(FilterMode m);  // "include" / "exclude"
 const char* compat_mode_name(CompatMode m);  // "v2" / "v1"
-const char* origin_name(Origin o);           // "local" / "backup"
+const char* origin_name(Origin o);           // "local" / "backup" / "static"
 
 enum class EventKind : uint8_t {
   listener_added,    // (if, G, S) or (if, G, any) now has listeners

@@ -42,6 +42,7 @@ bool MldRouter::add_interface(uint32_t ifindex, std::string_view name,
                     static_cast<unsigned>(config.version),
                     itf.querier.timers().startup_query_count()));
   run_interface_timer(idx, now);  // the first start-up query goes out now (§7.1)
+  sync_static_groups(itf, {}, now);
   return true;
 }
 
@@ -53,11 +54,7 @@ bool MldRouter::remove_interface(uint32_t ifindex, TimePoint now) {
   // An administrative action, not a per-tick one: a scan of the table is acceptable here.
   for (uint32_t slot = 0; slot < table_.slot_limit(); ++slot) {
     const GroupRecord& r = table_.at(slot);
-    if (!r.in_use || r.ifindex != ifindex) continue;
-    before_.capture(r);
-    after_.clear();
-    diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
-    delete_record(&itf, slot, "interface removed");
+    if (r.in_use && r.ifindex == ifindex) remove_record(itf, slot, "interface removed");
   }
   itf.alive = false;
   itf.querier.stop();
@@ -71,9 +68,12 @@ bool MldRouter::set_interface_config(uint32_t ifindex, const InterfaceConfig& co
                                      TimePoint now) {
   Interface* itf = find_interface(ifindex);
   if (itf == nullptr || !config.validate().empty()) return false;
+  const std::vector<StaticGroup> previous = std::move(itf->config.static_groups);
   itf->config = config;
   itf->querier.set_config(config, now);
   rearm_interface(interface_by_index_[ifindex]);
+  sync_static_groups(*itf, previous, now);
+  enforce_policy(ifindex, now);
   return true;
 }
 
@@ -149,7 +149,20 @@ void MldRouter::on_frame(const wire::Frame& frame, uint32_t ifindex, TimePoint n
     case wire::PacketKind::mld_query:
     case wire::PacketKind::mld_report_v1:
     case wire::PacketKind::mld_done:
-    case wire::PacketKind::mld_report_v2: on_message(ifindex, frame.src, frame.mld, now); return;
+    case wire::PacketKind::mld_report_v2:
+      if (Interface* itf = find_interface(ifindex); itf != nullptr &&
+                                                    itf->config.require_router_alert &&
+                                                    !wire::has_mld_router_alert(frame)) {
+        // RFC 3810 §5: MLD messages carry the hop-by-hop Router Alert (value 0); on by default,
+        // `undo mld require-router-alert` accepts hosts that leave it out. Counted as
+        // received like every message that reaches the router, then ignored.
+        const bool query = frame.kind == wire::PacketKind::mld_query;
+        ++(query ? counters_.queries_received : counters_.reports_received);
+        ++(query ? itf->counters.queries_received : itf->counters.reports_received);
+        return ignore(*itf, IgnoreReason::no_router_alert);
+      }
+      on_message(ifindex, frame.src, frame.mld, now);
+      return;
     default:
       if (Interface* itf = find_interface(ifindex)) {
         ignore(*itf, IgnoreReason::unknown_type);

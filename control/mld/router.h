@@ -40,6 +40,7 @@
 #include "control/mld/fingerprint.h"
 #include "control/mld/group_table.h"
 #include "control/mld/interface.h"
+#include "control/mld/policy.h"
 #include "control/mld/timer_queue.h"
 #include "control/wire/frame.h"
 #include "control/wire/mld.h"
@@ -77,7 +78,8 @@ class MldRouter {
                      const Ipv6Address& link_local, TimePoint now);
   // Deletes the interface's groups (listener_removed / record_removed events).
   bool remove_interface(uint32_t ifindex, TimePoint now);
-  // New parameters take effect for timers started from now on.
+  // New parameters take effect for timers started from now on. Static groups are added and
+  // removed to match `config.static_groups`, and records the new group-policy denies go.
   bool set_interface_config(uint32_t ifindex, const InterfaceConfig& config, TimePoint now);
   bool set_link_local(uint32_t ifindex, const Ipv6Address& link_local, TimePoint now);
   // Hot backup (DESIGN.md §4): a passive interface neither processes reports nor queries,
@@ -92,6 +94,11 @@ class MldRouter {
   // invalid.
   bool set_global_limits(const GlobalLimits& limits);
   const GlobalLimits& global_limits() const { return limits_; }
+  // ACLs, SSM range and SSM mapping (docs/mld-controls.md). Applies in place: records that
+  // the new policy forbids (a group the group-policy now denies, an EXCLUDE record in the
+  // SSM range) are removed at once. False (nothing changed) when invalid.
+  bool set_policy(const Policy& policy, TimePoint now);
+  const Policy& policy() const { return policy_; }
 
   // ---- inputs ----
   // `src` is the IPv6 source of the message. Reports from :: and non-link-local sources are
@@ -190,6 +197,22 @@ class MldRouter {
   // memory returns to its baseline after a storm instead of staying at the peak.
   void release_idle_storage();
 
+  // router_policy.cc
+  // Why a record for `group` in `mode` may not exist on `itf` (group-policy, then the SSM
+  // range: RFC 4604 §2.2 allows no EXCLUDE state there); nullopt when it may.
+  std::optional<IgnoreReason> policy_refusal(const Interface& itf, const Ipv6Address& group,
+                                             FilterMode mode) const;
+  // Removes the non-static records (all interfaces, or one) that policy_refusal forbids now.
+  void enforce_policy(std::optional<uint32_t> ifindex, TimePoint now);
+  // Creates, rewrites and deletes the interface's static records to match its config.
+  void sync_static_groups(Interface& itf, const std::vector<StaticGroup>& previous, TimePoint now);
+  bool prompt_leave_applies(const Interface& itf, const Ipv6Address& group) const {
+    return itf.config.prompt_leave && (itf.config.prompt_leave_acl == 0 ||
+                                       policy_.acls.permits(itf.config.prompt_leave_acl, group));
+  }
+  // Deletes the record in `slot` with its forwarding-removal events.
+  void remove_record(Interface& itf, uint32_t slot, const char* cause);
+
   // router.cc
   void handle_query(Interface& itf, const Ipv6Address& src, const wire::MldQuery& q, TimePoint now);
   void handle_report(Interface& itf, const Ipv6Address& src, const wire::MldMessage& msg,
@@ -223,6 +246,7 @@ class MldRouter {
   Counters counters_;
   std::map<uint32_t, uint64_t> unknown_interface_drops_;  // IgnoreReason::unknown_interface
   GlobalLimits limits_;
+  Policy policy_;
   size_t source_entries_ = 0;  // sum of every record's sources.size()
   GroupTable table_;
   FingerprintSum fingerprints_;
@@ -236,6 +260,7 @@ class MldRouter {
   ForwardingView before_, after_;
   FilterActions actions_;
   std::vector<Ipv6Address> report_sources_;
+  std::vector<Ipv6Address> mapped_sources_;
   std::vector<SourceEntry> upsert_previous_;
   std::vector<Ipv6Address> query_with_s_, query_without_s_;
 };

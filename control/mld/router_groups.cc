@@ -44,6 +44,21 @@ void MldRouter::handle_record(Interface& itf, const Ipv6Address& src, wire::MldR
   if (group.is_link_scope_multicast()) return ignore(itf, IgnoreReason::link_scope_group);
 
   uint32_t slot = table_.find(itf.ifindex, group);
+  // The configuration owns a static group: hosts' reports neither change nor age it.
+  if (slot != GroupTable::kNone && table_.at(slot).origin == Origin::static_config) {
+    return ignore(itf, IgnoreReason::static_group);
+  }
+  if (itf.config.group_policy_acl != 0 &&
+      !policy_.acls.permits(itf.config.group_policy_acl, group)) {
+    return ignore(itf, IgnoreReason::group_policy);
+  }
+  if (type == wire::MldRecordType::to_in && sources.size() == 0 &&
+      prompt_leave_applies(itf, group)) {
+    // `mld prompt-leave`: a Done / TO_IN({}) ends the group without last-listener queries
+    // (§7.6.3 skipped), for links with one listener per group.
+    if (slot != GroupTable::kNone) remove_record(itf, slot, "prompt-leave");
+    return;
+  }
   const bool v1_compat =
       v1_message || (slot != GroupTable::kNone && table_.at(slot).compat() == CompatMode::v1);
 
@@ -71,6 +86,23 @@ void MldRouter::handle_record(Interface& itf, const Ipv6Address& src, wire::MldR
       ignore(itf, IgnoreReason::v1_mode_to_ex_sources);
       report_sources_.clear();
     }
+  }
+
+  const bool exclude_record =
+      type == wire::MldRecordType::is_ex || type == wire::MldRecordType::to_ex;
+  if (exclude_record && policy_.in_ssm_range(group)) {
+    // RFC 4604 §2.2, §3: no any-source state for an SSM group; an MLDv1 report is IS_EX({})
+    // (§8.3.2 of RFC 3810) and is refused the same way. SSM mapping (vendor behaviour; no
+    // RFC defines it) turns it into an INCLUDE join of the mapped sources the host did not
+    // exclude.
+    policy_.mapped_sources(group, mapped_sources_);
+    if (mapped_sources_.empty()) return ignore(itf, IgnoreReason::ssm_exclude);
+    std::erase_if(mapped_sources_, [&](const Ipv6Address& a) {
+      return std::binary_search(report_sources_.begin(), report_sources_.end(), a);
+    });
+    report_sources_.swap(mapped_sources_);
+    type = wire::MldRecordType::is_in;
+    v1_message = false;  // the mapped record is INCLUDE: no MLDv1 compatibility timer
   }
 
   if (slot == GroupTable::kNone) {
@@ -238,6 +270,7 @@ void MldRouter::lower_timers_for_query(Interface& itf, const wire::MldQuery& q, 
   // report has already refreshed the timers), never the election.
   if (q.s_flag) return ignore(itf, IgnoreReason::s_flag_suppressed);
   GroupRecord& r = table_.at(slot);
+  if (r.origin == Origin::static_config) return;  // never aged: a query cannot lower it
   const TimePoint llqt = now + itf.querier.timers().llqt();
   bool changed = false;
   if (q.sources.empty()) {
@@ -319,7 +352,8 @@ void MldRouter::finish_record_change(Interface& itf, uint32_t slot, bool changed
   after_.capture(r);
   diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
   // Whatever `changed` says: the digest then never depends on a caller judging it right.
-  fingerprints_.update(r, itf.fingerprint);
+  // Static records are not replicated, so they stay out of the RBS digest too.
+  fingerprints_.update(r, r.origin == Origin::static_config ? nullptr : itf.fingerprint);
   if (changed) {
     events_.push_back(Event{EventKind::record_changed, r.ifindex, r.group, {}, r.origin});
   }
@@ -362,6 +396,16 @@ bool MldRouter::apply_upsert(const GroupRecordView& v, TimePoint now) {
     return false;
   }
   uint32_t slot = table_.find(v.ifindex, v.group);
+  if (slot != GroupTable::kNone && table_.at(slot).origin == Origin::static_config) {
+    ignore(*itf, IgnoreReason::static_group);  // this router's configuration wins
+    return false;
+  }
+  // The backup holds the master's records to the same policies as its own hosts' reports.
+  if (const auto refusal = policy_refusal(*itf, v.group, v.filter_mode)) {
+    ignore(*itf, *refusal);
+    if (slot != GroupTable::kNone) remove_record(*itf, slot, "peer record refused by policy");
+    return false;
+  }
   bool has_state = v.filter_mode == FilterMode::exclude;
   for (const auto& s : v.sources) has_state |= s.remaining > Duration{};
   if (slot == GroupTable::kNone) {
@@ -445,12 +489,9 @@ bool MldRouter::apply_remove(uint32_t ifindex, const Ipv6Address& group, TimePoi
     return false;
   }
   const uint32_t slot = table_.find(ifindex, group);
-  if (slot == GroupTable::kNone) return true;
-  before_.capture(table_.at(slot));
-  after_.clear();
-  const GroupRecord& r = table_.at(slot);
-  diff_forwarding(before_, after_, r.ifindex, r.group, r.origin, events_);
-  delete_record(itf, slot, "removed by peer");
+  // The peer never sees this router's static groups; its removals do not reach them.
+  if (slot == GroupTable::kNone || table_.at(slot).origin == Origin::static_config) return true;
+  remove_record(*itf, slot, "removed by peer");
   return true;
 }
 
@@ -470,7 +511,9 @@ void MldRouter::set_fingerprints(std::vector<std::pair<uint32_t, RecordFingerpri
     GroupRecord& r = table_.at(slot);
     if (!r.in_use) continue;
     auto it = rehash.find(r.ifindex);
-    if (it != rehash.end()) fingerprints_.update(r, it->second);
+    if (it != rehash.end() && r.origin != Origin::static_config) {
+      fingerprints_.update(r, it->second);
+    }
   }
 }
 

@@ -30,7 +30,6 @@ namespace tandem::wire {
   _(icmpv6_bad_checksum, "ICMPv6 checksum does not match the pseudo-header sum")              \
   /* MLD (RFC 3810 5, 6.2; RFC 2710 5) */                                                     \
   _(mld_hop_limit_not_one, "MLD message with hop limit other than 1")                         \
-  _(mld_no_router_alert, "MLD message without a hop-by-hop Router Alert (value 0)")           \
   _(mld_source_not_link_local, "MLD message from a source that is not link-local")            \
   _(mld_bad_length, "MLD message length does not fit its type")                               \
   _(mld_record_truncated, "MLDv2 report record runs past the message")                        \

@@ -28,6 +28,10 @@ const char* packet_kind_name(PacketKind k) {
   return "other";
 }
 
+bool has_mld_router_alert(const Frame& f) {
+  return f.walk.router_alert && f.walk.router_alert_value == kRouterAlertMld;
+}
+
 namespace {
 
 bool is_mld_type(uint8_t t) {
@@ -53,8 +57,8 @@ PacketKind data_or_other(const Frame& f) {
 // RFC 3810 §5 / RFC 2710 §5 receive checks, checklist order, then the body.
 Frame& parse_mld_frame(Frame& f, std::span<const uint8_t> icmp) {
   if (f.hop_limit != 1) return dropped(f, DropReason::mld_hop_limit_not_one);
-  if (!f.walk.router_alert || f.walk.router_alert_value != kRouterAlertMld)
-    return dropped(f, DropReason::mld_no_router_alert);
+  // RFC 3810 §5 asks for the hop-by-hop Router Alert; whether its absence drops the message
+  // is the MLD router's per-interface choice (`mld require-router-alert`, has_mld_router_alert).
   const bool query = icmp[0] == kIcmpMldQuery;
   if (query && f.src.is_unspecified()) return dropped(f, DropReason::mld_query_from_unspecified);
   // Reports from :: are legal during DAD (RFC 3810 §5.2.13) and parse; the router ignores them.

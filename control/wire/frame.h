@@ -73,6 +73,10 @@ Frame parse_frame(std::vector<uint8_t>&& frame) = delete;
 Frame parse_classified(std::span<const uint8_t> frame, const FrameHint& hint);
 Frame parse_classified(std::vector<uint8_t>&& frame, const FrameHint& hint) = delete;
 
+// True when the frame carried the hop-by-hop Router Alert with value 0 (MLD, RFC 2711). MLD
+// frames parse without it; the MLD router decides per interface whether to require it.
+bool has_mld_router_alert(const Frame& f);
+
 // ---- builders: whole Ethernet frames with correct lengths and checksums ----
 
 struct L2L3Spec {

@@ -261,6 +261,34 @@ const Case kCases[] = {
     {"interface ge0", "mld lastlistener-querycount 0", false, "out of range 1-255", 29},
     {"interface ge0", "mld access-limit 16384", true},
     {"interface ge0", "mld access-limit 16385", false, "out of range 1-16384", 18},
+    {"interface ge0", "mld static-group ff0e::1", true},
+    {"interface ge0", "mld static-group ff3e::1 source 2001:db8::10", true},
+    {"interface ge0", "mld static-group ff02::1", false, "not a routable multicast group", 18},
+    {"interface ge0", "mld static-group ff3e::1 source ff0e::2", false, "not a unicast source", 33},
+    {"interface ge0", "mld group-policy 2000", true},
+    {"interface ge0", "mld group-policy 3000", false, "out of range 2000-2999", 18},
+    {"interface ge0", "mld prompt-leave", true},
+    {"interface ge0", "mld prompt-leave group-policy 2999", true},
+    {"interface ge0", "mld prompt-leave group-policy 1999", false, "out of range 2000-2999", 31},
+    {"interface ge0", "mld require-router-alert", true},
+    {"interface ge0", "undo mld require-router-alert", true},
+    {"interface ge0", "undo mld require-router-alert now", false, "unexpected 'now'", 31},
+    // acl6 view
+    {"", "acl ipv6 number 2000", true},
+    {"", "acl ipv6 number 3000", false, "out of range 2000-2999", 17},
+    {"acl ipv6 number 2000", "rule 5 permit source ff0e::/16", true},
+    {"acl ipv6 number 2000", "rule deny source ff3e::/16", true},
+    {"acl ipv6 number 2000", "rule 4294967295 permit source ff0e::/16", false,
+     "out of range 0-4294967294", 6},
+    {"acl ipv6 number 2000", "rule permit source ff0e::", false, "", 20},
+    // mld view
+    {"", "mld", true},
+    {"mld", "ssm-policy 2001", true},
+    {"mld", "ssm-policy 200", false, "out of range 2000-2999", 12},
+    {"mld", "ssm-mapping enable", true},
+    {"mld", "ssm-mapping ff3e::/16 2001:db8::10", true},
+    {"mld", "ssm-mapping 2001:db8::/32 2001:db8::10", false, "not a multicast prefix", 13},
+    {"mld", "ssm-mapping ff3e::/16 ff0e::1", false, "not a unicast source", 23},
     {"interface ge0", "vrrp6 vrid 1 virtual-ip fe80::1 link-local", true},
     {"interface ge0", "vrrp6 vrid 0 virtual-ip fe80::1 link-local", false, "out of range 1-255",
      12},
@@ -746,6 +774,85 @@ TEST(ConfigMldGlobalLimit, RangeErrorIsReportedAtFileLineCol) {
   auto r = parse_config("# limits\nmld global limit sources 0\n", "router.cfg");
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0].to_string(), "router.cfg:2:26: count 0 out of range 1-64000000");
+}
+
+// ---- MLD controls (docs/mld-controls.md) ----
+
+TEST(ConfigMldControls, AclsAndPoliciesParse) {
+  auto r = with(
+      "acl ipv6 number 2001\n rule permit source ff0e::/16\n rule 2 deny source ff0e::1/128\n"
+      " rule permit source ff05::/16\nquit\n"
+      "mld\n ssm-policy 2001\n ssm-mapping enable\n ssm-mapping ff3e::/16 2001:db8::10\n"
+      " ssm-mapping ff3e::/16 2001:db8::11\nquit\n"
+      "interface ge0\n mld group-policy 2001\n mld prompt-leave group-policy 2001\n"
+      " undo mld require-router-alert\n mld static-group ff0e::7 source 2001:db8::10\nquit\n");
+  ASSERT_TRUE(r.ok()) << format_errors(r.errors);
+  const Acl6Config& acl = r.config.acls.at(2001);
+  ASSERT_EQ(acl.rules.size(), 3u);
+  // Rule IDs: 5 (default step), 2 (given, sorts first), 10 (next multiple of 5 above 5).
+  EXPECT_EQ(acl.rules[0].id, 2u);
+  EXPECT_FALSE(acl.rules[0].permit);
+  EXPECT_EQ(acl.rules[1].id, 5u);
+  EXPECT_EQ(acl.rules[2].id, 10u);
+  EXPECT_EQ(r.config.mld_view.ssm_policy->number, 2001u);
+  EXPECT_TRUE(r.config.mld_view.ssm_mapping_enable);
+  EXPECT_EQ(r.config.mld_view.ssm_mappings.size(), 2u);
+  const MldInterfaceConfig& m = r.config.interfaces.at("ge0").mld;
+  EXPECT_EQ(m.group_policy->number, 2001u);
+  EXPECT_TRUE(m.prompt_leave);
+  EXPECT_EQ(m.prompt_leave_policy->number, 2001u);
+  EXPECT_FALSE(m.require_router_alert);
+  ASSERT_EQ(m.static_groups.size(), 1u);
+  EXPECT_EQ(*m.static_groups[0].source, Ipv6Address::must_parse("2001:db8::10"));
+}
+
+TEST(ConfigMldControls, Defaults) {
+  auto r = with("");
+  const MldInterfaceConfig& m = r.config.interfaces.at("ge0").mld;
+  EXPECT_TRUE(m.require_router_alert);
+  EXPECT_FALSE(m.prompt_leave);
+  EXPECT_FALSE(m.group_policy);
+  EXPECT_TRUE(m.static_groups.empty());
+  EXPECT_FALSE(r.config.mld_view.ssm_policy);
+  EXPECT_FALSE(r.config.mld_view.ssm_mapping_enable);
+}
+
+TEST(ConfigMldControls, UnknownAclNumbersAreErrorsAtTheirColumn) {
+  auto r = with(
+      "acl ipv6 number 2001\n rule permit source ff0e::/16\nquit\n"  // 13-15
+      "mld\n ssm-policy 2002\nquit\n"                                // 16-18
+      "interface ge0\n mld group-policy 2003\n mld prompt-leave group-policy 2001\n"
+      " mld prompt-leave group-policy 2004\nquit\n");  // 19-23
+  EXPECT_EQ(messages(r),
+            (std::vector<std::string>{
+                "t.cfg:17:13: ssm-policy names acl ipv6 number 2002, which is not configured",
+                "t.cfg:20:19: mld group-policy on ge0 names acl ipv6 number 2003, which is not "
+                "configured",
+                "t.cfg:22:32: mld prompt-leave group-policy on ge0 names acl ipv6 number 2004, "
+                "which is not configured"}));
+}
+
+TEST(ConfigMldControls, StaticGroupNeedsMldEnable) {
+  auto r = with("interface ge1\n device net_null1\n mld static-group ff0e::1\nquit\n");
+  EXPECT_EQ(messages(r), (std::vector<std::string>{
+                             "t.cfg:15:19: `mld static-group` on ge1 needs `mld enable` on it"}));
+}
+
+TEST(ConfigMldControls, ReloadDiffNamesThePolicyChange) {
+  auto a = with("acl ipv6 number 2001\n rule permit source ff0e::/16\nquit\n");
+  auto b = with("acl ipv6 number 2001\n rule permit source ff05::/16\nquit\n");
+  auto c = with(
+      "acl ipv6 number 2001\n rule permit source ff0e::/16\nquit\n"
+      "interface ge0\n mld group-policy 2001\nquit\n");
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok()) << format_errors(c.errors);
+  ConfigDiff d = diff_configs(a.config, b.config);
+  EXPECT_TRUE(d.mld_policy);
+  EXPECT_TRUE(d.restart_required.empty());
+  EXPECT_EQ(d.describe(), std::vector<std::string>{"acl ipv6 / mld view changed"});
+  ConfigDiff e = diff_configs(a.config, c.config);
+  EXPECT_FALSE(e.mld_policy);
+  ASSERT_EQ(e.interfaces.size(), 1u);
+  EXPECT_TRUE(e.interfaces[0].mld);
 }
 
 TEST(ConfigDiffTest, SameFileHasNoDifference) {

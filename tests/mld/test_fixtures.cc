@@ -22,6 +22,13 @@ bool is_mld(const wire::Frame& f) {
 // frame is fed and return false to skip it. Returns the number of MLD frames fed.
 size_t replay(Sim& sim, const char* name,
               const std::function<bool(const wire::Frame&)>& before = nullptr) {
+  // The captured hosts join ff3e::db8:2 any-source (EXCLUDE records, MLDv1 reports): replayed
+  // with an empty SSM range (ssm-policy naming an ACL without rules), as a router configured
+  // for such hosts would be; the default range would refuse them (RFC 4604 §2.2).
+  Policy asm_only;
+  asm_only.acls.set(acl::Acl6{2000, {}});
+  asm_only.ssm_policy_acl = 2000;
+  EXPECT_TRUE(sim.router.set_policy(asm_only, sim.now));
   std::string error;
   auto file = wire::read_pcap(tandem::testing::fixture_path(name), error);
   EXPECT_TRUE(file) << name << ": " << error;

@@ -196,7 +196,7 @@ TEST(GlobalSourceLimit, SourceAcceptedAfterAnotherExpires) {
 TEST(GlobalSourceLimit, SourceCountFollowsEveryChange) {
   LimitedSim sim(100, 100);
   sim.report(kHost1, T::is_in, {kS1, kS2});
-  sim.report_group(kHost1, T::to_ex, kG2, {kS3});
+  sim.report_group(kHost1, T::to_ex, A("ff0e::db8:2"), {kS3});  // ASM: EXCLUDE allowed
   EXPECT_EQ(sim.router.source_count(), 3u);
   sim.report(kHost1, T::to_ex, {kS4});  // INCLUDE({S1,S2}) → EXCLUDE({}, {S4})
   EXPECT_EQ(sim.router.source_count(), 2u);

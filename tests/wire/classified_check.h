@@ -25,6 +25,8 @@ inline dataplane::Verdict expect_classified_agrees(std::span<const uint8_t> byte
         wire::parse_classified(bytes, dataplane::PuntTag::control(k.cls, hw).hint());
     // Every field decode prints: kind, drop reason, addresses, the message.
     EXPECT_EQ(wire::frame_to_json(1, fast), wire::frame_to_json(1, full)) << what;
+    // Not in the JSON, and the MLD router's require-router-alert check reads it.
+    EXPECT_EQ(wire::has_mld_router_alert(fast), wire::has_mld_router_alert(full)) << what;
   } else if (k.verdict == dataplane::Verdict::data) {
     // A data sample: the worker forwards it, the control core reads its addresses only.
     const wire::Frame fast =

@@ -73,6 +73,38 @@ TEST(ParseClassified, ChecksTheWorkerDoesNotMake) {
   expect_drop(f, DropReason::icmpv6_bad_checksum, "checksum");
 }
 
+// The worker punts MLD without the Router Alert (or with another value) like any MLD: the
+// core parses it and reports the option through has_mld_router_alert, and the MLD router
+// decides per interface (mld require-router-alert).
+TEST(ParseClassified, ReportsAMissingRouterAlertInsteadOfDropping) {
+  auto parse_fast = [](const std::vector<uint8_t>& f) {
+    wire::HeaderWalk hw;
+    const auto k = dataplane::classify(f.data(), static_cast<uint32_t>(f.size()), hw);
+    EXPECT_EQ(k.verdict, Verdict::punt);
+    return parse_classified(f, dataplane::PuntTag::control(k.cls, hw).hint());
+  };
+  const auto with_ra = report();
+  EXPECT_TRUE(has_mld_router_alert(parse_fast(with_ra)));
+
+  L2L3Spec l;
+  l.src_mac = kMac;
+  l.src = kHostLl;
+  l.dst = addr::all_mldv2_routers();
+  l.hop_limit = 1;
+  l.router_alert_mld = false;
+  const auto without_ra =
+      build_icmpv6_frame(l, build_mld_v2_report_body({{MldRecordType::to_ex, kG1, {}}}));
+  const Frame f = parse_fast(without_ra);
+  EXPECT_EQ(f.kind, PacketKind::mld_report_v2);
+  EXPECT_FALSE(has_mld_router_alert(f));
+
+  auto other_value = report();
+  other_value[ip(other_value) + 40 + 5] = 1;  // RA value 1 instead of 0 (MLD)
+  const Frame g = parse_fast(other_value);
+  EXPECT_EQ(g.kind, PacketKind::mld_report_v2);
+  EXPECT_FALSE(has_mld_router_alert(g));
+}
+
 // A hint the bytes cannot hold never makes the parser read past the frame: the full walk
 // decides instead.
 TEST(ParseClassified, HintPastTheFrameFallsBackToTheFullWalk) {

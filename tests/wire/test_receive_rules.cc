@@ -80,7 +80,9 @@ TEST(Rfc3810Receive, HopLimitMustBeOne) {
   EXPECT_EQ(reason(f), DropReason::mld_hop_limit_not_one);
 }
 
-TEST(Rfc3810Receive, RouterAlertMustBePresent) {
+// RFC 3810 §5 asks for the Router Alert; the frame parses without it and the MLD router
+// decides per interface (mld require-router-alert, tests/mld/test_policies.cc).
+TEST(Rfc3810Receive, MissingRouterAlertIsReportedNotDropped) {
   L2L3Spec l;
   l.src_mac = kMac;
   l.src = kHostLl;
@@ -88,14 +90,23 @@ TEST(Rfc3810Receive, RouterAlertMustBePresent) {
   l.hop_limit = 1;
   l.router_alert_mld = false;
   auto body = build_mld_v2_report_body({{MldRecordType::to_ex, kG1, {}}});
-  EXPECT_EQ(reason(build_icmpv6_frame(l, body)), DropReason::mld_no_router_alert);
+  const auto bytes = build_icmpv6_frame(l, body);
+  expect_classified_agrees(bytes, "no Router Alert");
+  const Frame f = parse_frame(bytes);
+  EXPECT_EQ(f.kind, PacketKind::mld_report_v2);
+  EXPECT_FALSE(has_mld_router_alert(f));
+  const auto with_ra = report();
+  EXPECT_TRUE(has_mld_router_alert(parse_frame(with_ra)));
 }
 
 TEST(Rfc3810Receive, RouterAlertValueMustBeMld) {
-  auto f = report();
-  f[l3(f) + 40 + 4] = 0;
-  f[l3(f) + 40 + 5] = 1;  // RA value 1 (RSVP?) instead of 0 (MLD)
-  EXPECT_EQ(reason(f), DropReason::mld_no_router_alert);
+  auto bytes = report();
+  bytes[l3(bytes) + 40 + 4] = 0;
+  bytes[l3(bytes) + 40 + 5] = 1;  // RA value 1 (RSVP?) instead of 0 (MLD)
+  expect_classified_agrees(bytes, "Router Alert value 1");
+  const Frame f = parse_frame(bytes);
+  EXPECT_EQ(f.kind, PacketKind::mld_report_v2);
+  EXPECT_FALSE(has_mld_router_alert(f));
 }
 
 TEST(Rfc3810Receive, ChecksumCoversPseudoHeader) {

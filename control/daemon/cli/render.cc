@@ -543,7 +543,8 @@ std::string render_text(const MldInterfaceSnapshot& s) {
         .add("Groups", i.groups)
         .add("Joins", i.joins)
         .add("Leaves", i.leaves)
-        .add("Backup mode", i.backup_mode ? "yes (state from the RBS)" : "no");
+        .add("Backup mode", i.backup_mode ? "yes (state from the RBS)" : "no")
+        .add("Require Router Alert", i.require_router_alert ? "yes" : "no");
     out += (out.empty() ? "" : "\n") + f.str();
   }
   if (s.interfaces.empty()) out = "  No interface runs MLD.\n";
@@ -569,6 +570,7 @@ std::string render_json(const MldInterfaceSnapshot& s) {
         .field("joins", i.joins)
         .field("leaves", i.leaves)
         .field("backup_mode", i.backup_mode)
+        .field("require_router_alert", i.require_router_alert)
         .end_object();
   }
   w.end_array().end_object();

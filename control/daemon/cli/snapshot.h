@@ -143,7 +143,8 @@ struct MldInterfaceRow {
   uint32_t last_listener_query_count = 2;
   uint64_t groups = 0;
   uint64_t joins = 0, leaves = 0;
-  bool backup_mode = false;  // state comes from the RBS (VRRP6 Backup on an RBP interface)
+  bool backup_mode = false;          // state comes from the RBS (VRRP6 Backup on an RBP interface)
+  bool require_router_alert = true;  // mld require-router-alert (docs/mld-controls.md)
 };
 struct MldInterfaceSnapshot {
   std::vector<MldInterfaceRow> interfaces;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "control/acl/acl6.h"
 #include "replication/auth_key.h"
 
 namespace tandem::config {
@@ -16,6 +17,8 @@ const char* view_name(View v) {
     case View::bfd_session: return "bfd-session";
     case View::interface: return "interface";
     case View::pim: return "pim-ipv6";
+    case View::mld: return "mld";
+    case View::acl6: return "acl6";
     case View::any: return "any";
   }
   return "?";
@@ -111,6 +114,77 @@ void h_interface(ParseContext& c, const Match& m) {
   }
   c.view = View::interface;
   c.object = name;
+}
+
+void h_mld_view(ParseContext& c, const Match&) {
+  c.view = View::mld;
+  c.object.clear();
+}
+
+void h_acl6(ParseContext& c, const Match& m) {
+  const auto number = static_cast<uint32_t>(m.integer("number"));
+  auto [it, added] = c.config.acls.try_emplace(number);
+  if (added) {
+    it->second.number = number;
+    it->second.pos = c.pos(m.col("number"));
+  }
+  c.view = View::acl6;
+  c.object = std::to_string(number);
+}
+
+// ---- acl6 view ----
+
+void h_acl_rule(ParseContext& c, const Match& m) {
+  Acl6Config& acl = c.config.acls.at(static_cast<uint32_t>(std::stoul(c.object)));
+  const Value* src = m.get("source");
+  AclRuleConfig r;
+  r.permit = m.has_keyword("permit");
+  r.source = Ipv6Prefix{src->ipv6, src->prefix_length};
+  r.pos = c.pos(src->col);
+  if (const Value* given = m.get("id")) {
+    r.id = static_cast<uint32_t>(given->integer);
+  } else {
+    const auto id = acl::next_rule_id(
+        acl.rules.empty() ? std::nullopt : std::optional<uint32_t>(acl.rules.back().id));
+    if (!id) {
+      c.error(c.command_col, "no rule ID left above " + std::to_string(acl.rules.back().id) +
+                                 ": give the rule an ID");
+      return;
+    }
+    r.id = *id;
+  }
+  auto it = std::lower_bound(acl.rules.begin(), acl.rules.end(), r.id,
+                             [](const AclRuleConfig& x, uint32_t id) { return x.id < id; });
+  if (it != acl.rules.end() && it->id == r.id) {
+    *it = r;  // the vendor replaces a rule given again with its ID
+  } else {
+    acl.rules.insert(it, r);
+  }
+}
+
+// ---- mld view ----
+
+void h_ssm_policy(ParseContext& c, const Match& m) {
+  c.config.mld_view.ssm_policy =
+      AclRef{static_cast<uint32_t>(m.integer("acl")), c.pos(m.col("acl"))};
+}
+void h_ssm_mapping_enable(ParseContext& c, const Match&) {
+  c.config.mld_view.ssm_mapping_enable = true;
+}
+void h_ssm_mapping(ParseContext& c, const Match& m) {
+  const Value* g = m.get("groups");
+  const Value* s = m.get("source");
+  if (!g->ipv6.is_multicast()) {
+    c.error(g->col, "'" + g->text + "' is not a multicast prefix");
+    return;
+  }
+  if (s->ipv6.is_multicast() || s->ipv6.is_unspecified()) {
+    c.error(s->col, "'" + s->text + "' is not a unicast source address");
+    return;
+  }
+  SsmMappingConfig map{Ipv6Prefix{g->ipv6, g->prefix_length}, s->ipv6, c.pos(g->col)};
+  auto& list = c.config.mld_view.ssm_mappings;
+  if (std::find(list.begin(), list.end(), map) == list.end()) list.push_back(map);
 }
 
 // ---- system view ----
@@ -425,6 +499,42 @@ void h_mld_llqc(ParseContext& c, const Match& m) {
 void h_mld_access_limit(ParseContext& c, const Match& m) {
   c.interface().mld.access_limit = static_cast<uint32_t>(m.integer("limit"));
 }
+void h_mld_static_group(ParseContext& c, const Match& m) {
+  const Value* g = m.get("group");
+  if (!g->ipv6.is_multicast() || g->ipv6.is_link_scope_multicast()) {
+    c.error(g->col, "'" + g->text + "' is not a routable multicast group (scope above link)");
+    return;
+  }
+  MldStaticGroupConfig sg{g->ipv6, std::nullopt, c.pos(g->col)};
+  if (const Value* s = m.get("source")) {
+    if (s->ipv6.is_multicast() || s->ipv6.is_unspecified()) {
+      c.error(s->col, "'" + s->text + "' is not a unicast source address");
+      return;
+    }
+    sg.source = s->ipv6;
+  }
+  auto& list = c.interface().mld.static_groups;
+  if (std::find(list.begin(), list.end(), sg) == list.end()) list.push_back(sg);
+}
+void h_mld_group_policy(ParseContext& c, const Match& m) {
+  c.interface().mld.group_policy =
+      AclRef{static_cast<uint32_t>(m.integer("acl")), c.pos(m.col("acl"))};
+}
+void h_mld_prompt_leave(ParseContext& c, const Match& m) {
+  c.interface().mld.prompt_leave = true;
+  if (m.get("acl")) {
+    c.interface().mld.prompt_leave_policy =
+        AclRef{static_cast<uint32_t>(m.integer("acl")), c.pos(m.col("acl"))};
+  } else {
+    c.interface().mld.prompt_leave_policy.reset();
+  }
+}
+void h_mld_require_ra(ParseContext& c, const Match&) {
+  c.interface().mld.require_router_alert = true;
+}
+void h_mld_undo_require_ra(ParseContext& c, const Match&) {
+  c.interface().mld.require_router_alert = false;
+}
 
 Vrrp6GroupConfig& group(ParseContext& c, const Match& m, const char* key = "vrid") {
   uint8_t vrid = static_cast<uint8_t>(m.integer(key));
@@ -619,6 +729,27 @@ const std::vector<CommandSpec> kSpecs = {
      "in an interface's prefix, a link-local one needs the interface",
      h_route_static},
     {View::system, "pim-ipv6", "enter the PIM view (router-wide PIM-SM settings)", h_pim_view},
+    {View::system, "mld", "enter the MLD view (SSM range and SSM mapping)", h_mld_view},
+    {View::system, "acl ipv6 number <number:int:2000-2999>",
+     "create a basic IPv6 ACL (names address sets for MLD policies) and enter its view", h_acl6},
+
+    // ---- acl6 view ----
+    {View::acl6, "rule <id:int:0-4294967294> {permit|deny} source <source:prefix6>",
+     "permit or deny addresses in the prefix; rules apply in ID order, first match wins, no "
+     "match denies",
+     h_acl_rule},
+    {View::acl6, "rule {permit|deny} source <source:prefix6>",
+     "the same with the next free ID (a multiple of 5 above the highest)", h_acl_rule},
+
+    // ---- mld view ----
+    {View::mld, "ssm-policy <acl:int:2000-2999>",
+     "the SSM range is the groups this ACL permits (default ff3x::/32)", h_ssm_policy},
+    {View::mld, "ssm-mapping enable",
+     "MLDv1 reports and EXCLUDE({}) joins of mapped SSM groups join the mapped sources",
+     h_ssm_mapping_enable},
+    {View::mld, "ssm-mapping <groups:prefix6> <source:ipv6>",
+     "map the SSM groups in the prefix to a source (several lines: several sources)",
+     h_ssm_mapping},
 
     // ---- PIM view ----
     {View::pim, "static-rp <address:ipv6> [<groups:prefix6>]",
@@ -737,6 +868,18 @@ const std::vector<CommandSpec> kSpecs = {
      "last listener query count (default: the robust count)", h_mld_llqc},
     {View::interface, "mld access-limit <limit:int:1-16384>",
      "at most this many group entries on the interface", h_mld_access_limit},
+    {View::interface, "mld static-group <group:ipv6> [source <source:ipv6>]",
+     "forward the group (or one source of it) without a listener; never aged, not replicated",
+     h_mld_static_group},
+    {View::interface, "mld group-policy <acl:int:2000-2999>",
+     "ignore reports for groups the ACL does not permit", h_mld_group_policy},
+    {View::interface, "mld prompt-leave [group-policy <acl:int:2000-2999>]",
+     "a Done / TO_IN({}) removes the group at once (for the groups the ACL permits)",
+     h_mld_prompt_leave},
+    {View::interface, "mld require-router-alert",
+     "ignore MLD messages without the hop-by-hop Router Alert (default)", h_mld_require_ra},
+    {View::interface, "undo mld require-router-alert",
+     "accept MLD messages without the Router Alert", h_mld_undo_require_ra},
     {View::interface, "vrrp6 vrid <vrid:int:1-255> virtual-ip <address:ipv6> [link-local]",
      "VRRP6 group and a virtual address; the first one is link-local", h_vrrp_vip},
     {View::interface, "vrrp6 vrid <vrid:int:1-255> priority <priority:int:1-254>",

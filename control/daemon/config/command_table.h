@@ -14,7 +14,7 @@
 
 namespace tandem::config {
 
-enum class View { system, rbs, rbp, bfd, bfd_session, interface, pim, any };
+enum class View { system, rbs, rbp, bfd, bfd_session, interface, pim, mld, acl6, any };
 const char* view_name(View v);
 
 struct CommandSpec;

@@ -49,8 +49,8 @@ std::string vrids(const std::vector<uint8_t>& v) {
 
 bool ConfigDiff::empty() const {
   return !multicast_routing && !bfd_global && rbs.empty() && rbp.empty() && bfd_sessions.empty() &&
-         interfaces.empty() && !metrics && !dataplane && !mld_global && !pim && !static_routes &&
-         restart_required.empty();
+         interfaces.empty() && !metrics && !dataplane && !mld_global && !mld_policy && !pim &&
+         !static_routes && restart_required.empty();
 }
 
 std::vector<std::string> ConfigDiff::describe() const {
@@ -82,6 +82,7 @@ std::vector<std::string> ConfigDiff::describe() const {
   if (metrics) out.push_back("metrics listen changed");
   if (dataplane) out.push_back("dataplane settings changed");
   if (mld_global) out.push_back("mld global limit changed");
+  if (mld_policy) out.push_back("acl ipv6 / mld view changed");
   if (pim) out.push_back("pim-ipv6 changed");
   if (static_routes) out.push_back("ipv6 route-static changed");
   for (const auto& r : restart_required) out.push_back("needs a restart: " + r);
@@ -98,6 +99,7 @@ ConfigDiff diff_configs(const Config& a, const Config& b) {
   d.metrics = a.metrics != b.metrics;
   d.dataplane = !(a.dataplane == b.dataplane);
   d.mld_global = !(a.mld == b.mld);
+  d.mld_policy = a.acls != b.acls || !(a.mld_view == b.mld_view);
   d.pim = !same_elements(a.pim.static_rps, b.pim.static_rps) ||
           a.pim.embedded_rp != b.pim.embedded_rp ||
           a.pim.spt_switch_infinity != b.pim.spt_switch_infinity;

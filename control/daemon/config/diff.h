@@ -40,6 +40,9 @@ struct ConfigDiff {
   bool metrics = false;
   bool dataplane = false;
   bool mld_global = false;  // mld global limit groups|sources
+  // `acl ipv6 number` views or the `mld` view (ssm-policy, ssm-mapping): the MLD engine's
+  // policy is replaced in place, and records it now forbids are removed (no restart).
+  bool mld_policy = false;
   // The `pim-ipv6` view: static-rp lines, embedded-rp, spt-switch-threshold. Applied to the
   // PIM engine in place (RP mapping and SPT policy re-evaluated; no restart).
   bool pim = false;

@@ -128,6 +128,22 @@ struct Vrrp6GroupConfig {
 };
 
 // ---- MLD per interface (RFC 3810 §9 defaults) ----
+// A reference to a basic IPv6 ACL by number, with where it was written (validate.h checks
+// that the ACL exists).
+struct AclRef {
+  uint32_t number = 0;  // 2000-2999
+  SourcePos pos;
+  bool operator==(const AclRef&) const = default;
+};
+
+// `mld static-group GROUP [source SOURCE]`
+struct MldStaticGroupConfig {
+  wire::Ipv6Address group;
+  std::optional<wire::Ipv6Address> source;
+  SourcePos pos;  // of GROUP
+  bool operator==(const MldStaticGroupConfig&) const = default;
+};
+
 struct MldInterfaceConfig {
   uint8_t version = 2;                               // mld version 1|2
   uint32_t query_interval_s = 125;                   // mld timer query-interval 1-18000
@@ -136,6 +152,11 @@ struct MldInterfaceConfig {
   uint32_t last_listener_query_interval_s = 1;       // mld lastlistener-queryinterval 1-25
   std::optional<uint8_t> last_listener_query_count;  // 1-255; default = robust count
   uint32_t access_limit = 0;                         // mld access-limit 1-16384; 0 = none
+  std::optional<AclRef> group_policy;                // mld group-policy 2000-2999
+  bool prompt_leave = false;                         // mld prompt-leave [group-policy ACL]
+  std::optional<AclRef> prompt_leave_policy;
+  bool require_router_alert = true;                 // [undo] mld require-router-alert
+  std::vector<MldStaticGroupConfig> static_groups;  // mld static-group G [source S]
   bool operator==(const MldInterfaceConfig&) const = default;
 };
 
@@ -195,6 +216,37 @@ struct MldGlobalConfig {
   bool operator==(const MldGlobalConfig&) const = default;
 };
 
+// ---- the `mld` view: SSM range and SSM mapping (docs/mld-controls.md) ----
+struct SsmMappingConfig {
+  Ipv6Prefix groups;  // ssm-mapping GROUP/LEN SOURCE
+  wire::Ipv6Address source;
+  SourcePos pos;  // of GROUP/LEN
+  bool operator==(const SsmMappingConfig&) const = default;
+};
+
+struct MldViewConfig {
+  std::optional<AclRef> ssm_policy;  // ssm-policy 2000-2999; default ff3x::/32
+  bool ssm_mapping_enable = false;   // ssm-mapping enable
+  std::vector<SsmMappingConfig> ssm_mappings;
+  bool operator==(const MldViewConfig&) const = default;
+};
+
+// ---- acl ipv6 number 2000-2999: a basic IPv6 ACL (control/acl/acl6.h) ----
+struct AclRuleConfig {
+  uint32_t id = 0;  // rule [ID]; default: next multiple of 5 above the highest
+  bool permit = true;
+  Ipv6Prefix source;
+  SourcePos pos;
+  bool operator==(const AclRuleConfig&) const = default;
+};
+
+struct Acl6Config {
+  uint32_t number = 0;
+  SourcePos pos;
+  std::vector<AclRuleConfig> rules;  // ascending id; a rule with an existing id replaces it
+  bool operator==(const Acl6Config&) const = default;
+};
+
 // ---- PIM-SM router-wide: the `pim-ipv6` view ----
 struct StaticRpConfig {
   wire::Ipv6Address address;  // static-rp X [GROUP/LEN]
@@ -235,6 +287,8 @@ struct Config {
   std::vector<MetricsListen> metrics;
   DataplaneConfig dataplane;
   MldGlobalConfig mld;
+  MldViewConfig mld_view;
+  std::map<uint32_t, Acl6Config> acls;
   PimGlobalConfig pim;
   std::vector<StaticRouteConfig> static_routes;
   bool operator==(const Config&) const = default;

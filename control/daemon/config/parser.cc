@@ -33,7 +33,8 @@ const CompiledCommand* find_command(View v, const std::vector<Token>& toks, Matc
 // should not leave its body to be read in the wrong view).
 bool opens_view(std::string word, View current) {
   for (auto& ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (word == "interface" || word == "remote-backup-service" || word == "bfd" || word == "pim-ipv6")
+  if (word == "interface" || word == "remote-backup-service" || word == "bfd" ||
+      word == "pim-ipv6" || word == "acl")
     return true;
   return word == "remote-backup-profile" && current != View::interface;
 }

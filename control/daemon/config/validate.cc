@@ -37,6 +37,25 @@ struct Checker {
     return it == i->vrrp6.end() ? nullptr : &it->second;
   }
 
+  // tandem refuses a reference to an ACL that is not written (the vendor would permit every
+  // group until it is): a typo must not silently open a policy (docs/mld-controls.md).
+  void acl_exists(const std::optional<AclRef>& ref, const std::string& who) {
+    if (ref && !cfg.acls.count(ref->number))
+      error(ref->pos, who + " names acl ipv6 number " + std::to_string(ref->number) +
+                          ", which is not configured");
+  }
+
+  void mld_policies(const InterfaceConfig& i) {
+    acl_exists(i.mld.group_policy, "mld group-policy on " + i.name);
+    acl_exists(i.mld.prompt_leave_policy, "mld prompt-leave group-policy on " + i.name);
+    if (!i.mld_enable) {
+      for (const auto& sg : i.mld.static_groups)
+        error(sg.pos, "`mld static-group` on " + i.name + " needs `mld enable` on it");
+    }
+  }
+
+  void mld_view() { acl_exists(cfg.mld_view.ssm_policy, "ssm-policy"); }
+
   void bfd_session_exists(uint32_t id, const SourcePos& p, const std::string& who) {
     if (!cfg.find_bfd_by_local_discriminator(id))
       error(p, who + " tracks bfd-session " + std::to_string(id) +
@@ -133,6 +152,7 @@ struct Checker {
         error(i.pos, "interface " + name +
                          ": mld max-response-time must be less than the query interval "
                          "(RFC 3810 9.3)");
+      mld_policies(i);
       for (const auto& [vrid, g] : i.vrrp6) vrrp_group(i, g);
       if (i.multicast_track) mcast_track(i, *i.multicast_track);
       if (i.rbp && !cfg.rbp.count(i.rbp->name))
@@ -248,6 +268,7 @@ void validate(const Config& config, const std::string& file, std::vector<ConfigE
   c.bfd();
   c.interfaces();
   c.pim();
+  c.mld_view();
   c.static_routes();
   validate_pairing(config, file, errors);
 }

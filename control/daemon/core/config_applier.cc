@@ -16,6 +16,10 @@ std::string set_mld_limits(mld::MldRouter& mld, const config::MldGlobalConfig& c
   mld::GlobalLimits limits = to_mld_limits(c);
   return mld.set_global_limits(limits) ? std::string() : "mld global limit: " + limits.validate();
 }
+std::string set_mld_policy(mld::MldRouter& mld, const config::Config& c, TimePoint now) {
+  mld::Policy policy = to_mld_policy(c);
+  return mld.set_policy(policy, now) ? std::string() : "mld policy: " + policy.validate();
+}
 }  // namespace
 
 void ConfigApplier::problem(const std::string& line) {
@@ -150,6 +154,7 @@ std::vector<std::string> ConfigApplier::apply(const config::Config& cfg,
   interfaces_.build(cfg, macs);
   rebuild_bindings();
   if (auto err = set_mld_limits(e_.mld, cfg.mld); !err.empty()) problem(err);
+  if (auto err = set_mld_policy(e_.mld, cfg, now); !err.empty()) problem(err);
   for (const auto& [name, itf] : cfg.interfaces) apply_interface(itf, now);
   apply_pim(now, false);
   for (const auto& [name, s] : cfg.bfd_sessions) add_bfd(s, now);
@@ -195,6 +200,9 @@ ReloadResult ConfigApplier::reload(const config::Config& next, TimePoint now) {
   for (const auto& n : d.bfd_sessions.added) add_bfd(next.bfd_sessions.at(n), now);
 
   if (auto err = d.mld_global ? set_mld_limits(e_.mld, next.mld) : ""; !err.empty()) problem(err);
+  // Before the interfaces: a group-policy may name an ACL this reload adds.
+  if (auto err = d.mld_policy ? set_mld_policy(e_.mld, next, now) : ""; !err.empty())
+    problem(err);
 
   // Interfaces: each changed part on its own.
   for (const auto& c : d.interfaces) {

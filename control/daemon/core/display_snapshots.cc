@@ -230,6 +230,7 @@ cli::MldInterfaceSnapshot DisplaySnapshots::mld_interface(const std::string& int
     r.joins = since(st->joins, based ? mb->second.first : 0);
     r.leaves = since(st->leaves, based ? mb->second.second : 0);
     r.backup_mode = st->passive;
+    r.require_router_alert = st->config.require_router_alert;
     out.interfaces.push_back(r);
   }
   return out;

@@ -31,7 +31,8 @@ void fill_mld_group_row(const mld::GroupRecordView& v, const std::string& ifname
   r.interface = ifname;
   r.group = v.group.to_string();
   r.uptime_ms = to_ms(v.uptime);
-  r.expires_ms = v.filter_mode == mld::FilterMode::exclude ? to_ms(v.filter_remaining) : -1;
+  const bool aged = v.origin != mld::Origin::static_config;  // static: never expires ("-")
+  r.expires_ms = aged && v.filter_mode == mld::FilterMode::exclude ? to_ms(v.filter_remaining) : -1;
   if (v.last_reporter.is_unspecified())
     r.last_reporter.clear();
   else
@@ -40,7 +41,7 @@ void fill_mld_group_row(const mld::GroupRecordView& v, const std::string& ifname
   r.sources.clear();
   for (const auto& s : v.sources)
     r.sources.push_back(
-        {s.source.to_string(), s.remaining > Duration::zero() ? to_ms(s.remaining) : -1});
+        {s.source.to_string(), aged && s.remaining > Duration::zero() ? to_ms(s.remaining) : -1});
   r.origin = mld::origin_name(v.origin);
 }
 

@@ -1,5 +1,7 @@
 #include "control/daemon/core/engine_config.h"
 
+#include <algorithm>
+
 namespace tandem::daemon {
 
 mld::InterfaceConfig to_mld_config(const config::MldInterfaceConfig& c) {
@@ -11,7 +13,28 @@ mld::InterfaceConfig to_mld_config(const config::MldInterfaceConfig& c) {
   m.last_listener_query_interval = std::chrono::seconds(c.last_listener_query_interval_s);
   m.last_listener_query_count = c.last_listener_query_count.value_or(0);  // 0 = follow RV
   m.access_limit = c.access_limit;
+  m.group_policy_acl = c.group_policy ? c.group_policy->number : 0;
+  m.prompt_leave = c.prompt_leave;
+  m.prompt_leave_acl = c.prompt_leave_policy ? c.prompt_leave_policy->number : 0;
+  m.require_router_alert = c.require_router_alert;
+  for (const auto& sg : c.static_groups)
+    m.static_groups.push_back({sg.group, sg.source.value_or(wire::Ipv6Address{})});
+  std::sort(m.static_groups.begin(), m.static_groups.end());
   return m;
+}
+
+mld::Policy to_mld_policy(const config::Config& c) {
+  mld::Policy p;
+  for (const auto& [number, a] : c.acls) {
+    acl::Acl6 acl{number, {}};
+    for (const auto& r : a.rules)  // already in ID order
+      acl.rules.push_back({r.id, r.permit ? acl::Action::permit : acl::Action::deny, r.source});
+    p.acls.set(std::move(acl));
+  }
+  p.ssm_policy_acl = c.mld_view.ssm_policy ? c.mld_view.ssm_policy->number : 0;
+  p.ssm_mapping_enable = c.mld_view.ssm_mapping_enable;
+  for (const auto& m : c.mld_view.ssm_mappings) p.ssm_mappings.push_back({m.groups, m.source});
+  return p;
 }
 
 mld::GlobalLimits to_mld_limits(const config::MldGlobalConfig& c) {

@@ -9,6 +9,7 @@
 #include "control/daemon/config/model.h"
 #include "control/daemon/core/interfaces.h"
 #include "control/mld/config.h"
+#include "control/mld/policy.h"
 #include "control/pim/config.h"
 #include "control/vrrp6/config.h"
 
@@ -16,6 +17,8 @@ namespace tandem::daemon {
 
 mld::InterfaceConfig to_mld_config(const config::MldInterfaceConfig& c);
 mld::GlobalLimits to_mld_limits(const config::MldGlobalConfig& c);
+// ACLs and the `mld` view (ssm-policy, ssm-mapping).
+mld::Policy to_mld_policy(const config::Config& c);
 
 vrrp6::InstanceConfig to_vrrp_config(const config::InterfaceConfig& itf,
                                      const config::Vrrp6GroupConfig& g,

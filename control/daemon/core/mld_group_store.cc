@@ -112,7 +112,8 @@ std::optional<replication::GroupRecord> MldGroupStore::find(const replication::G
   uint32_t ifindex = bound_ifindex(key);
   if (!ifindex) return std::nullopt;
   auto v = mld_.find_group(ifindex, key.group, now);
-  if (!v) return std::nullopt;
+  // Static groups are each router's own configuration: never sent to the peer.
+  if (!v || v->origin == mld::Origin::static_config) return std::nullopt;
   return to_replicated(*v, key.backup_id, key.interface);
 }
 
@@ -120,8 +121,10 @@ void MldGroupStore::for_each(TimePoint now,
                              const std::function<void(const replication::GroupRecord&)>& fn) const {
   for (const auto& [ifindex, b] : bound_) {
     mld_.for_each_group(
-        [&](const mld::GroupRecordView& v) { fn(to_replicated(v, b.first, b.second)); }, now,
-        ifindex);
+        [&](const mld::GroupRecordView& v) {
+          if (v.origin != mld::Origin::static_config) fn(to_replicated(v, b.first, b.second));
+        },
+        now, ifindex);
   }
 }
 
