@@ -65,8 +65,11 @@ void check_receive_rules(const Frame& f) {
   FUZZ_CHECK(!f.src.is_multicast(), "RFC 4291 §2.7: no multicast source");
   if (is_mld(f.kind)) {
     FUZZ_CHECK(f.hop_limit == 1, "RFC 3810 §5: hop limit 1");
-    FUZZ_CHECK(f.walk.router_alert && f.walk.router_alert_value == kRouterAlertMld,
-               "RFC 3810 §5: router alert");
+    // RFC 3810 §5 Router Alert: reported (has_mld_router_alert), required per interface by
+    // the MLD router (mld require-router-alert), no longer a parse drop.
+    FUZZ_CHECK(has_mld_router_alert(f) ==
+                   (f.walk.router_alert && f.walk.router_alert_value == kRouterAlertMld),
+               "has_mld_router_alert reads the hop-by-hop option");
     FUZZ_CHECK(f.src.is_link_local_unicast() ||
                    (f.src.is_unspecified() && f.kind != PacketKind::mld_query),
                "RFC 3810 §5: link-local source (:: only for reports)");

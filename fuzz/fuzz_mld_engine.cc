@@ -229,16 +229,21 @@ class Harness {
     v.origin = Origin::backup;
     v.uptime = std::chrono::milliseconds(in.range(0, 1000000));
     v.last_reporter = pick_or_raw(in, pools().link_locals);
+    // RFC 4604 §2.2: no EXCLUDE record for an SSM group, from the peer either.
+    const bool ssm_exclude =
+        v.filter_mode == FilterMode::exclude && router_.policy().in_ssm_range(v.group);
     const bool valid = configs_.count(ifindex) != 0 && v.group.is_multicast() &&
-                       !v.group.is_link_scope_multicast();
+                       !v.group.is_link_scope_multicast() && !ssm_exclude;
     const uint64_t refused_before = limit_refusals(ifindex);
     const bool had_group = router_.find_group(ifindex, v.group, now_).has_value();
     const bool ok = router_.apply_upsert(v, now_);
-    // The rule (router.h): a record for a known interface and a routable group is accepted
-    // unless one of the limits the backup enforces on its peer refuses a new group; such a
-    // refusal is counted on that interface. Anything else is rejected.
+    // The rule (router.h): a record for a known interface and a routable group, not EXCLUDE
+    // in the SSM range, is accepted unless one of the limits the backup enforces on its peer
+    // refuses a new group; such a refusal is counted on that interface. Anything else is
+    // rejected.
     if (!valid) {
-      FUZZ_CHECK(!ok, "apply_upsert rejects an unknown interface or a non-routable group");
+      FUZZ_CHECK(!ok, "apply_upsert rejects an unknown interface, a non-routable group or an "
+                      "SSM EXCLUDE record");
     } else if (!ok) {
       FUZZ_CHECK(limit_refusals(ifindex) > refused_before,
                  "apply_upsert refuses a valid record only over a limit, and counts it");
