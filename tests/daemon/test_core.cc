@@ -208,6 +208,47 @@ TEST_F(Fixture, ReloadAppliesOnlyTheDifference) {
   EXPECT_EQ(core.reload(next.config, now).lines, std::vector<std::string>{"no change"});
 }
 
+// docs/mld-controls.md: ACLs, group-policy and static groups change in place on reload;
+// groups the new policy denies go at once, static ones show as such and are not replicated.
+TEST_F(Fixture, ReloadAppliesMldPoliciesInPlace) {
+  const Ipv6Address g1 = Ipv6Address::must_parse("ff05::db8:1");
+  const Ipv6Address g2 = Ipv6Address::must_parse("ff05::db8:2");
+  const Ipv6Address gs = Ipv6Address::must_parse("ff0e::7");
+  report({{wire::MldRecordType::to_ex, g1, {}}, {wire::MldRecordType::to_ex, g2, {}}});
+  ASSERT_EQ(io.fib_.entries.count({Ipv6Address{}, g2}), 1u);
+  std::string text = std::string(kConfig) +
+                     "acl ipv6 number 2001\n rule permit source ff05::db8:1/128\nquit\n"
+                     "interface ge0\n mld group-policy 2001\n mld static-group ff0e::7\nquit\n";
+  auto next = config::parse_config(text, "t2.cfg");
+  ASSERT_TRUE(next.ok()) << config::format_errors(next.errors);
+  auto res = core.reload(next.config, now);
+  EXPECT_TRUE(res.ok);
+  EXPECT_EQ(res.lines, (std::vector<std::string>{"interface ge0 changed: mld",
+                                                 "acl ipv6 / mld view changed"}));
+  EXPECT_EQ(io.fib_.entries.count({Ipv6Address{}, g1}), 1u);
+  EXPECT_EQ(io.fib_.entries.count({Ipv6Address{}, g2}), 0u);
+  EXPECT_EQ(io.fib_.entries.count({Ipv6Address{}, gs}), 1u);
+  report({{wire::MldRecordType::to_ex, g2, {}}});  // refused from now on
+  EXPECT_EQ(io.fib_.entries.count({Ipv6Address{}, g2}), 0u);
+  auto groups = core.mld_group_snapshot("ge0", now);
+  ASSERT_EQ(groups.groups.size(), 2u);
+  for (const auto& row : groups.groups) {
+    if (row.group != "ff0e::7") continue;
+    EXPECT_EQ(row.origin, "static");
+    EXPECT_EQ(row.expires_ms, -1);
+  }
+  EXPECT_TRUE(core.mld_interface_snapshot("ge0", now).interfaces[0].require_router_alert);
+  advance(std::chrono::seconds(600));  // g1 ages out; the static group never does
+  EXPECT_EQ(io.fib_.entries.count({Ipv6Address{}, g1}), 0u);
+  EXPECT_EQ(io.fib_.entries.count({Ipv6Address{}, gs}), 1u);
+  // Back to the first file: the static group goes, the policy is lifted.
+  auto first = config::parse_config(kConfig, "t.cfg");
+  EXPECT_TRUE(core.reload(first.config, now).ok);
+  EXPECT_EQ(io.fib_.entries.count({Ipv6Address{}, gs}), 0u);
+  report({{wire::MldRecordType::to_ex, g2, {}}});
+  EXPECT_EQ(io.fib_.entries.count({Ipv6Address{}, g2}), 1u);
+}
+
 TEST_F(Fixture, ReloadNeedingNewPortsIsRefused) {
   auto next = config::parse_config(
       std::string(kConfig) + "interface ge9\n device net_null9\nquit\n", "t2.cfg");
@@ -287,6 +328,39 @@ TEST_F(Fixture, MldGlobalLimitsAreAppliedAtStartAndOnReload) {
 // The backup side of the RBS: records from the peer go through the store adapter into the
 // engine, which applies its own global limits to them (a peer cannot grow the backup without
 // bound); each refusal is counted by the store and, by reason, by the engine.
+// Static groups are each router's own configuration: the RBS store (snapshot, change feed,
+// digest) never sees them, and a peer's record for the same group does not replace them.
+TEST(MldGroupStoreStatic, StaticGroupsAreNeitherExportedNorReplaced) {
+  auto parsed = config::parse_config(kConfig, "t.cfg");
+  ASSERT_TRUE(parsed.ok()) << config::format_errors(parsed.errors);
+  InterfaceMap interfaces;
+  interfaces.build(parsed.config, macs());
+  const uint32_t ge0 = interfaces.ifindex("ge0");
+  mld::MldRouter mld;
+  TimePoint now{};
+  mld::InterfaceConfig cfg;
+  const Ipv6Address gs = Ipv6Address::must_parse("ff0e::7");
+  cfg.static_groups = {{gs, {}}};
+  ASSERT_TRUE(mld.add_interface(ge0, "ge0", cfg, interfaces.by_name("ge0")->link_local, now));
+  MldGroupStore store(mld, interfaces);
+  store.set_bindings({{"ge0", 10}});
+  const replication::GroupKey key{10, "ge0", gs};
+  EXPECT_FALSE(store.find(key, now));
+  size_t exported = 0;
+  store.for_each(now, [&](const replication::GroupRecord&) { ++exported; });
+  EXPECT_EQ(exported, 0u);
+  EXPECT_EQ(store.size(), 0u);
+  replication::GroupRecord r;
+  r.key = key;
+  r.mode = replication::FilterMode::include;
+  r.sources = {{Ipv6Address::must_parse("2001:db8::1"), 100000}};
+  store.upsert(r, now);
+  store.remove(key, now);
+  ASSERT_TRUE(mld.find_group(ge0, gs, now));
+  EXPECT_EQ(mld.find_group(ge0, gs, now)->origin, mld::Origin::static_config);
+  EXPECT_EQ(mld.find_group(ge0, gs, now)->filter_mode, mld::FilterMode::exclude);
+}
+
 TEST(MldGroupStoreLimits, PeerRecordsOverTheGlobalGroupLimitAreRefusedAndCounted) {
   auto parsed = config::parse_config(kConfig, "t.cfg");
   ASSERT_TRUE(parsed.ok()) << config::format_errors(parsed.errors);
