@@ -325,23 +325,30 @@ TEST_F(Fixture, MldGlobalLimitsAreAppliedAtStartAndOnReload) {
   EXPECT_EQ(core.mld().counters().ignored_count(mld::IgnoreReason::global_group_limit), 1u);
 }
 
-// The backup side of the RBS: records from the peer go through the store adapter into the
-// engine, which applies its own global limits to them (a peer cannot grow the backup without
-// bound); each refusal is counted by the store and, by reason, by the engine.
+// An MLD engine with ge0 of kConfig, for the RBS store adapter tests.
+struct StoreBench {
+  InterfaceMap interfaces;
+  uint32_t ge0 = 0;
+  mld::MldRouter mld;
+  TimePoint now{};
+
+  explicit StoreBench(const mld::InterfaceConfig& cfg = {}) {
+    auto parsed = config::parse_config(kConfig, "t.cfg");
+    EXPECT_TRUE(parsed.ok()) << config::format_errors(parsed.errors);
+    interfaces.build(parsed.config, macs());
+    ge0 = interfaces.ifindex("ge0");
+    EXPECT_TRUE(mld.add_interface(ge0, "ge0", cfg, interfaces.by_name("ge0")->link_local, now));
+  }
+};
+
 // Static groups are each router's own configuration: the RBS store (snapshot, change feed,
 // digest) never sees them, and a peer's record for the same group does not replace them.
 TEST(MldGroupStoreStatic, StaticGroupsAreNeitherExportedNorReplaced) {
-  auto parsed = config::parse_config(kConfig, "t.cfg");
-  ASSERT_TRUE(parsed.ok()) << config::format_errors(parsed.errors);
-  InterfaceMap interfaces;
-  interfaces.build(parsed.config, macs());
-  const uint32_t ge0 = interfaces.ifindex("ge0");
-  mld::MldRouter mld;
-  TimePoint now{};
   mld::InterfaceConfig cfg;
   const Ipv6Address gs = Ipv6Address::must_parse("ff0e::7");
   cfg.static_groups = {{gs, {}}};
-  ASSERT_TRUE(mld.add_interface(ge0, "ge0", cfg, interfaces.by_name("ge0")->link_local, now));
+  StoreBench b(cfg);
+  auto& [interfaces, ge0, mld, now] = b;
   MldGroupStore store(mld, interfaces);
   store.set_bindings({{"ge0", 10}});
   const replication::GroupKey key{10, "ge0", gs};
@@ -361,15 +368,12 @@ TEST(MldGroupStoreStatic, StaticGroupsAreNeitherExportedNorReplaced) {
   EXPECT_EQ(mld.find_group(ge0, gs, now)->filter_mode, mld::FilterMode::exclude);
 }
 
+// The backup side of the RBS: records from the peer go through the store adapter into the
+// engine, which applies its own global limits to them (a peer cannot grow the backup without
+// bound); each refusal is counted by the store and, by reason, by the engine.
 TEST(MldGroupStoreLimits, PeerRecordsOverTheGlobalGroupLimitAreRefusedAndCounted) {
-  auto parsed = config::parse_config(kConfig, "t.cfg");
-  ASSERT_TRUE(parsed.ok()) << config::format_errors(parsed.errors);
-  InterfaceMap interfaces;
-  interfaces.build(parsed.config, macs());
-  const uint32_t ge0 = interfaces.ifindex("ge0");
-  mld::MldRouter mld;
-  TimePoint now{};
-  ASSERT_TRUE(mld.add_interface(ge0, "ge0", {}, interfaces.by_name("ge0")->link_local, now));
+  StoreBench b;
+  auto& [interfaces, ge0, mld, now] = b;
   ASSERT_TRUE(mld.set_global_limits(mld::GlobalLimits{2, 100}));
   ASSERT_TRUE(mld.set_passive(ge0, true, now));
   MldGroupStore store(mld, interfaces);
