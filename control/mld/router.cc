@@ -73,7 +73,7 @@ bool MldRouter::set_interface_config(uint32_t ifindex, const InterfaceConfig& co
   itf->querier.set_config(config, now);
   rearm_interface(interface_by_index_[ifindex]);
   sync_static_groups(*itf, previous, now);
-  enforce_policy(ifindex, now);
+  enforce_policy(ifindex);
   return true;
 }
 

@@ -202,8 +202,12 @@ class MldRouter {
   // range: RFC 4604 §2.2 allows no EXCLUDE state there); nullopt when it may.
   std::optional<IgnoreReason> policy_refusal(const Interface& itf, const Ipv6Address& group,
                                              FilterMode mode) const;
+  bool group_policy_denies(const Interface& itf, const Ipv6Address& group) const {
+    return itf.config.group_policy_acl != 0 &&
+           !policy_.acls.permits(itf.config.group_policy_acl, group);
+  }
   // Removes the non-static records (all interfaces, or one) that policy_refusal forbids now.
-  void enforce_policy(std::optional<uint32_t> ifindex, TimePoint now);
+  void enforce_policy(std::optional<uint32_t> ifindex);
   // Creates, rewrites and deletes the interface's static records to match its config.
   void sync_static_groups(Interface& itf, const std::vector<StaticGroup>& previous, TimePoint now);
   bool prompt_leave_applies(const Interface& itf, const Ipv6Address& group) const {

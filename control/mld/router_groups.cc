@@ -48,10 +48,7 @@ void MldRouter::handle_record(Interface& itf, const Ipv6Address& src, wire::MldR
   if (slot != GroupTable::kNone && table_.at(slot).origin == Origin::static_config) {
     return ignore(itf, IgnoreReason::static_group);
   }
-  if (itf.config.group_policy_acl != 0 &&
-      !policy_.acls.permits(itf.config.group_policy_acl, group)) {
-    return ignore(itf, IgnoreReason::group_policy);
-  }
+  if (group_policy_denies(itf, group)) return ignore(itf, IgnoreReason::group_policy);
   if (type == wire::MldRecordType::to_in && sources.size() == 0 &&
       prompt_leave_applies(itf, group)) {
     // `mld prompt-leave`: a Done / TO_IN({}) ends the group without last-listener queries

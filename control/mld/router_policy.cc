@@ -8,18 +8,16 @@
 namespace tandem::mld {
 
 bool MldRouter::set_policy(const Policy& policy, TimePoint now) {
+  (void)now;  // removals need no time; kept for the router's uniform (..., now) calls
   if (!policy.validate().empty()) return false;
   policy_ = policy;
-  enforce_policy(std::nullopt, now);
+  enforce_policy(std::nullopt);
   return true;
 }
 
 std::optional<IgnoreReason> MldRouter::policy_refusal(const Interface& itf, const Ipv6Address& group,
                                                    FilterMode mode) const {
-  if (itf.config.group_policy_acl != 0 &&
-      !policy_.acls.permits(itf.config.group_policy_acl, group)) {
-    return IgnoreReason::group_policy;
-  }
+  if (group_policy_denies(itf, group)) return IgnoreReason::group_policy;
   // RFC 4604 §2.2: no EXCLUDE-mode (any-source) state for a group in the SSM range.
   if (mode == FilterMode::exclude && policy_.in_ssm_range(group)) return IgnoreReason::ssm_exclude;
   return std::nullopt;
@@ -33,8 +31,7 @@ void MldRouter::remove_record(Interface& itf, uint32_t slot, const char* cause) 
   delete_record(&itf, slot, cause);
 }
 
-void MldRouter::enforce_policy(std::optional<uint32_t> ifindex, TimePoint now) {
-  (void)now;
+void MldRouter::enforce_policy(std::optional<uint32_t> ifindex) {
   // A configuration change, not a per-report one: one scan of the table is acceptable. The
   // operator who narrows a policy expects the groups it now forbids to stop at once rather
   // than after MALI, so they are removed; hosts that still want them are refused from now on.
