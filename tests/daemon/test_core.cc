@@ -237,6 +237,8 @@ TEST_F(Fixture, ReloadAppliesMldPoliciesInPlace) {
     EXPECT_EQ(row.origin, "static");
     EXPECT_EQ(row.expires_ms, -1);
   }
+  EXPECT_NE(cli::render_text(groups, false).find("static"), std::string::npos);
+  EXPECT_NE(cli::render_json(groups).find("\"static\""), std::string::npos);
   EXPECT_TRUE(core.mld_interface_snapshot("ge0", now).interfaces[0].require_router_alert);
   advance(std::chrono::seconds(600));  // g1 ages out; the static group never does
   EXPECT_EQ(io.fib_.entries.count({Ipv6Address{}, g1}), 0u);

@@ -440,6 +440,8 @@ void append_text(std::string& out, const MldGroupRow& g, bool verbose, std::stri
     append_expires(out, g.expires_ms);
     out += "  Last reporter: ";
     append_dashed(out, g.last_reporter);
+    // mld static-group: configured, never aged (docs/mld-controls.md); others say it verbose.
+    if (g.origin == "static") out += "  (static)";
     out += '\n';
     return;
   }
