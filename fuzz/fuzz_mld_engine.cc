@@ -242,8 +242,9 @@ class Harness {
     // refuses a new group; such a refusal is counted on that interface. Anything else is
     // rejected.
     if (!valid) {
-      FUZZ_CHECK(!ok, "apply_upsert rejects an unknown interface, a non-routable group or an "
-                      "SSM EXCLUDE record");
+      FUZZ_CHECK(!ok,
+                 "apply_upsert rejects an unknown interface, a non-routable group or an "
+                 "SSM EXCLUDE record");
     } else if (!ok) {
       FUZZ_CHECK(limit_refusals(ifindex) > refused_before,
                  "apply_upsert refuses a valid record only over a limit, and counts it");

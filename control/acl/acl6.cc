@@ -1,6 +1,5 @@
 #include "control/acl/acl6.h"
 
-
 namespace tandem::acl {
 
 std::optional<uint32_t> next_rule_id(std::optional<uint32_t> highest) {

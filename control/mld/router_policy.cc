@@ -15,8 +15,9 @@ bool MldRouter::set_policy(const Policy& policy, TimePoint now) {
   return true;
 }
 
-std::optional<IgnoreReason> MldRouter::policy_refusal(const Interface& itf, const Ipv6Address& group,
-                                                   FilterMode mode) const {
+std::optional<IgnoreReason> MldRouter::policy_refusal(const Interface& itf,
+                                                      const Ipv6Address& group,
+                                                      FilterMode mode) const {
   if (group_policy_denies(itf, group)) return IgnoreReason::group_policy;
   // RFC 4604 §2.2: no EXCLUDE-mode (any-source) state for a group in the SSM range.
   if (mode == FilterMode::exclude && policy_.in_ssm_range(group)) return IgnoreReason::ssm_exclude;
@@ -56,7 +57,7 @@ void MldRouter::enforce_policy(std::optional<uint32_t> ifindex) {
 }
 
 void MldRouter::sync_static_groups(Interface& itf, const std::vector<StaticGroup>& previous,
-                                TimePoint now) {
+                                   TimePoint now) {
   std::vector<StaticGroup> wanted = itf.config.static_groups;
   std::sort(wanted.begin(), wanted.end());  // by group, then source
   auto configured = [&](const Ipv6Address& g) {

@@ -91,7 +91,7 @@ TEST(Rfc3810Receive, MissingRouterAlertIsReportedNotDropped) {
   l.router_alert_mld = false;
   auto body = build_mld_v2_report_body({{MldRecordType::to_ex, kG1, {}}});
   const auto bytes = build_icmpv6_frame(l, body);
-  expect_classified_agrees(bytes, "no Router Alert");
+  testing::expect_classified_agrees(bytes, "no Router Alert");
   const Frame f = parse_frame(bytes);
   EXPECT_EQ(f.kind, PacketKind::mld_report_v2);
   EXPECT_FALSE(has_mld_router_alert(f));
@@ -103,7 +103,7 @@ TEST(Rfc3810Receive, RouterAlertValueMustBeMld) {
   auto bytes = report();
   bytes[l3(bytes) + 40 + 4] = 0;
   bytes[l3(bytes) + 40 + 5] = 1;  // RA value 1 (RSVP?) instead of 0 (MLD)
-  expect_classified_agrees(bytes, "Router Alert value 1");
+  testing::expect_classified_agrees(bytes, "Router Alert value 1");
   const Frame f = parse_frame(bytes);
   EXPECT_EQ(f.kind, PacketKind::mld_report_v2);
   EXPECT_FALSE(has_mld_router_alert(f));

@@ -201,8 +201,7 @@ ReloadResult ConfigApplier::reload(const config::Config& next, TimePoint now) {
 
   if (auto err = d.mld_global ? set_mld_limits(e_.mld, next.mld) : ""; !err.empty()) problem(err);
   // Before the interfaces: a group-policy may name an ACL this reload adds.
-  if (auto err = d.mld_policy ? set_mld_policy(e_.mld, next, now) : ""; !err.empty())
-    problem(err);
+  if (auto err = d.mld_policy ? set_mld_policy(e_.mld, next, now) : ""; !err.empty()) problem(err);
 
   // Interfaces: each changed part on its own.
   for (const auto& c : d.interfaces) {
