@@ -113,6 +113,38 @@ TEST(ConfigPrinter, InterfaceViewEveryCommand) {
             "interface ge0\n multicast ipv6 track admin-vrrp6 interface ge1 vrid 2\nquit\n");
 }
 
+TEST(ConfigPrinter, MldControlsAclAndMldViews) {
+  const std::string text =
+      "acl ipv6 number 2001\n rule 5 permit source ff05::/16\n rule deny source ff05::db8:0/112\n"
+      "quit\nacl ipv6 number 2002\n rule 7 permit source ff3e::/16\nquit\n"
+      "mld\n ssm-policy 2002\n ssm-mapping enable\n ssm-mapping ff3e::db8:0/112 2001:db8:1::10\n"
+      " ssm-mapping ff3e::db8:0/112 2001:db8:1::11\nquit\n"
+      "interface ge0\n mld enable\n mld group-policy 2001\n mld prompt-leave group-policy 2001\n"
+      " undo mld require-router-alert\n mld static-group ff05::db8:7\n"
+      " mld static-group ff3e::db8:2 source 2001:db8:1::10\nquit\n";
+  EXPECT_EQ(printed(text),
+            "acl ipv6 number 2001\n rule 5 permit source ff05::/16\n"
+            " rule 10 deny source ff05::db8:0/112\nquit\n#\n"
+            "acl ipv6 number 2002\n rule 7 permit source ff3e::/16\nquit\n#\n"
+            "mld\n ssm-policy 2002\n ssm-mapping enable\n"
+            " ssm-mapping ff3e::db8:0/112 2001:db8:1::10\n"
+            " ssm-mapping ff3e::db8:0/112 2001:db8:1::11\nquit\n#\n"
+            "interface ge0\n mld enable\n mld group-policy 2001\n"
+            " mld prompt-leave group-policy 2001\n undo mld require-router-alert\n"
+            " mld static-group ff05::db8:7\n"
+            " mld static-group ff3e::db8:2 source 2001:db8:1::10\nquit\n");
+  // Printed and parsed again: the same model, and the same text (a fixed point).
+  auto original = parse_lines(text, "t.cfg");
+  ASSERT_TRUE(original.ok()) << format_errors(original.errors);
+  const std::string out = print_config(original.config);
+  auto again = parse_lines(out, "printed");  // syntax only: this file is not a whole router
+  ASSERT_TRUE(again.ok()) << format_errors(again.errors) << out;
+  EXPECT_TRUE(again.config == original.config) << out;
+  EXPECT_EQ(print_config(again.config), out);
+  EXPECT_EQ(printed("interface ge0\n mld enable\n mld prompt-leave\nquit\n"),
+            "interface ge0\n mld enable\n mld prompt-leave\nquit\n");
+}
+
 // The model with what the printer deliberately leaves out (secrets) removed.
 Config without_secrets(Config c) {
   for (auto& [name, r] : c.rbs) r.authentication_key.clear();

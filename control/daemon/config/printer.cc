@@ -143,6 +143,36 @@ void print_mld_interface(const InterfaceConfig& i, Lines& l) {
   if (m.last_listener_query_count)
     l.body("mld lastlistener-querycount " + num(*m.last_listener_query_count));
   l.body_unless_default("mld access-limit", m.access_limit, d.access_limit);
+  if (m.group_policy) l.body("mld group-policy " + num(m.group_policy->number));
+  if (m.prompt_leave)
+    l.body(m.prompt_leave_policy
+               ? "mld prompt-leave group-policy " + num(m.prompt_leave_policy->number)
+               : "mld prompt-leave");
+  if (!m.require_router_alert) l.body("undo mld require-router-alert");
+  for (const MldStaticGroupConfig& g : m.static_groups)
+    l.body("mld static-group " + g.group.to_string() +
+           (g.source ? " source " + g.source->to_string() : ""));
+}
+
+// ---- acl ipv6 number view (before the views that name it) ----
+void print_acl6(const Acl6Config& a, Lines& l) {
+  l.top("acl ipv6 number " + num(a.number));
+  for (const AclRuleConfig& r : a.rules)
+    l.body("rule " + num(r.id) + (r.permit ? " permit" : " deny") + " source " +
+           r.source.to_string());
+}
+
+// ---- mld view: the SSM range and SSM mapping ----
+bool mld_view_needed(const MldViewConfig& m) {
+  return m != MldViewConfig{};
+}
+
+void print_mld_view(const MldViewConfig& m, Lines& l) {
+  l.top("mld");
+  if (m.ssm_policy) l.body("ssm-policy " + num(m.ssm_policy->number));
+  if (m.ssm_mapping_enable) l.body("ssm-mapping enable");
+  for (const SsmMappingConfig& s : m.ssm_mappings)
+    l.body("ssm-mapping " + s.groups.to_string() + " " + s.source.to_string());
 }
 
 void print_multicast_track(const MulticastTrack& t, Lines& l) {
@@ -184,6 +214,8 @@ std::vector<std::string> print_config_lines(const Config& c) {
   l.separator();
   print_system_head(c, l);
   l.separator();
+  for (const auto& [number, a] : c.acls) block(l, [&] { print_acl6(a, l); });
+  if (mld_view_needed(c.mld_view)) block(l, [&] { print_mld_view(c.mld_view, l); });
   if (c.bfd_enable) block(l, [&] { l.top("bfd"); });
   for (const auto& [name, s] : c.bfd_sessions) block(l, [&] { print_bfd_session(s, l); });
   for (const auto& [name, r] : c.rbs) block(l, [&] { print_rbs(r, l); });
