@@ -897,7 +897,9 @@ const std::vector<CommandSpec> kSpecs = {
     {View::interface,
      "vrrp6 vrid <vrid:int:1-255> track admin-vrrp6 interface <interface:ifname> vrid "
      "<admin_vrid:int:1-255> [unflowdown]",
-     "service group following an mVRRP6 (flowdown unless unflowdown)", h_vrrp_track_admin},
+     "service group following an mVRRP6: flowdown (no service on the interface while the mVRRP6 is "
+     "not Master) unless unflowdown (only the multicast gate follows)",
+     h_vrrp_track_admin},
     {View::interface, "admin-vrrp6 vrid <vrid:int:1-255> [ignore-if-down]",
      "make the group an mVRRP6", h_admin_vrrp},
     {View::interface, "multicast ipv6 track vrrp6 vrid <vrid:int:1-255>",
