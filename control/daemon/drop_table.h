@@ -20,7 +20,9 @@ inline constexpr char kBfd[] = "bfd";
 inline constexpr char kPim[] = "pim";
 inline constexpr char kNd[] = "nd";
 inline constexpr char kRbs[] = "rbs";
-inline constexpr const char* kAll[] = {kDataplane, kControl, kMld, kVrrp6, kBfd, kPim, kNd, kRbs};
+inline constexpr char kCore[] = "core";
+inline constexpr const char* kAll[] = {kDataplane, kControl, kMld, kVrrp6, kBfd,
+                                       kPim,       kNd,      kRbs, kCore};
 }  // namespace drop_layer
 
 struct DropRow {
@@ -29,7 +31,7 @@ struct DropRow {
 };
 
 struct DropTable {
-  std::string layer;  // dataplane | control | mld | vrrp6 | bfd | pim | nd | rbs
+  std::string layer;  // dataplane | control | mld | vrrp6 | bfd | pim | nd | rbs | core
   std::string key;    // what a row is, and its metrics label: port | interface | service
   // Every reason of the layer's enum, from the enum's own name table (never a second list),
   // without its "none" sentinel where it has one.

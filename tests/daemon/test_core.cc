@@ -187,7 +187,7 @@ TEST_F(Fixture, DisplaysRenderFromLiveEngines) {
 TEST_F(Fixture, BfdPacketsWaitForNeighborResolution) {
   advance(std::chrono::seconds(2));
   // No NA from fe80::99 yet: BFD is held back and an NS for it went out.
-  EXPECT_GT(core.counters().bfd_no_neighbor, 0u);
+  EXPECT_GT(core.counters().dropped(CoreDrop::bfd_no_neighbor), 0u);
   EXPECT_GE(io.count(wire::PacketKind::nd_ns), 1u);
 }
 
@@ -292,7 +292,7 @@ TEST_F(Fixture, GarbageFramesAreCountedNotFatal) {
   core.on_frame(77, junk, now);
   // 10 bytes: shorter than an Ethernet header, counted on ge0's row of the parser's drops.
   EXPECT_EQ(parse_drops_on_ge0("eth_truncated"), 1u);
-  EXPECT_EQ(core.counters().unknown_interface, 1u);
+  EXPECT_EQ(core.counters().dropped(CoreDrop::unknown_interface), 1u);
 }
 
 TEST(MldGroupStoreConversion, RoundTripKeepsStateAndTimes) {

@@ -55,6 +55,7 @@ const std::map<std::string, std::pair<std::string, std::string>> kFamily = {
     {"pim", {"tandem_pim_rx_drops_total", "interface"}},
     {"nd", {"tandem_nd_solicitations_ignored_total", "interface"}},
     {"rbs", {"tandem_rbs_closes_total", "service"}},
+    {"core", {"tandem_core_drops_total", "interface"}},
 };
 
 std::string metric_line(const std::string& layer, const std::string& row, const std::string& reason,
@@ -141,6 +142,16 @@ TEST_F(Drops, ControlCoreParserDropIsCountedOnItsInterfaceByReason) {
   ASSERT_EQ(wire::parse_frame(frame).drop_reason, wire::DropReason::ipv6_bad_version);
   core.on_frame(ifindex("ge0"), frame, now);
   expect_counted("control", "ge0", "up0", "ipv6_bad_version");
+}
+
+TEST_F(Drops, FrameFromAPortWithoutAnInterfaceIsCountedByTheCore) {
+  // Port 41 (ifindex 42) is in no configuration: the core names the row by its ifindex.
+  core.on_frame(42,
+                wire::build_mld_v2_report_frame(
+                    kHostMac, Ipv6Address::must_parse("fe80::aa"),
+                    {{wire::MldRecordType::to_ex, Ipv6Address::must_parse("ff05::7"), {}}}),
+                now);
+  expect_counted("core", "ifindex42", "ge0", "unknown_interface");
 }
 
 TEST_F(Drops, Vrrp6AdvertForAnUnknownVridIsCountedOnItsInterface) {
@@ -268,6 +279,7 @@ TEST_F(Drops, EveryReasonHasANameAndIsExportedFromZero) {
       {"pim", pim::kRxDropCount},
       {"nd", nd::kNsIgnoreCount},
       {"rbs", replication::kCloseReasonCount - 1},  // without CloseReason::none
+      {"core", kCoreDropCount},
   };
   std::vector<DropTable> tables = core.drop_tables(now);
   tables.insert(tables.begin(), no_dataplane());

@@ -20,7 +20,7 @@ class CoreOutput {
       : io_(io), interfaces_(interfaces), counters_(counters), log_(std::move(log)) {}
 
   void send(uint32_t ifindex, const std::vector<uint8_t>& frame) {
-    if (frame.empty() || !io_.send(ifindex, frame)) ++counters_.tx_failed;
+    if (frame.empty() || !io_.send(ifindex, frame)) counters_.drop(ifindex, CoreDrop::tx_failed);
   }
   void log(LogLevel level, const std::string& subsystem, const std::string& line) const {
     log_(level, subsystem, line);

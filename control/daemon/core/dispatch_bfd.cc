@@ -11,7 +11,7 @@ void dispatch_bfd(bfd::Manager& bfd, nd::NeighborCache& neighbors, track::TrackT
     if (!info) continue;
     auto mac = neighbors.resolve(p.ifindex, p.dst, now, p.src);
     if (!mac) {
-      ++out.counters().bfd_no_neighbor;
+      out.counters().drop(p.ifindex, CoreDrop::bfd_no_neighbor);
       continue;
     }
     out.send(p.ifindex,

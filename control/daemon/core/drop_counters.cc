@@ -139,10 +139,20 @@ DropTable rbs_drop_table(
   return std::move(b).finish();
 }
 
+DropTable core_drop_table(const CoreCounters& c, const InterfaceMap& ifs) {
+  auto b =
+      TableBuilder::of<CoreDrop>(drop_layer::kCore, "interface", kCoreDropCount, 0, core_drop_name);
+  for (const auto& info : ifs.all()) b.row(info.name);
+  for (const auto& [ifindex, counts] : c.drops_by_ifindex)
+    b.add(interface_name(ifs, ifindex), counts);
+  return std::move(b).finish();
+}
+
 bool reset_covers_layer(const std::string& subsystem, const std::string& layer) {
   if (subsystem == "all" || subsystem == "drop") return true;
   if (subsystem == "dataplane")
-    return layer == drop_layer::kDataplane || layer == drop_layer::kControl;
+    return layer == drop_layer::kDataplane || layer == drop_layer::kControl ||
+           layer == drop_layer::kCore;
   if (subsystem == "remote-backup-service") return layer == drop_layer::kRbs;
   return subsystem == layer;  // mld, vrrp6, bfd: the subsystem and its layer share the name
 }

@@ -10,6 +10,7 @@
 //   pim        interface   pim::RxDrop        PimRouter, per interface (+ unconfigured ones)
 //   nd         interface   nd::NsIgnore       the NS responder, per interface
 //   rbs        service     CloseReason        each RBS channel's close counters
+//   core       interface   CoreDrop           the control core itself (core_counters.h)
 //
 // Nothing here runs on a worker: workers keep plain per-lcore counters (dataplane/counters.h)
 // and the control core only reads them. Every configured row is present with every reason
@@ -25,6 +26,7 @@
 
 #include "control/bfd/manager.h"
 #include "control/common/time.h"
+#include "control/daemon/core/core_counters.h"
 #include "control/daemon/core/interfaces.h"
 #include "control/daemon/drop_table.h"
 #include "control/mld/router.h"
@@ -62,6 +64,9 @@ DropTable nd_drop_table(const nd::Responder& responder, const InterfaceMap& ifs)
 // One row per RBS service: its channel's counters, or none while it has no channel.
 DropTable rbs_drop_table(
     const std::vector<std::pair<std::string, const replication::ChannelCounters*>>& services);
+
+// The control core's own drops (a frame from a port without an interface: row "ifindexN").
+DropTable core_drop_table(const CoreCounters& c, const InterfaceMap& ifs);
 
 // Whether `reset SUBSYSTEM statistics` (cli::CliRequest::subsystem) restarts a layer's display.
 bool reset_covers_layer(const std::string& subsystem, const std::string& layer);

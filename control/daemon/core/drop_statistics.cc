@@ -21,6 +21,7 @@ std::vector<DropTable> DropStatistics::tables(TimePoint now) const {
   out.push_back(pim_drop_table(e_.pim, interfaces_, now));
   out.push_back(nd_drop_table(e_.responder, interfaces_));
   out.push_back(rbs_drop_table(services));
+  out.push_back(core_drop_table(core_, interfaces_));
   return out;
 }
 

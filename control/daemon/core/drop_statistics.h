@@ -21,8 +21,9 @@ namespace tandem::daemon {
 
 class DropStatistics {
  public:
-  DropStatistics(const InterfaceMap& interfaces, const Engines& engines, const RbsServices& rbs)
-      : interfaces_(interfaces), e_(engines), rbs_(rbs) {}
+  DropStatistics(const InterfaceMap& interfaces, const Engines& engines, const RbsServices& rbs,
+                 const CoreCounters& core)
+      : interfaces_(interfaces), e_(engines), rbs_(rbs), core_(core) {}
 
   // wire::parse_frame (or parse_classified) refused a frame received on `ifindex`.
   void count_parse_drop(uint32_t ifindex, wire::DropReason r) { parse_drops_.count(ifindex, r); }
@@ -40,6 +41,7 @@ class DropStatistics {
   const InterfaceMap& interfaces_;
   const Engines& e_;
   const RbsServices& rbs_;
+  const CoreCounters& core_;
   ParseDropCounters parse_drops_;
   DropBaselines baselines_;
 };

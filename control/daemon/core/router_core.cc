@@ -24,7 +24,7 @@ RouterCore::RouterCore(PacketIo& io, LogSink log, uint64_t seed)
       applier_(config_, interfaces_, engines_, store_, rbs_, roles_, fib_sync_, io_, counters_,
                log_),
       snapshots_(config_, interfaces_, engines_, rbs_, store_, fib_sync_, io_, baselines_),
-      drops_(interfaces_, engines_, rbs_) {
+      drops_(interfaces_, engines_, rbs_, counters_) {
   fib_sync_.set_pim(&engines_.pim);
 }
 
@@ -53,7 +53,7 @@ ReloadResult RouterCore::reload(const config::Config& next, TimePoint now) {
 bool RouterCore::count_frame(uint32_t ifindex) {
   ++counters_.frames;
   if (interfaces_.by_ifindex(ifindex)) return true;
-  ++counters_.unknown_interface;
+  counters_.drop(ifindex, CoreDrop::unknown_interface);
   return false;
 }
 
@@ -95,7 +95,7 @@ void RouterCore::on_parsed(uint32_t ifindex, const wire::Frame& f, TimePoint now
       ++counters_.pim_data;
       e.pim.on_data(ifindex, f.src, f.dst, now);
       break;
-    default: ++counters_.unhandled_kind; return;
+    default: counters_.drop(ifindex, CoreDrop::unhandled_kind); return;
   }
   drain(now);
 }
@@ -185,8 +185,7 @@ void RouterCore::batch_backup(TimePoint now) {
 
 void RouterCore::reset_statistics(const std::string& subsystem) {
   if (subsystem == "all" || subsystem == "dataplane") {
-    counters_.frames = counters_.unhandled_kind = 0;
-    counters_.unknown_interface = counters_.tx_failed = counters_.bfd_no_neighbor = 0;
+    counters_.frames = 0;
   }
   baselines_.reset(subsystem, engines_);
   log_(LogLevel::info, "tandemd", "reset " + subsystem + " statistics");

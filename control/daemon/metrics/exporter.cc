@@ -31,6 +31,8 @@ constexpr DropFamily kDropFamilies[] = {
      "Neighbor Solicitations received and not answered, by interface and reason."},
     {daemon::drop_layer::kRbs, "tandem_rbs_closes_total",
      "RBS connections closed or refused, by service and reason."},
+    {daemon::drop_layer::kCore, "tandem_core_drops_total",
+     "Frames the control core could not use or could not send, by interface and reason."},
 };
 
 template <typename Builder>
